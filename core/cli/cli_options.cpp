@@ -1,0 +1,177 @@
+#include "cli/cli_options.h"
+
+#include <charconv>
+#include <cmath>
+#include <functional>
+#include <map>
+
+#include "config/config_json.h"
+
+namespace moelab {
+
+namespace {
+
+template <typename T>
+T parse_number(const std::string& flag, const std::string& text) {
+  T value{};
+  const auto* end = text.data() + text.size();
+  const auto [ptr, error] = std::from_chars(text.data(), end, value);
+  if (error != std::errc() || ptr != end || text.empty()) {
+    throw CliError(flag + ": '" + text + "' is not " +
+                   (std::is_integral_v<T> ? "an integer" : "a number"));
+  }
+  if constexpr (std::is_floating_point_v<T>) {
+    if (!std::isfinite(value)) throw CliError(flag + ": '" + text + "' is not a finite number");
+  }
+  return value;
+}
+
+bool parse_on_off(const std::string& flag, const std::string& text) {
+  if (text == "on" || text == "true" || text == "1") return true;
+  if (text == "off" || text == "false" || text == "0") return false;
+  throw CliError(flag + ": '" + text + "' must be on or off");
+}
+
+void parse_dataset(const std::string& text, DataConfig& data) {
+  if (text == "digits") {
+    data.kind = DatasetKind::Digits;
+  } else if (text == "synthetic") {
+    data.kind = DatasetKind::Synthetic;
+  } else if (text.rfind("idx:", 0) == 0 && text.size() > 4) {
+    data.kind = DatasetKind::Idx;
+    data.idx_dir = text.substr(4);
+  } else {
+    throw CliError("--dataset: '" + text + "' must be digits, synthetic or idx:FOLDER");
+  }
+}
+
+Dispatch parse_dispatch(const std::string& text) {
+  if (text == "dense") return Dispatch::Dense;
+  if (text == "routed") return Dispatch::Routed;
+  if (text == "auto") return Dispatch::Auto;
+  throw CliError("--dispatch: '" + text + "' must be dense, routed or auto");
+}
+
+using Setter = std::function<void(CliOptions&, const std::string& flag, const std::string& value)>;
+
+template <typename T, typename Field>
+Setter number(Field field) {
+  return [field](CliOptions& o, const std::string& flag, const std::string& v) {
+    field(o) = parse_number<T>(flag, v);
+  };
+}
+
+const std::map<std::string, Setter>& value_flags() {
+  static const std::map<std::string, Setter> flags = {
+      {"--dataset", [](CliOptions& o, auto&, auto& v) { parse_dataset(v, o.config.data); }},
+      {"--out", [](CliOptions& o, auto&, auto& v) { o.out_dir = v; }},
+      {"--log-level", [](CliOptions& o, auto&, auto& v) { o.log_level = v; }},
+      {"--seed", number<std::uint64_t>([](CliOptions& o) -> auto& { return o.config.training.seed; })},
+      {"--projection-fix",
+       [](CliOptions& o, auto& f, auto& v) { o.config.fixes.projection_fix = parse_on_off(f, v); }},
+      {"--cooldown",
+       [](CliOptions& o, auto& f, auto& v) {
+         const int epochs = parse_number<int>(f, v);
+         o.config.fixes.cooldown = epochs > 0;
+         if (epochs > 0) o.config.fixes.cooldown_epochs = epochs;
+         if (epochs < 0) throw CliError(f + ": must be 0 (off) or a number of epochs");
+       }},
+      {"--entropy-weight",
+       [](CliOptions& o, auto& f, auto& v) {
+         const double weight = parse_number<double>(f, v);
+         o.config.fixes.entropy_loss = weight > 0;
+         if (weight > 0) o.config.fixes.entropy_weight = weight;
+         if (weight < 0) throw CliError(f + ": must be 0 (off) or a positive weight");
+       }},
+      {"--seed-epochs", number<int>([](CliOptions& o) -> auto& { return o.config.training.seed_epochs; })},
+      {"--growth-epochs", number<int>([](CliOptions& o) -> auto& { return o.config.training.growth_epochs; })},
+      {"--batch-size", number<int>([](CliOptions& o) -> auto& { return o.config.training.batch_size; })},
+      {"--lr", number<double>([](CliOptions& o) -> auto& { return o.config.training.learning_rate; })},
+      {"--diversity-weight", number<double>([](CliOptions& o) -> auto& { return o.config.training.diversity_weight; })},
+      {"--split-noise", number<double>([](CliOptions& o) -> auto& { return o.config.training.split_noise; })},
+      {"--dormant-threshold", number<double>([](CliOptions& o) -> auto& { return o.config.training.dormant_threshold; })},
+      {"--threads", number<int>([](CliOptions& o) -> auto& { return o.config.training.threads; })},
+      {"--dispatch", [](CliOptions& o, auto&, auto& v) { o.config.training.dispatch = parse_dispatch(v); }},
+      {"--hidden", number<int>([](CliOptions& o) -> auto& { return o.config.model.hidden; })},
+      {"--expert-hidden", number<int>([](CliOptions& o) -> auto& { return o.config.model.expert_hidden; })},
+      {"--initial-experts", number<int>([](CliOptions& o) -> auto& { return o.config.model.initial_experts; })},
+      {"--max-experts", number<int>([](CliOptions& o) -> auto& { return o.config.model.max_experts; })},
+      {"--top-k", number<int>([](CliOptions& o) -> auto& { return o.config.model.top_k; })},
+      {"--validation-fraction", number<double>([](CliOptions& o) -> auto& { return o.config.data.validation_fraction; })},
+      {"--max-samples", number<int>([](CliOptions& o) -> auto& { return o.config.data.max_samples; })},
+      {"--synthetic-clusters", number<int>([](CliOptions& o) -> auto& { return o.config.data.synthetic.clusters; })},
+      {"--synthetic-dim", number<int>([](CliOptions& o) -> auto& { return o.config.data.synthetic.dimension; })},
+      {"--synthetic-spread", number<double>([](CliOptions& o) -> auto& { return o.config.data.synthetic.spread; })},
+      {"--synthetic-offset", number<double>([](CliOptions& o) -> auto& { return o.config.data.synthetic.offset; })},
+      {"--synthetic-samples", number<int>([](CliOptions& o) -> auto& { return o.config.data.synthetic.samples; })},
+  };
+  return flags;
+}
+
+}  // namespace
+
+CliOptions parse_cli_options(const std::vector<std::string>& args) {
+  CliOptions options;
+  // Pass 1: the config file is the base every other flag overrides.
+  for (std::size_t i = 0; i < args.size(); ++i) {
+    if (args[i] == "--config") {
+      if (i + 1 >= args.size()) throw CliError("--config needs a file name");
+      options.config = load_config_file(args[i + 1]);
+    }
+  }
+  for (std::size_t i = 0; i < args.size(); ++i) {
+    const auto& flag = args[i];
+    if (flag == "--help" || flag == "-h") {
+      options.show_help = true;
+    } else if (flag == "--version") {
+      options.show_version = true;
+    } else if (flag == "--quiet") {
+      options.quiet = true;
+    } else if (flag == "--config") {
+      ++i;
+    } else if (const auto found = value_flags().find(flag); found != value_flags().end()) {
+      if (i + 1 >= args.size()) throw CliError(flag + " needs a value");
+      found->second(options, flag, args[++i]);
+    } else {
+      throw CliError("unknown option '" + flag + "' (see --help)");
+    }
+  }
+  try {
+    validate(options.config);
+  } catch (const std::invalid_argument& e) {
+    throw CliError(std::string("invalid settings: ") + e.what());
+  }
+  return options;
+}
+
+std::string cli_usage() {
+  return R"(moelab-cli: train a growing mixture of experts headless and write its report.
+
+Usage: moelab-cli [options]
+
+Data:
+  --dataset digits|synthetic|idx:DIR   data set (default: the embedded UCI digits)
+  --validation-fraction X              stratified validation share (default 0.2)
+  --max-samples N                      stratified subset of a large set (0 = all)
+  --synthetic-clusters N --synthetic-dim N --synthetic-spread X
+  --synthetic-offset X --synthetic-samples N
+The three fixes:
+  --projection-fix on|off              probe passes through the input projection (default on)
+  --cooldown N                         epochs between splits, 0 = off (default 5)
+  --entropy-weight X                   entropy load-balancing weight, 0 = off (default 0.1)
+Training:
+  --seed N --seed-epochs N --growth-epochs N --batch-size N --lr X
+  --diversity-weight X --split-noise X --dormant-threshold X
+  --threads N (0 = all cores) --dispatch dense|routed|auto
+Model:
+  --hidden N --expert-hidden N --initial-experts N --max-experts N --top-k N
+Files and output:
+  --config FILE.json   base settings (same format the window saves); other flags override it
+  --out DIR            where metrics.csv, events.csv, timing.csv, report.md/.json go
+  --log-level LEVEL    trace, debug, info, warn (default), error, off
+  --quiet              no progress lines on stderr
+  --help, --version
+)";
+}
+
+}  // namespace moelab

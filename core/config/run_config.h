@@ -1,0 +1,83 @@
+#pragma once
+// Everything that defines one training run. Plain values only, so a copy can cross threads and a
+// file (JSON, see config_json.h) can reproduce a run exactly.
+
+#include <cstdint>
+#include <string>
+
+namespace moelab {
+
+enum class DatasetKind { Digits, Synthetic, Idx };
+
+struct SyntheticDataOptions {
+  int clusters = 10;       // one class per cluster
+  int dimension = 64;      // feature count
+  double spread = 1.0;     // standard deviation of each cluster around its centre
+  double separation = 3.0; // standard deviation of the cluster centres themselves
+  double offset = 0.0;     // added to every feature: raw inputs far from the projected space
+  int samples = 2000;
+};
+
+struct DataConfig {
+  DatasetKind kind = DatasetKind::Digits;
+  std::string idx_dir;                // for Idx: a folder with *-images-idx3-ubyte[.gz] files
+  SyntheticDataOptions synthetic;
+  double validation_fraction = 0.2;   // stratified, from the run's seed
+  int max_samples = 0;                // 0 = all; otherwise a stratified subset (large IDX sets)
+};
+
+struct ModelConfig {
+  int hidden = 64;          // width H of the input projection D->H
+  int expert_hidden = 64;   // inner width of each expert MLP H->F->H
+  int initial_experts = 2;
+  int top_k = 2;
+  int max_experts = 12;     // cap on growth
+};
+
+// Dispatch of samples to experts: every expert on every sample (one batched product), or only the
+// routed samples per expert (gather/scatter). Same numbers, different speed.
+enum class Dispatch { Dense, Routed, Auto };
+
+// The three fixes of the seed report, each a switch with its parameter. Can change between steps.
+struct FixSwitches {
+  bool projection_fix = true;  // probe passes through the input projection before the experts
+  bool cooldown = true;        // at least cooldown_epochs between splits
+  int cooldown_epochs = 5;
+  bool entropy_loss = true;    // penalise uneven mean routing
+  double entropy_weight = 0.1;
+
+  int effective_cooldown() const { return cooldown ? cooldown_epochs : 0; }
+  double effective_entropy_weight() const { return entropy_loss ? entropy_weight : 0.0; }
+  bool operator==(const FixSwitches&) const = default;
+};
+
+struct TrainingConfig {
+  std::uint64_t seed = 1;
+  int seed_epochs = 20;     // phase 0: the seed model, no growth
+  int growth_epochs = 14;   // phase 1: the growth policy runs after each epoch
+  int batch_size = 64;
+  double learning_rate = 1e-3;
+  double diversity_weight = 0.05;
+  int probe_size = 128;         // fixed probe batch for the diversity loss
+  double split_noise = 0.01;    // relative noise on the child's weights at a split
+  double plateau_min_delta = 0.0;  // validation accuracy must beat its best by more than this
+  double dormant_threshold = 0.05; // utilisation below this is dormant
+  int log_interval = 5;         // steps between step reports (scalars are read back only then)
+  int threads = 0;              // intra-op threads; 0 = all cores
+  Dispatch dispatch = Dispatch::Auto;
+};
+
+struct RunConfig {
+  DataConfig data;
+  ModelConfig model;
+  FixSwitches fixes;
+  TrainingConfig training;
+};
+
+// Throws std::invalid_argument with one sentence naming the first bad field.
+void validate(const RunConfig& config);
+
+const char* to_string(DatasetKind kind);
+const char* to_string(Dispatch dispatch);
+
+}  // namespace moelab

@@ -1,0 +1,29 @@
+#pragma once
+// Whole-file reads and transparent gzip decompression for the data loaders. Every failure is a
+// DataError whose message starts with the file (or buffer) name.
+
+#include <cstddef>
+#include <cstdint>
+#include <span>
+#include <string>
+#include <vector>
+
+#include "data/dataset.h"
+
+namespace moelab {
+
+// Nothing the lab loads comes close to this; the cap only stops a malicious or broken file (a
+// "gzip bomb" expands about 1000:1) from exhausting memory.
+inline constexpr std::size_t kMaxDataBytes = std::size_t{1} << 30;
+
+std::vector<std::uint8_t> read_file_bytes(const std::string& path);
+
+bool is_gzip(std::span<const std::uint8_t> bytes);
+
+// Returns the inflated bytes if `bytes` starts with the gzip magic 1f 8b (several concatenated
+// members are joined, as gzip -d does), otherwise a copy of `bytes`.
+std::vector<std::uint8_t> gunzip_if_compressed(std::span<const std::uint8_t> bytes,
+                                               const std::string& source_name,
+                                               std::size_t max_output = kMaxDataBytes);
+
+}  // namespace moelab

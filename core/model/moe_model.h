@@ -1,0 +1,69 @@
+#pragma once
+// The lab's mixture of experts: input projection D->H, router H->E, E expert MLPs H->F->H with
+// top-k gating, and a linear classifier. Experts live in stacked tensors [E, ...] so that one
+// batched product runs them all and a split grows each tensor in place.
+
+#include <torch/torch.h>
+
+#include "config/run_config.h"
+
+namespace moelab {
+
+struct MoeOutput {
+  torch::Tensor logits;        // [B, C]
+  torch::Tensor router_probs;  // [B, E], softmax of the router logits
+  torch::Tensor topk_indices;  // [B, k]
+  torch::Tensor gates;         // [B, k], renormalised over the chosen experts
+};
+
+class MoeModelImpl : public torch::nn::Module {
+ public:
+  MoeModelImpl(std::int64_t input_dim, std::int64_t num_classes, const ModelConfig& config);
+
+  MoeOutput forward(const torch::Tensor& x, Dispatch dispatch = Dispatch::Auto);
+  MoeOutput forward_hidden(const torch::Tensor& hidden, Dispatch dispatch = Dispatch::Auto);
+
+  // The model's input projection, relu(W x + b): what router and experts are meant to see.
+  torch::Tensor project(const torch::Tensor& x);
+  torch::Tensor router_logits(const torch::Tensor& hidden);
+  // Every expert on every sample: [E, B, H].
+  torch::Tensor all_expert_outputs(const torch::Tensor& hidden);
+
+  std::int64_t num_experts() const { return router_weight_.size(0); }
+  std::int64_t effective_top_k() const { return std::min<std::int64_t>(top_k_, num_experts()); }
+  std::int64_t input_dim() const { return input_dim_; }
+  std::int64_t hidden_dim() const { return hidden_dim_; }
+
+  // The parameters that grow by one row along dim 0 at every split, in a fixed order.
+  std::vector<torch::Tensor> expert_parameters() const;
+  torch::nn::Linear& projection() { return projection_; }
+  torch::Tensor& router_weight() { return router_weight_; }
+  torch::Tensor& router_bias() { return router_bias_; }
+
+ private:
+  torch::Tensor combine(const torch::Tensor& hidden, const torch::Tensor& topk_indices,
+                        const torch::Tensor& gates, Dispatch dispatch);
+  torch::Tensor combine_dense(const torch::Tensor& hidden, const torch::Tensor& topk_indices,
+                              const torch::Tensor& gates);
+  torch::Tensor combine_routed(const torch::Tensor& hidden, const torch::Tensor& topk_indices,
+                               const torch::Tensor& gates);
+
+  std::int64_t input_dim_;
+  std::int64_t hidden_dim_;
+  std::int64_t top_k_;
+  torch::nn::Linear projection_{nullptr};
+  torch::nn::Linear classifier_{nullptr};
+  torch::Tensor router_weight_;  // [E, H]
+  torch::Tensor router_bias_;    // [E]
+  torch::Tensor w_in_;           // [E, H, F]
+  torch::Tensor b_in_;           // [E, 1, F]
+  torch::Tensor w_out_;          // [E, F, H]
+  torch::Tensor b_out_;          // [E, 1, H]
+};
+TORCH_MODULE(MoeModel);
+
+// Dense dispatch wins at few experts (one batched product); routed wins when most experts are
+// idle for most samples. The crossover is measured by bench/; this is the rule it supports.
+bool prefer_routed_dispatch(std::int64_t experts, std::int64_t top_k);
+
+}  // namespace moelab

@@ -1,0 +1,36 @@
+#pragma once
+// The loss terms and routing statistics the seed report talks about.
+
+#include <torch/torch.h>
+
+namespace moelab {
+
+// The batch's mean routing distribution: the share of top-k slots each expert takes ([E], sums
+// to 1, utilisation / k). Its value is the routing that actually happened; its gradient flows
+// through the router's soft probabilities (straight-through), since the top-k choice has none.
+// The soft mean alone is not enough: measured on digits, its entropy sat at 0.98-1.00 while two
+// of five experts never made anyone's top 2.
+torch::Tensor routed_share(const torch::Tensor& router_probs, const torch::Tensor& topk_indices);
+
+// Normalised entropy (in [0, 1]) of the batch's mean routing distribution. The entropy fix adds
+// minus this, weighted, to the loss: an even distribution over experts is the minimum.
+torch::Tensor mean_usage_entropy(const torch::Tensor& router_probs,
+                                 const torch::Tensor& topk_indices);
+
+// Mean over samples of each sample's normalised routing entropy: how undecided the router is.
+torch::Tensor mean_sample_entropy(const torch::Tensor& router_probs);
+
+// Mean pairwise cosine similarity between the experts' outputs on the same inputs, from
+// [E, B, H]. The diversity loss adds it, weighted, so that experts learn different functions.
+// Zero with a single expert.
+torch::Tensor expert_output_similarity(const torch::Tensor& expert_outputs);
+
+// Share of samples that route to each expert in their top-k: [E], sums to k.
+torch::Tensor topk_utilization(const torch::Tensor& topk_indices, std::int64_t experts);
+
+// Inputs as a model that skipped its projection would feed them to the experts: the raw features
+// cut or zero-padded to the hidden width. With D == H (the default data) this is the identity,
+// which is why the seed's bug was silent.
+torch::Tensor bypass_projection(const torch::Tensor& x, std::int64_t hidden_dim);
+
+}  // namespace moelab

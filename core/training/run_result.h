@@ -1,0 +1,36 @@
+#pragma once
+// Everything a finished (or stopped) run leaves behind. A plain value.
+
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "config/run_config.h"
+#include "report/phase_report.h"
+#include "training/run_metrics.h"
+
+namespace moelab {
+
+struct DatasetInfo {
+  std::string name;
+  std::int64_t train_size = 0;
+  std::int64_t validation_size = 0;
+  std::int64_t dimension = 0;
+  int classes = 0;
+  std::vector<std::string> class_names;
+};
+
+struct RunResult {
+  RunConfig config;
+  DatasetInfo data;
+  double seed_val_accuracy = 0;
+  std::vector<double> accuracy_history;  // validation accuracy of every epoch, in order
+  std::vector<EpochMetrics> epochs;
+  std::vector<SplitEvent> splits;
+  std::vector<SwitchEvent> switches;
+  std::optional<PhaseReport> report;     // present when the growth phase completed
+  bool stopped = false;                  // stopped by the user before the end
+  double wall_seconds = 0;
+};
+
+}  // namespace moelab

@@ -1,0 +1,59 @@
+#pragma once
+// Runs one experiment: phase 0 trains the seed model, the growth phase runs the growth policy
+// after every epoch. Reports through a TrainingObserver; obeys a TrainingControl between steps.
+
+#include <memory>
+
+#include "config/run_config.h"
+#include "data/dataset.h"
+#include "growth/growth_policy.h"
+#include "model/moe_model.h"
+#include "training/run_result.h"
+#include "training/training_control.h"
+#include "training/training_observer.h"
+
+namespace moelab {
+
+class Trainer {
+ public:
+  // observer and control may be null; when given they must outlive run().
+  Trainer(RunConfig config, DatasetSplit data, TrainingObserver* observer = nullptr,
+          TrainingControl* control = nullptr);
+  ~Trainer();
+
+  RunResult run();
+
+  // For tests and tools: the model as it stands.
+  MoeModel& model() { return model_; }
+
+ private:
+  struct StepAccumulator;
+
+  bool train_epoch(int epoch, Phase phase, EpochMetrics& metrics);
+  torch::Tensor training_loss(const torch::Tensor& x, const torch::Tensor& y,
+                              StepAccumulator& acc);
+  torch::Tensor diversity_loss();
+  void evaluate(EpochMetrics& metrics);
+  void apply_switch_changes(int epoch, std::int64_t step);
+  void grow_after_epoch(const EpochMetrics& metrics);
+  void emit_step(StepAccumulator& acc, int epoch, Phase phase);
+  void finish_report();
+  double elapsed_seconds() const;
+
+  RunConfig config_;
+  DatasetSplit data_;
+  TrainingObserver* observer_;
+  TrainingControl* control_;
+  std::unique_ptr<TrainingControl> own_control_;
+  FixSwitches fixes_;
+  std::uint64_t fixes_version_ = 0;
+  MoeModel model_{nullptr};
+  std::unique_ptr<torch::optim::Adam> optimizer_;
+  GrowthPolicy growth_;
+  torch::Tensor probe_;
+  std::int64_t step_ = 0;
+  RunResult result_;
+  std::chrono::steady_clock::time_point started_;
+};
+
+}  // namespace moelab
