@@ -1,6 +1,6 @@
 // libFuzzer target for everything that parses untrusted bytes: the digits CSV reader, the IDX
-// parser and the gzip layer under both. Built and run by scripts/fuzz.sh (clang only, so it stays
-// out of the CMake build).
+// parser and the gzip layer under both. Built and run by scripts/fuzz.sh, outside the CMake build
+// because it needs clang's libFuzzer.
 //
 // Input layout: byte 0 picks the parser. For IDX, bytes 1-2 (little-endian) say where the image
 // file ends and the label file begins within the rest.

@@ -1,0 +1,191 @@
+// The experiment file and the headless runner's flags, in process and as a real process.
+#include "cli/cli_options.h"
+#include "config/config_json.h"
+
+#include <QJsonDocument>
+#include <QJsonObject>
+#include <QProcess>
+#include <QTemporaryDir>
+#include <QtTest>
+
+using namespace moelab;
+
+namespace {
+
+std::vector<std::string> words(const QString& line) {
+  std::vector<std::string> out;
+  for (const auto& w : line.split(' ', Qt::SkipEmptyParts)) out.push_back(w.toStdString());
+  return out;
+}
+
+struct ProcessResult {
+  int exit_code = -1;
+  QString err;
+};
+
+ProcessResult run_cli(const QStringList& args) {
+  QProcess p;
+  p.start(MOELAB_CLI_PATH, args);
+  if (!p.waitForFinished(120000)) {
+    p.kill();
+    return {};
+  }
+  return {p.exitStatus() == QProcess::NormalExit ? p.exitCode() : -1,
+          QString::fromUtf8(p.readAllStandardError())};
+}
+
+QByteArray read(const QString& path) {
+  QFile f(path);
+  return f.open(QIODevice::ReadOnly) ? f.readAll() : QByteArray();
+}
+
+}  // namespace
+
+class TestCli : public QObject {
+  Q_OBJECT
+
+ private Q_SLOTS:
+  void configRoundTrips() {
+    RunConfig c;
+    c.data.kind = DatasetKind::Synthetic;
+    c.data.synthetic.offset = 4.5;
+    c.model.top_k = 1;
+    c.fixes.entropy_loss = false;
+    c.fixes.cooldown_epochs = 7;
+    c.training.seed = 99;
+    c.training.dispatch = Dispatch::Routed;
+    const auto back = config_from_json(config_to_json(c), "mem");
+    QCOMPARE(config_to_json(back), config_to_json(c));
+    QCOMPARE(back.fixes, c.fixes);
+    QCOMPARE(back.training.seed, std::uint64_t(99));
+  }
+
+  void partialConfigKeepsDefaults() {
+    const auto c = config_from_json(R"({"fixes": {"cooldown": false}})", "mem");
+    QVERIFY(!c.fixes.cooldown);
+    QCOMPARE(c.training.growth_epochs, RunConfig().training.growth_epochs);
+  }
+
+  void badConfigIsRefusedClearly_data() {
+    QTest::addColumn<QString>("json");
+    QTest::addColumn<QString>("mentions");
+    QTest::newRow("not json") << "{oops" << "not valid JSON";
+    QTest::newRow("not an object") << "[1,2]" << "must be an object";
+    QTest::newRow("unknown key") << R"({"fixes": {"entropy_wieght": 0.2}})" << "fixes.entropy_wieght";
+    QTest::newRow("unknown section") << R"({"optimizer": {}})" << "optimizer";
+    QTest::newRow("wrong type") << R"({"training": {"seed_epochs": "ten"}})" << "training.seed_epochs";
+    QTest::newRow("bool as int") << R"({"fixes": {"projection_fix": 1}})" << "fixes.projection_fix";
+    QTest::newRow("negative seed") << R"({"training": {"seed": -1}})" << "training.seed";
+    QTest::newRow("huge int") << R"({"model": {"hidden": 99999999999999}})" << "model.hidden";
+    QTest::newRow("bad kind") << R"({"data": {"kind": "imagenet"}})" << "data.kind";
+    QTest::newRow("k above cap") << R"({"model": {"top_k": 20}})" << "model.top_k";
+    QTest::newRow("zero lr") << R"({"training": {"learning_rate": 0}})" << "learning_rate";
+    QTest::newRow("idx without dir") << R"({"data": {"kind": "idx"}})" << "idx_dir";
+  }
+  void badConfigIsRefusedClearly() {
+    QFETCH(QString, json);
+    QFETCH(QString, mentions);
+    try {
+      config_from_json(json.toStdString(), "exp.json");
+      QFAIL("accepted a bad config");
+    } catch (const ConfigError& e) {
+      const QString message = e.what();
+      QVERIFY2(message.startsWith("exp.json: "), qPrintable(message));
+      QVERIFY2(message.contains(mentions), qPrintable(message));
+    }
+  }
+
+  void flagsSetTheConfig() {
+    const auto o = parse_cli_options(words(
+        "--dataset idx:/data/fm --seed 5 --projection-fix off --cooldown 0 --entropy-weight 0.3 "
+        "--seed-epochs 4 --growth-epochs 9 --out /tmp/x --top-k 1 --threads 1"));
+    QCOMPARE(o.config.data.kind, DatasetKind::Idx);
+    QCOMPARE(QString::fromStdString(o.config.data.idx_dir), QString("/data/fm"));
+    QCOMPARE(o.config.training.seed, std::uint64_t(5));
+    QVERIFY(!o.config.fixes.projection_fix);
+    QVERIFY(!o.config.fixes.cooldown);
+    QVERIFY(o.config.fixes.entropy_loss);
+    QCOMPARE(o.config.fixes.entropy_weight, 0.3);
+    QCOMPARE(o.config.training.seed_epochs, 4);
+    QCOMPARE(o.config.training.growth_epochs, 9);
+    QCOMPARE(o.config.model.top_k, 1);
+    QCOMPARE(QString::fromStdString(o.out_dir), QString("/tmp/x"));
+  }
+
+  void flagsOverrideTheConfigFileWhateverTheOrder() {
+    QTemporaryDir dir;
+    const auto path = dir.filePath("exp.json");
+    QFile f(path);
+    QVERIFY(f.open(QIODevice::WriteOnly));
+    f.write(R"({"training": {"seed": 11, "growth_epochs": 3}})");
+    f.close();
+    const auto o = parse_cli_options(words("--seed 12 --config " + path));
+    QCOMPARE(o.config.training.seed, std::uint64_t(12));
+    QCOMPARE(o.config.training.growth_epochs, 3);
+  }
+
+  void badFlagsAreRefused_data() {
+    QTest::addColumn<QString>("line");
+    QTest::addColumn<QString>("mentions");
+    QTest::newRow("unknown") << "--frobnicate" << "unknown option";
+    QTest::newRow("missing value") << "--seed" << "--seed needs a value";
+    QTest::newRow("not a number") << "--seed abc" << "not an integer";
+    QTest::newRow("trailing junk") << "--lr 0.1x" << "not a number";
+    QTest::newRow("bad switch") << "--projection-fix maybe" << "on or off";
+    QTest::newRow("bad dataset") << "--dataset imagenet" << "digits, synthetic or idx";
+    QTest::newRow("empty idx") << "--dataset idx:" << "digits, synthetic or idx";
+    QTest::newRow("negative cooldown") << "--cooldown -2" << "0 (off)";
+    QTest::newRow("nan weight") << "--entropy-weight nan" << "finite";
+    QTest::newRow("invalid combo") << "--top-k 5 --max-experts 3" << "top_k";
+    QTest::newRow("missing config") << "--config /nonexistent/exp.json" << "cannot open";
+  }
+  void badFlagsAreRefused() {
+    QFETCH(QString, line);
+    QFETCH(QString, mentions);
+    try {
+      parse_cli_options(words(line));
+      QFAIL("accepted bad flags");
+    } catch (const std::exception& e) {
+      QVERIFY2(QString(e.what()).contains(mentions), e.what());
+    }
+  }
+
+  void processExitsNonZeroWithOneSentence_data() {
+    QTest::addColumn<QStringList>("args");
+    QTest::newRow("bad flag") << QStringList{"--nope"};
+    QTest::newRow("bad idx folder") << QStringList{"--dataset", "idx:/nonexistent", "--quiet"};
+    QTest::newRow("bad log level") << QStringList{"--log-level", "chatty"};
+  }
+  void processExitsNonZeroWithOneSentence() {
+    QFETCH(QStringList, args);
+    const auto r = run_cli(args);
+    QVERIFY(r.exit_code != 0 && r.exit_code != -1);
+    QVERIFY2(r.err.startsWith("moelab-cli: "), qPrintable(r.err));
+    QCOMPARE(r.err.trimmed().count('\n'), 0);
+  }
+
+  void processWritesEveryFileAndRepeatsItselfByteForByte() {
+    QTemporaryDir dir;
+    const QStringList common{"--seed-epochs", "3", "--growth-epochs", "4", "--cooldown", "0",
+                             "--threads", "1", "--quiet", "--seed", "2"};
+    QCOMPARE(run_cli(common + QStringList{"--out", dir.filePath("a")}).exit_code, 0);
+    QCOMPARE(run_cli(common + QStringList{"--out", dir.filePath("b")}).exit_code, 0);
+    for (const char* file : {"metrics.csv", "events.csv", "report.md", "report.json", "config.json"}) {
+      const auto a = read(dir.filePath("a/") + file);
+      QVERIFY2(!a.isEmpty(), file);
+      QCOMPARE(a, read(dir.filePath("b/") + file));
+    }
+    QVERIFY(!read(dir.filePath("a/timing.csv")).isEmpty());
+    const auto report = QJsonDocument::fromJson(read(dir.filePath("a/report.json"))).object();
+    QVERIFY(report["verdict"].toString() == "GO" || report["verdict"].toString() == "NO-GO");
+    const auto metrics = QString(read(dir.filePath("a/metrics.csv"))).split('\n', Qt::SkipEmptyParts);
+    QCOMPARE(metrics.size(), 1 + 7);
+    // The written config reproduces the run.
+    const auto saved = load_config_file(dir.filePath("a/config.json").toStdString());
+    QCOMPARE(saved.training.seed, std::uint64_t(2));
+    QVERIFY(!saved.fixes.cooldown);
+  }
+};
+
+QTEST_GUILESS_MAIN(TestCli)
+#include "test_cli.moc"

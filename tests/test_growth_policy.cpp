@@ -1,0 +1,58 @@
+// The growth heuristic's decisions, one rule at a time.
+#include "growth/growth_policy.h"
+
+#include <QtTest>
+
+using namespace moelab;
+
+class TestGrowthPolicy : public QObject {
+  Q_OBJECT
+
+ private Q_SLOTS:
+  void splitsBusiestExpertOnPlateau() {
+    GrowthPolicy policy(12, 0.0);
+    policy.set_baseline(0.90);
+    const auto d = policy.decide(1, 0.90, {0.5f, 0.9f, 0.6f}, 0);
+    QVERIFY(d.split);
+    QCOMPARE(d.parent, 1);
+  }
+
+  void noSplitWhileImproving() {
+    GrowthPolicy policy(12, 0.0);
+    policy.set_baseline(0.90);
+    QVERIFY(!policy.decide(1, 0.91, {1.f, 1.f}, 0).split);
+    QVERIFY(policy.decide(2, 0.905, {1.f, 1.f}, 0).split);  // below the new best
+  }
+
+  void minDeltaRequiresRealImprovement() {
+    GrowthPolicy policy(12, 0.01);
+    policy.set_baseline(0.90);
+    QVERIFY(policy.decide(1, 0.905, {1.f, 1.f}, 0).split);
+  }
+
+  void cooldownSpacesSplits() {
+    GrowthPolicy policy(12, 0.0);
+    policy.set_baseline(1.0);
+    int splits = 0;
+    std::vector<int> epochs;
+    for (int epoch = 1; epoch <= 14; ++epoch) {
+      if (policy.decide(epoch, 0.5, {1.f, 1.f}, 5).split) {
+        policy.record_split(epoch);
+        epochs.push_back(epoch);
+        ++splits;
+      }
+    }
+    QCOMPARE(epochs, (std::vector<int>{1, 6, 11}));
+  }
+
+  void capStopsGrowth() {
+    GrowthPolicy policy(3, 0.0);
+    policy.set_baseline(1.0);
+    const auto d = policy.decide(1, 0.5, {1.f, 0.5f, 0.5f}, 0);
+    QVERIFY(!d.split);
+    QCOMPARE(QString(d.reason), QString("cap"));
+  }
+};
+
+QTEST_APPLESS_MAIN(TestGrowthPolicy)
+#include "test_growth_policy.moc"

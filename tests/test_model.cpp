@@ -1,0 +1,174 @@
+// The model's mechanics: shapes, gating, dispatch equivalence, splits and the optimiser's state.
+#include <torch/torch.h>
+
+#include "growth/expert_splitter.h"
+#include "growth/optimizer_state_growth.h"
+#include "model/moe_model.h"
+#include "training/routing_losses.h"
+
+#include <QtTest>
+
+using namespace moelab;
+
+class TestModel : public QObject {
+  Q_OBJECT
+
+ private:
+  static ModelConfig small_config(int experts = 3, int k = 2) {
+    ModelConfig c;
+    c.hidden = 16;
+    c.expert_hidden = 8;
+    c.initial_experts = experts;
+    c.top_k = k;
+    c.max_experts = 12;
+    return c;
+  }
+
+ private Q_SLOTS:
+  void init() { torch::manual_seed(7); }
+
+  void forwardShapesAndGates() {
+    MoeModel model(10, 4, small_config());
+    const auto out = model->forward(torch::randn({5, 10}));
+    QCOMPARE(out.logits.sizes(), (c10::IntArrayRef{5, 4}));
+    QCOMPARE(out.router_probs.sizes(), (c10::IntArrayRef{5, 3}));
+    QCOMPARE(out.topk_indices.sizes(), (c10::IntArrayRef{5, 2}));
+    QVERIFY(torch::allclose(out.gates.sum(1), torch::ones({5})));
+    QVERIFY(torch::allclose(out.router_probs.sum(1), torch::ones({5})));
+  }
+
+  void topKNeverExceedsExperts() {
+    MoeModel model(10, 4, small_config(1, 2));
+    const auto out = model->forward(torch::randn({3, 10}));
+    QCOMPARE(out.topk_indices.size(1), 1);
+    QVERIFY(torch::allclose(out.gates, torch::ones({3, 1})));
+  }
+
+  void denseAndRoutedDispatchAgree_data() {
+    QTest::addColumn<int>("experts");
+    QTest::addColumn<int>("k");
+    QTest::newRow("2 experts k1") << 2 << 1;
+    QTest::newRow("4 experts k2") << 4 << 2;
+    QTest::newRow("12 experts k2") << 12 << 2;
+  }
+  void denseAndRoutedDispatchAgree() {
+    QFETCH(int, experts);
+    QFETCH(int, k);
+    MoeModel model(10, 4, small_config(experts, k));
+    const auto x = torch::randn({33, 10});
+    const auto dense = model->forward(x, Dispatch::Dense).logits;
+    const auto routed = model->forward(x, Dispatch::Routed).logits;
+    QVERIFY(torch::allclose(dense, routed, 1e-5, 1e-5));
+    // Gradients agree too: routed dispatch is an optimisation, not a different model.
+    dense.sum().backward();
+    std::vector<torch::Tensor> dense_grads;
+    for (auto& p : model->parameters()) dense_grads.push_back(p.grad().clone());
+    for (auto& p : model->parameters()) p.mutable_grad().zero_();
+    model->forward(x, Dispatch::Routed).logits.sum().backward();
+    const auto params = model->parameters();
+    for (std::size_t i = 0; i < params.size(); ++i) {
+      QVERIFY(torch::allclose(dense_grads[i], params[i].grad(), 1e-4, 1e-5));
+    }
+  }
+
+  void splitWithZeroNoiseKeepsRouterMass() {
+    MoeModel model(10, 4, small_config(3, 2));
+    torch::optim::Adam optimizer(model->parameters(), torch::optim::AdamOptions(1e-3));
+    const auto x = torch::randn({50, 10});
+    torch::NoGradGuard no_grad;
+    const auto before = model->forward(x).router_probs;
+    const auto child = split_expert(*model, optimizer, 1, 0.0);
+    QCOMPARE(child, 3);
+    QCOMPARE(model->num_experts(), 4);
+    const auto after = model->forward(x).router_probs;
+    QVERIFY(torch::allclose(after.select(1, 1) + after.select(1, 3), before.select(1, 1), 1e-6,
+                            1e-6));
+    QVERIFY(torch::allclose(after.select(1, 0), before.select(1, 0), 1e-6, 1e-6));
+    QVERIFY(torch::allclose(after.select(1, 2), before.select(1, 2), 1e-6, 1e-6));
+  }
+
+  void splitWithNoiseMakesChildDiffer() {
+    MoeModel model(10, 4, small_config(2, 2));
+    torch::optim::Adam optimizer(model->parameters(), torch::optim::AdamOptions(1e-3));
+    split_expert(*model, optimizer, 0, 0.05);
+    torch::NoGradGuard no_grad;
+    const auto outputs = model->all_expert_outputs(model->project(torch::randn({8, 10})));
+    QVERIFY(!torch::allclose(outputs[0], outputs[2]));
+    QVERIFY(torch::allclose(outputs[0], outputs[2], 0.5, 0.5));  // a close copy
+  }
+
+  void splitGrowsOptimizerStateAndKeepsSurvivors() {
+    MoeModel model(10, 4, small_config(2, 2));
+    torch::optim::Adam optimizer(model->parameters(), torch::optim::AdamOptions(1e-2));
+    const auto x = torch::randn({16, 10});
+    const auto y = torch::randint(0, 4, {16}, torch::kLong);
+    auto train_step = [&] {
+      optimizer.zero_grad();
+      torch::nn::functional::cross_entropy(model->forward(x).logits, y).backward();
+      optimizer.step();
+    };
+    train_step();
+    auto& w_in = model->expert_parameters()[2];
+    const auto key = c10::guts::to_string(w_in.unsafeGetTensorImpl());
+    auto& state = static_cast<torch::optim::AdamParamState&>(*optimizer.state().at(key));
+    const auto survivor_moment = state.exp_avg().clone();
+    split_expert(*model, optimizer, 1, 0.01);
+    QCOMPARE(state.exp_avg().size(0), 3);
+    QCOMPARE(state.exp_avg_sq().size(0), 3);
+    QVERIFY(torch::equal(state.exp_avg().narrow(0, 0, 2), survivor_moment));
+    QVERIFY(torch::equal(state.exp_avg()[2], survivor_moment[1]));  // child inherits parent's
+    // Every grown parameter has state of its own shape, and training goes on.
+    for (const auto& p : model->expert_parameters()) {
+      const auto& s = static_cast<torch::optim::AdamParamState&>(
+          *optimizer.state().at(c10::guts::to_string(p.unsafeGetTensorImpl())));
+      QCOMPARE(s.exp_avg().sizes(), p.sizes());
+    }
+    const auto child_before = model->expert_parameters()[2][2].clone();
+    train_step();
+    QVERIFY(!torch::equal(model->expert_parameters()[2][2], child_before));
+  }
+
+  void diversityGradientReachesProjectionOnlyThroughIt() {
+    // With the fix the probe goes through the projection, so the diversity loss trains it; with
+    // the seed's bug it bypasses it and the projection gets no gradient from this loss.
+    MoeModel model(16, 4, small_config(3, 2));
+    const auto probe = torch::rand({12, 16});
+    for (bool fix : {true, false}) {
+      model->zero_grad();
+      const auto hidden = fix ? model->project(probe) : bypass_projection(probe, 16);
+      expert_output_similarity(model->all_expert_outputs(hidden)).backward();
+      const auto grad = model->projection()->weight.grad();
+      const bool reached = grad.defined() && grad.abs().sum().item<double>() > 0;
+      QCOMPARE(reached, fix);
+    }
+  }
+
+  void bypassProjectionPadsOrCuts() {
+    const auto x = torch::ones({2, 5});
+    QCOMPARE(bypass_projection(x, 5).size(1), 5);
+    QCOMPARE(bypass_projection(x, 3).size(1), 3);
+    const auto padded = bypass_projection(x, 8);
+    QCOMPARE(padded.size(1), 8);
+    QCOMPARE(padded.narrow(1, 5, 3).abs().sum().item<double>(), 0.0);
+  }
+
+  void entropyLossWakesADormantExpert() {
+    // Routing where expert 2 never makes the top 2: the entropy term's gradient must raise its
+    // logit, which the soft-mean entropy (already near its maximum) would barely do.
+    auto logits = torch::tensor({{2.0, 1.9, 1.8}, {1.9, 2.0, 1.8}}).requires_grad_(true);
+    const auto probs = torch::softmax(logits, 1);
+    const auto topk = std::get<1>(probs.topk(2, 1));
+    (-mean_usage_entropy(probs, topk)).backward();
+    QVERIFY(logits.grad().select(1, 2).sum().item<double>() < 0);  // descent raises it
+    QVERIFY(mean_usage_entropy(probs, topk).item<double>() < 0.64);  // log(2)/log(3) = 0.63
+  }
+
+  void utilisationSumsToK() {
+    const auto topk = torch::tensor({{0, 1}, {0, 2}, {0, 1}, {1, 0}}, torch::kLong);
+    const auto u = topk_utilization(topk, 4);
+    QVERIFY(torch::allclose(u, torch::tensor({1.0, 0.75, 0.25, 0.0})));
+  }
+};
+
+QTEST_APPLESS_MAIN(TestModel)
+#include "test_model.moc"

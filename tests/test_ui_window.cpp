@@ -1,0 +1,481 @@
+// The window end to end, offscreen: a run started from the window reaches the charts, the run
+// controls do what they say, a switch flipped mid-run reaches the trainer, stop/reset/close are
+// safe at any instant, late signals of a dropped run never reach the next one, and the `moelab`
+// binary's scripted mode (--config, --autostart, --screenshot, --quit) works and fails cleanly.
+
+#include <QAction>
+#include <QApplication>
+#include <QElapsedTimer>
+#include <QImage>
+#include <QMessageBox>
+#include <QProcess>
+#include <QRandomGenerator>
+#include <QSet>
+#include <QSettings>
+#include <QSignalSpy>
+#include <QStandardPaths>
+#include <QTemporaryDir>
+#include <QTimer>
+#include <QtTest>
+#include <memory>
+
+#include "charts/chart_panel.h"
+#include "config/config_json.h"
+#include "control_panel.h"
+#include "main_window.h"
+#include "report_view.h"
+#include "run_controller.h"
+#include "run_controls.h"
+#include "run_status_bar.h"
+#include "switch_button.h"
+
+using moelab::EpochMetrics;
+using moelab::RunConfig;
+using moelab::StepMetrics;
+using moelab::SwitchEvent;
+using moelab::ui::MainWindow;
+using State = moelab::ui::RunController::State;
+
+namespace {
+
+constexpr int kRunTimeoutMs = 30000;
+
+RunConfig tiny_config() {
+  RunConfig c;  // embedded digits
+  c.training.seed_epochs = 2;
+  c.training.growth_epochs = 3;
+  c.training.threads = 1;
+  return c;
+}
+
+// Long enough that no test sees it end: every test stops or drops it.
+RunConfig long_config() {
+  RunConfig c;
+  c.training.seed_epochs = 400;
+  c.training.growth_epochs = 400;
+  c.training.threads = 1;
+  return c;
+}
+
+QString config_json(const RunConfig& c) { return QString::fromStdString(moelab::config_to_json(c)); }
+
+std::unique_ptr<MainWindow> window_with(const RunConfig& config) {
+  auto window = std::make_unique<MainWindow>();
+  window->control_panel()->set_config(config);
+  return window;
+}
+
+// Accepts the next modal message box and hands back its text.
+void accept_next_message_box(QString* text) {
+  auto* timer = new QTimer;
+  timer->setInterval(10);
+  QObject::connect(timer, &QTimer::timeout, timer, [timer, text] {
+    if (auto* box = qobject_cast<QMessageBox*>(QApplication::activeModalWidget())) {
+      *text = box->text();
+      box->accept();
+      timer->deleteLater();
+    }
+  });
+  timer->start();
+}
+
+bool write_text(const QString& path, const QByteArray& text) {
+  QFile file(path);
+  return file.open(QIODevice::WriteOnly) && file.write(text) == text.size();
+}
+
+QStringList gui_environment(const QString& config_home) {
+  QStringList env = QProcess::systemEnvironment();
+  env << QStringLiteral("QT_QPA_PLATFORM=offscreen") << QStringLiteral("OMP_NUM_THREADS=1")
+      << QStringLiteral("XDG_CONFIG_HOME=") + config_home;
+  return env;
+}
+
+}  // namespace
+
+class TestUiWindow : public QObject {
+  Q_OBJECT
+
+ private Q_SLOTS:
+  void initTestCase() {
+    QStandardPaths::setTestModeEnabled(true);
+    QCoreApplication::setOrganizationName(QStringLiteral("MoE Growth Lab Tests"));
+    QCoreApplication::setApplicationName(QStringLiteral("test_ui_window"));
+    QSettings().clear();
+    QVERIFY(temp_.isValid());
+  }
+
+  void runDeliversSignalsToCharts() {
+    auto w = window_with(tiny_config());
+    auto* c = w->controller();
+    QSignalSpy loaded(c, &moelab::ui::RunController::dataLoaded);
+    QSignalSpy steps(c, &moelab::ui::RunController::stepReported);
+    QSignalSpy epochs(c, &moelab::ui::RunController::epochReported);
+    QSignalSpy reports(c, &moelab::ui::RunController::phaseReport);
+    QSignalSpy finished(c, &moelab::ui::RunController::finished);
+    QSignalSpy ended(w.get(), &MainWindow::runEnded);
+    w->run_controls()->start_action()->trigger();
+    QCOMPARE(c->state(), State::Running);
+    QTRY_COMPARE_WITH_TIMEOUT(finished.count(), 1, kRunTimeoutMs);
+    QCOMPARE(c->state(), State::Finished);
+    QCOMPARE(loaded.count(), 1);
+    QVERIFY(steps.count() >= 5);
+    QCOMPARE(epochs.count(), 5);
+    for (int i = 0; i < epochs.count(); ++i) {
+      QCOMPARE(epochs.at(i).at(0).value<EpochMetrics>().epoch, i + 1);
+    }
+    QCOMPARE(reports.count(), 1);
+    QCOMPARE(ended.count(), 1);
+    QCOMPARE(ended.at(0).at(0).toBool(), true);
+    // The report reached its view, the status bar counted the epochs, the result is exportable.
+    const bool go = reports.at(0).at(0).value<moelab::PhaseReport>().go;
+    QCOMPARE(w->report_view()->banner_text(), go ? QStringLiteral("GO") : QStringLiteral("NO-GO"));
+    QVERIFY(w->report_view()->markdown().contains(QStringLiteral("GO")));
+    QCOMPARE(w->run_status()->epoch(), 5);
+    QVERIFY(c->result().has_value());
+    QCOMPARE(static_cast<int>(c->result()->epochs.size()), 5);
+    // The chart panel got the run: its exported image is not the blank of an empty dashboard.
+    QApplication::processEvents();
+    QTest::qWait(200);  // the charts throttle their redraws
+    const QString png = temp_.filePath(QStringLiteral("charts.png"));
+    QString error;
+    QVERIFY2(w->chart_panel()->export_png(png, &error), qPrintable(error));
+    QVERIFY(!QImage(png).isNull());
+    const QString csv = temp_.filePath(QStringLiteral("metrics.csv"));
+    QVERIFY2(w->export_metrics_csv(csv, &error), qPrintable(error));
+    QFile file(csv);
+    QVERIFY(file.open(QIODevice::ReadOnly));
+    QCOMPARE(file.readAll().count('\n'), 6);  // header + 5 epochs
+  }
+
+  void pauseStopsEpochsAndResumeContinues() {
+    auto w = window_with(long_config());
+    auto* c = w->controller();
+    QSignalSpy epochs(c, &moelab::ui::RunController::epochReported);
+    w->start_run();
+    QTRY_VERIFY_WITH_TIMEOUT(epochs.count() >= 1, kRunTimeoutMs);
+    w->run_controls()->pause_action()->trigger();
+    QCOMPARE(c->state(), State::Paused);
+    QCOMPARE(w->run_controls()->pause_action()->text(), QStringLiteral("Resume"));
+    QTest::qWait(300);  // an epoch that ended just before the pause is still on its way
+    const int paused_at = epochs.count();
+    QTest::qWait(800);
+    QCOMPARE(epochs.count(), paused_at);
+    w->run_controls()->pause_action()->trigger();  // Resume
+    QCOMPARE(c->state(), State::Running);
+    QTRY_VERIFY_WITH_TIMEOUT(epochs.count() > paused_at, kRunTimeoutMs);
+  }
+
+  void stepTrainsExactlyOneEpoch() {
+    auto w = window_with(long_config());
+    auto* c = w->controller();
+    QSignalSpy epochs(c, &moelab::ui::RunController::epochReported);
+    w->start_run();
+    QTRY_VERIFY_WITH_TIMEOUT(epochs.count() >= 1, kRunTimeoutMs);
+    c->pause();
+    QTest::qWait(300);
+    for (int round = 1; round <= 2; ++round) {
+      const int before = epochs.count();
+      w->run_controls()->step_action()->trigger();
+      QTRY_COMPARE_WITH_TIMEOUT(epochs.count(), before + 1, kRunTimeoutMs);
+      QTest::qWait(500);
+      QCOMPARE(epochs.count(), before + 1);
+      QCOMPARE(c->state(), State::Paused);
+    }
+  }
+
+  void stepFromIdleStartsPausedRun() {
+    auto w = window_with(long_config());
+    QSignalSpy epochs(w->controller(), &moelab::ui::RunController::epochReported);
+    w->run_controls()->step_action()->trigger();
+    QTRY_COMPARE_WITH_TIMEOUT(epochs.count(), 1, kRunTimeoutMs);
+    QTest::qWait(500);
+    QCOMPARE(epochs.count(), 1);
+    QCOMPARE(w->controller()->state(), State::Paused);
+  }
+
+  void keyboardShortcutsDriveTheRun() {
+    auto w = window_with(long_config());
+    w->show();
+    QVERIFY(QTest::qWaitForWindowActive(w.get()));
+    w->control_panel()->entropy_switch()->setFocus();  // Space must not flip a focused switch
+    auto* c = w->controller();
+    QSignalSpy epochs(c, &moelab::ui::RunController::epochReported);
+    QTest::keyClick(w.get(), Qt::Key_R, Qt::ControlModifier);
+    QCOMPARE(c->state(), State::Running);
+    QTRY_VERIFY_WITH_TIMEOUT(epochs.count() >= 1, kRunTimeoutMs);
+    QTest::keyClick(QApplication::focusWidget(), Qt::Key_Space);
+    QCOMPARE(c->state(), State::Paused);
+    QVERIFY(w->control_panel()->entropy_switch()->isChecked());
+    QTest::qWait(300);
+    const int before = epochs.count();
+    QTest::keyClick(w.get(), Qt::Key_N);
+    QTRY_COMPARE_WITH_TIMEOUT(epochs.count(), before + 1, kRunTimeoutMs);
+    QTest::keyClick(w.get(), Qt::Key_Space);
+    QCOMPARE(c->state(), State::Running);
+    QTest::keyClick(w.get(), Qt::Key_Period, Qt::ControlModifier);
+    QTRY_COMPARE_WITH_TIMEOUT(c->state(), State::Stopped, kRunTimeoutMs);
+  }
+
+  void switchMidRunReachesTrainer() {
+    auto w = window_with(long_config());
+    auto* c = w->controller();
+    QSignalSpy steps(c, &moelab::ui::RunController::stepReported);
+    QSignalSpy switches(c, &moelab::ui::RunController::switchReported);
+    QSignalSpy finished(c, &moelab::ui::RunController::finished);
+    w->start_run();
+    QTRY_VERIFY_WITH_TIMEOUT(steps.count() >= 1, kRunTimeoutMs);
+    QVERIFY(w->control_panel()->entropy_switch()->isEnabled());  // fixes stay live in a run
+    w->control_panel()->entropy_switch()->click();
+    QTRY_COMPARE_WITH_TIMEOUT(switches.count(), 1, kRunTimeoutMs);
+    const auto event = switches.at(0).at(0).value<SwitchEvent>();
+    QCOMPARE(QString::fromStdString(event.name), QStringLiteral("entropy_loss"));
+    QCOMPARE(QString::fromStdString(event.from), QStringLiteral("on"));
+    QCOMPARE(QString::fromStdString(event.to), QStringLiteral("off"));
+    QVERIFY(event.step >= 1);
+    w->run_controls()->stop_action()->trigger();
+    QTRY_COMPARE_WITH_TIMEOUT(finished.count(), 1, kRunTimeoutMs);
+    const auto& result = *c->result();
+    QVERIFY(result.stopped);
+    QCOMPARE(static_cast<int>(result.switches.size()), 1);
+    QCOMPARE(result.config.fixes.entropy_loss, false);  // the trainer ran with the switch off
+  }
+
+  void settingsLockedDuringRunFixesLive() {
+    auto w = window_with(long_config());
+    auto* panel = w->control_panel();
+    w->start_run();
+    QVERIFY(panel->projection_switch()->isEnabled());
+    QVERIFY(panel->cooldown_switch()->isEnabled());
+    int locked = 0;
+    for (auto* box : panel->findChildren<QGroupBox*>()) locked += box->isEnabled() ? 0 : 1;
+    QCOMPARE(locked, 3);  // data, model, training
+    w->controller()->reset();
+    for (auto* box : panel->findChildren<QGroupBox*>()) QVERIFY(box->isEnabled());
+  }
+
+  void stopAndResetAtRandomInstants() {
+    QRandomGenerator rng(20240611);
+    auto w = window_with(long_config());
+    auto* c = w->controller();
+    for (int i = 0; i < 24; ++i) {
+      w->start_run();
+      QTest::qWait(static_cast<int>(rng.bounded(0, 150)));
+      QElapsedTimer timer;
+      timer.start();
+      switch (rng.bounded(3)) {
+        case 0:
+          w->run_controls()->stop_action()->trigger();
+          QVERIFY2(timer.elapsed() < 100, "Stop blocked the GUI thread");
+          QTRY_VERIFY_WITH_TIMEOUT(c->state() == State::Stopped || c->state() == State::Finished,
+                                   10000);
+          break;
+        case 1:
+          w->run_controls()->reset_action()->trigger();
+          QVERIFY2(timer.elapsed() < 100, "Reset blocked the GUI thread");
+          QCOMPARE(c->state(), State::Idle);
+          break;
+        default:
+          c->pause();
+          QTest::qWait(static_cast<int>(rng.bounded(0, 50)));
+          c->stop();
+          QVERIFY2(timer.elapsed() < 200, "Stop while paused blocked the GUI thread");
+          QTRY_COMPARE_WITH_TIMEOUT(c->state(), State::Stopped, 10000);
+          break;
+      }
+    }
+    // Every dropped run winds down on its own, nobody waiting for it.
+    QTRY_COMPARE_WITH_TIMEOUT(c->live_threads(), 0, 10000);
+  }
+
+  void closeAtRandomInstants() {
+    QRandomGenerator rng(77);
+    RunConfig big = long_config();
+    big.model.hidden = 256;  // longer steps: more chances to land inside one
+    big.model.expert_hidden = 256;
+    for (int i = 0; i < 20; ++i) {
+      auto w = window_with(big);
+      w->show();
+      w->start_run();
+      QTest::qWait(static_cast<int>(rng.bounded(0, 200)));
+      if (rng.bounded(2) == 0) w->controller()->pause();
+      QElapsedTimer timer;
+      timer.start();
+      w->close();
+      w.reset();
+      QVERIFY2(timer.elapsed() < 3000, "closing the window mid-run took too long");
+    }
+  }
+
+  void destroyMidRunReturnsPromptly() {
+    auto w = window_with(long_config());
+    QSignalSpy epochs(w->controller(), &moelab::ui::RunController::epochReported);
+    w->start_run();
+    QTRY_VERIFY_WITH_TIMEOUT(epochs.count() >= 1, kRunTimeoutMs);
+    QElapsedTimer timer;
+    timer.start();
+    w.reset();
+    QVERIFY2(timer.elapsed() < 2000, "destroying the window mid-run took too long");
+  }
+
+  void lateSignalsNeverReachTheNextRun() {
+    auto w = window_with(long_config());
+    auto* c = w->controller();
+    QSignalSpy steps(c, &moelab::ui::RunController::stepReported);
+    QSignalSpy epochs(c, &moelab::ui::RunController::epochReported);
+    for (int round = 0; round < 4; ++round) {
+      w->start_run();
+      QTRY_VERIFY_WITH_TIMEOUT(epochs.count() >= 2, kRunTimeoutMs);
+      // Signals of this run are queued right now; drop it and start over at once.
+      if (round % 2 == 0) {
+        w->run_controls()->reset_action()->trigger();
+      } else {
+        c->stop();
+      }
+      steps.clear();
+      epochs.clear();
+      w->start_run();
+      QTRY_VERIFY_WITH_TIMEOUT(epochs.count() >= 2, kRunTimeoutMs);
+      for (int i = 0; i < epochs.count(); ++i) {
+        QCOMPARE(epochs.at(i).at(0).value<EpochMetrics>().epoch, i + 1);
+      }
+      QVERIFY(steps.at(0).at(0).value<StepMetrics>().step <= 5);  // log_interval
+      for (int i = 1; i < steps.count(); ++i) {
+        QVERIFY(steps.at(i).at(0).value<StepMetrics>().step >
+                steps.at(i - 1).at(0).value<StepMetrics>().step);
+      }
+      c->reset();
+      steps.clear();
+      epochs.clear();
+    }
+  }
+
+  void failedRunReportsOneSentence() {
+    RunConfig bad = tiny_config();
+    bad.data.kind = moelab::DatasetKind::Idx;
+    bad.data.idx_dir = temp_.filePath(QStringLiteral("no-such-folder")).toStdString();
+    auto w = window_with(bad);
+    QSignalSpy failed(w->controller(), &moelab::ui::RunController::failed);
+    QSignalSpy ended(w.get(), &MainWindow::runEnded);
+    w->start_run();
+    QTRY_COMPARE_WITH_TIMEOUT(failed.count(), 1, kRunTimeoutMs);
+    const QString message = failed.at(0).at(0).toString();
+    QVERIFY(!message.isEmpty());
+    QVERIFY(!message.contains(QLatin1Char('\n')));
+    QVERIFY(message.endsWith(QLatin1Char('.')));
+    QCOMPARE(w->controller()->state(), State::Failed);
+    QCOMPARE(w->report_view()->banner_text(), QStringLiteral("Run failed"));
+    QCOMPARE(ended.count(), 1);
+    QCOMPARE(ended.at(0).at(0).toBool(), false);
+    QTRY_COMPARE_WITH_TIMEOUT(w->controller()->live_threads(), 0, 10000);
+  }
+
+  void badExperimentFileKeepsConfig_data() {
+    QTest::addColumn<QByteArray>("content");
+    QTest::newRow("not json") << QByteArray("{ this is not json");
+    QTest::newRow("unknown key") << QByteArray(R"({"training": {"seeds": 3}})");
+    QTest::newRow("wrong type") << QByteArray(R"({"training": {"seed_epochs": "ten"}})");
+    QTest::newRow("out of range") << QByteArray(R"({"model": {"top_k": 0}})");
+    QTest::newRow("not an object") << QByteArray("[1, 2, 3]");
+    QTest::newRow("missing file") << QByteArray();
+  }
+
+  void badExperimentFileKeepsConfig() {
+    QFETCH(QByteArray, content);
+    RunConfig mine = tiny_config();
+    mine.training.seed = 777;
+    mine.training.growth_epochs = 9;
+    mine.fixes.entropy_loss = false;
+    auto w = window_with(mine);
+    const QString before = config_json(w->control_panel()->config());
+    const QString path = temp_.filePath(QStringLiteral("bad-%1.json").arg(QTest::currentDataTag())
+                                            .replace(QLatin1Char(' '), QLatin1Char('-')));
+    if (!content.isEmpty()) QVERIFY(write_text(path, content));
+    QString shown;
+    accept_next_message_box(&shown);
+    w->open_experiment(path);
+    QVERIFY(shown.contains(QStringLiteral("current settings are kept")));
+    QVERIFY(shown.contains(QFileInfo(path).fileName()));
+    QCOMPARE(config_json(w->control_panel()->config()), before);
+  }
+
+  void experimentFileRoundTrip() {
+    RunConfig mine = tiny_config();
+    mine.training.seed = 123456789012345ULL;
+    mine.training.learning_rate = 0.00037;
+    mine.training.batch_size = 48;          // not shown in the panel: must survive
+    mine.training.diversity_weight = 0.07;  // likewise
+    mine.fixes.projection_fix = false;
+    mine.fixes.cooldown_epochs = 7;
+    mine.fixes.entropy_weight = 0.25;
+    mine.data.kind = moelab::DatasetKind::Synthetic;
+    mine.data.synthetic.clusters = 6;
+    mine.data.synthetic.spread = 1.75;
+    auto w = window_with(mine);
+    const QString path = temp_.filePath(QStringLiteral("experiment.json"));
+    QString error;
+    QVERIFY2(w->save_experiment(path, &error), qPrintable(error));
+    w->control_panel()->set_config(RunConfig{});
+    QVERIFY2(w->load_experiment(path, &error), qPrintable(error));
+    QCOMPARE(config_json(w->control_panel()->config()), config_json(mine));
+    // The very format moelab-cli reads.
+    QCOMPARE(config_json(moelab::load_config_file(path.toStdString())), config_json(mine));
+  }
+
+  void screenshotOptionWritesPng() {
+    const QString config = temp_.filePath(QStringLiteral("tiny.json"));
+    QVERIFY(write_text(config, QByteArray::fromStdString(moelab::config_to_json(tiny_config()))));
+    const QString png = temp_.filePath(QStringLiteral("out.png"));
+    QProcess gui;
+    gui.setEnvironment(gui_environment(temp_.filePath(QStringLiteral("xdg"))));
+    gui.start(QStringLiteral(MOELAB_GUI_PATH),
+              {QStringLiteral("--config"), config, QStringLiteral("--autostart"),
+               QStringLiteral("--screenshot"), png, QStringLiteral("--quit")});
+    QVERIFY(gui.waitForStarted());
+    QVERIFY2(gui.waitForFinished(60000), "moelab did not quit after the run");
+    QCOMPARE(gui.exitStatus(), QProcess::NormalExit);
+    QVERIFY2(gui.exitCode() == 0, gui.readAllStandardError().constData());
+    const QImage image(png);
+    QVERIFY(!image.isNull());
+    QVERIFY(image.width() >= 400 && image.height() >= 300);
+    QSet<QRgb> colours;
+    for (int y = 0; y < image.height(); y += 7) {
+      for (int x = 0; x < image.width(); x += 7) colours.insert(image.pixel(x, y));
+    }
+    QVERIFY2(colours.size() > 30, "the screenshot looks blank");
+  }
+
+  void badConfigOptionExits_data() {
+    QTest::addColumn<QByteArray>("content");
+    QTest::addColumn<QString>("expected");
+    QTest::newRow("missing file") << QByteArray() << QStringLiteral("cannot open");
+    QTest::newRow("not json") << QByteArray("{{") << QStringLiteral("not valid JSON");
+    QTest::newRow("unknown key") << QByteArray(R"({"modle": {}})") << QStringLiteral("modle");
+    QTest::newRow("bad value") << QByteArray(R"({"training": {"learning_rate": -1}})")
+                               << QStringLiteral("learning_rate");
+  }
+
+  void badConfigOptionExits() {
+    QFETCH(QByteArray, content);
+    QFETCH(QString, expected);
+    const QString path = temp_.filePath(QStringLiteral("cli-%1.json").arg(QTest::currentDataTag())
+                                            .replace(QLatin1Char(' '), QLatin1Char('-')));
+    if (!content.isEmpty()) QVERIFY(write_text(path, content));
+    QProcess gui;
+    gui.setEnvironment(gui_environment(temp_.filePath(QStringLiteral("xdg"))));
+    gui.start(QStringLiteral(MOELAB_GUI_PATH),
+              {QStringLiteral("--config"), path, QStringLiteral("--autostart"),
+               QStringLiteral("--quit")});
+    QVERIFY(gui.waitForFinished(30000));
+    QCOMPARE(gui.exitStatus(), QProcess::NormalExit);
+    QCOMPARE(gui.exitCode(), 2);
+    const QString err = QString::fromLocal8Bit(gui.readAllStandardError());
+    QVERIFY2(err.contains(QStringLiteral("moelab: ")) && err.contains(expected), qPrintable(err));
+  }
+
+ private:
+  QTemporaryDir temp_;
+};
+
+QTEST_MAIN(TestUiWindow)
+#include "test_ui_window.moc"

@@ -1,0 +1,519 @@
+#include "charts/chart_panel.h"
+
+#include <QCheckBox>
+#include <QComboBox>
+#include <QGridLayout>
+#include <QHBoxLayout>
+#include <QLabel>
+#include <QPainter>
+#include <QPushButton>
+#include <QSaveFile>
+#include <QSlider>
+#include <QSvgGenerator>
+#include <QVBoxLayout>
+#include <QtCharts/QLineSeries>
+#include <algorithm>
+#include <cmath>
+#include <limits>
+
+#include "charts/chart_style.h"
+#include "charts/expert_palette.h"
+#include "charts/routing_heatmap.h"
+#include "charts/time_series_chart.h"
+#include "charts/utilization_bar_chart.h"
+
+namespace moelab::ui {
+
+namespace {
+
+constexpr int kSliderSteps = 99;  // slider units are hundredths: 0 .. 0.99
+const QSize kDefaultExportSize(1600, 900);
+
+// Metric colours, kept apart from the expert palette's hues where they share a chart.
+const QColor kBlue(0x25, 0x63, 0xeb);
+const QColor kGreen(0x05, 0x96, 0x69);
+const QColor kOrange(0xea, 0x58, 0x0c);
+const QColor kPurple(0x7c, 0x3a, 0xed);
+const QColor kInk(0x11, 0x18, 0x27);
+const QColor kSky(0x7d, 0xb4, 0xf5);
+
+XStamp stamp_of(std::int64_t step, double wall, int epoch) {
+  XStamp s;
+  s.step = static_cast<double>(step);
+  s.wall = wall;
+  s.epoch = epoch;
+  return s;
+}
+
+QString expert_key(int expert) { return QStringLiteral("e%1").arg(expert); }
+
+// Resizes the exported widget for one render and puts it back, so an export can be larger than
+// the window without the user seeing the layout jump.
+class ScopedExportSize {
+ public:
+  ScopedExportSize(QWidget* widget, QSize size) : widget_(widget), old_(widget->geometry()) {
+    if (size != widget_->size()) {
+      widget_->resize(size);
+      relayout();
+      resized_ = true;
+    }
+  }
+  ~ScopedExportSize() {
+    if (!resized_) return;
+    widget_->setGeometry(old_);
+    relayout();
+  }
+  ScopedExportSize(const ScopedExportSize&) = delete;
+  ScopedExportSize& operator=(const ScopedExportSize&) = delete;
+
+ private:
+  void relayout() {
+    if (QLayout* layout = widget_->layout()) {
+      layout->invalidate();
+      layout->activate();
+    }
+  }
+  QWidget* widget_;
+  QRect old_;
+  bool resized_ = false;
+};
+
+}  // namespace
+
+ChartPanel::ChartPanel(QWidget* parent) : QWidget(parent), clock_(std::make_shared<XClock>()) {
+  setAutoFillBackground(true);
+  QPalette pal = palette();
+  pal.setColor(QPalette::Window, ChartStyle::background());
+  setPalette(pal);
+
+  redraw_timer_.setSingleShot(true);
+  redraw_timer_.setInterval(kRedrawIntervalMs);
+  connect(&redraw_timer_, &QTimer::timeout, this, &ChartPanel::flush);
+
+  auto* layout = new QVBoxLayout(this);
+  layout->setContentsMargins(6, 4, 6, 6);
+  layout->setSpacing(4);
+  build_toolbar();
+  build_charts();
+  reset({});
+}
+
+ChartPanel::~ChartPanel() = default;
+
+void ChartPanel::build_toolbar() {
+  auto* bar = new QHBoxLayout();
+  bar->setSpacing(8);
+
+  auto* smoothing = new QLabel(tr("Smoothing"), this);
+  smoothing_slider_ = new QSlider(Qt::Horizontal, this);
+  smoothing_slider_->setRange(0, kSliderSteps);
+  smoothing_slider_->setValue(static_cast<int>(std::lround(smoothing_ * 100)));
+  smoothing_slider_->setFixedWidth(160);
+  smoothing_slider_->setToolTip(
+      tr("Exponential moving average of the step curves (TensorBoard's); the raw curve stays "
+         "faint behind."));
+  smoothing_label_ = new QLabel(this);
+  smoothing_label_->setMinimumWidth(smoothing_label_->fontMetrics().horizontalAdvance("0.00") + 4);
+  smoothing_label_->setText(QString::number(smoothing_, 'f', 2));
+  smoothing->setBuddy(smoothing_slider_);
+  connect(smoothing_slider_, &QSlider::valueChanged, this,
+          [this](int value) { set_smoothing(value / 100.0); });
+
+  auto* axis = new QLabel(tr("X axis"), this);
+  axis_box_ = new QComboBox(this);
+  axis_box_->addItem(tr("Step"), static_cast<int>(XAxis::Step));
+  axis_box_->addItem(tr("Epoch"), static_cast<int>(XAxis::Epoch));
+  axis_box_->addItem(tr("Wall time"), static_cast<int>(XAxis::WallTime));
+  axis->setBuddy(axis_box_);
+  connect(axis_box_, &QComboBox::currentIndexChanged, this, [this](int index) {
+    set_x_axis(static_cast<XAxis>(axis_box_->itemData(index).toInt()));
+  });
+
+  follow_box_ = new QCheckBox(tr("Follow"), this);
+  follow_box_->setChecked(follow_);
+  follow_box_->setToolTip(
+      tr("Keep the whole run in view. Untick to hold the view still while training goes on."));
+  connect(follow_box_, &QCheckBox::toggled, this, &ChartPanel::set_follow);
+
+  auto* reset_zoom_button = new QPushButton(tr("Reset zoom"), this);
+  reset_zoom_button->setToolTip(
+      tr("Show the whole run again (wheel: zoom, drag: pan, double-click: reset)."));
+  connect(reset_zoom_button, &QPushButton::clicked, this, &ChartPanel::reset_zoom);
+
+  bar->addWidget(smoothing);
+  bar->addWidget(smoothing_slider_);
+  bar->addWidget(smoothing_label_);
+  bar->addSpacing(16);
+  bar->addWidget(axis);
+  bar->addWidget(axis_box_);
+  bar->addSpacing(16);
+  bar->addWidget(follow_box_);
+  bar->addWidget(reset_zoom_button);
+  bar->addStretch(1);
+  static_cast<QVBoxLayout*>(layout())->addLayout(bar);
+}
+
+void ChartPanel::build_charts() {
+  dashboard_ = new QWidget(this);
+  dashboard_->setAutoFillBackground(true);
+  auto* grid = new QGridLayout(dashboard_);
+  grid->setContentsMargins(0, 0, 0, 0);
+  grid->setSpacing(6);
+
+  accuracy_ = new TimeSeriesChart(tr("Accuracy"), tr("accuracy"), clock_, dashboard_);
+  utilization_ =
+      new TimeSeriesChart(tr("Expert utilisation (validation)"), tr("share of samples"), clock_,
+                          dashboard_);
+  loss_ = new TimeSeriesChart(tr("Loss terms"), tr("loss"), clock_, dashboard_);
+  entropy_ = new TimeSeriesChart(tr("Router entropy"), tr("normalised entropy"), clock_, dashboard_);
+  bars_ = new UtilizationBarChart(dashboard_);
+  heatmap_ = new RoutingHeatmap(dashboard_);
+
+  using Style = TimeSeriesChart::LineStyle;
+  const qreal width = ChartStyle::line_width();
+  train_step_line_ = accuracy_->add_line(
+      QStringLiteral("train_step"), tr("train (steps)"), Style{kSky, true, false, Qt::SolidLine, 1.5});
+  train_epoch_line_ = accuracy_->add_line(QStringLiteral("train"), tr("train"),
+                                          Style{kBlue, false, true, Qt::SolidLine, width});
+  val_line_ = accuracy_->add_line(QStringLiteral("validation"), tr("validation"),
+                                  Style{kGreen, false, true, Qt::SolidLine, width + 0.5});
+  accuracy_->set_y_range(TimeSeriesChart::YRange::Auto);
+
+  loss_total_line_ = loss_->add_line(QStringLiteral("total"), tr("total"),
+                                     Style{kInk, true, false, Qt::SolidLine, width});
+  loss_ce_line_ = loss_->add_line(QStringLiteral("cross_entropy"), tr("cross-entropy"),
+                                  Style{kBlue, true, false, Qt::SolidLine, width});
+  loss_entropy_line_ = loss_->add_line(QStringLiteral("entropy_term"), tr("entropy term"),
+                                       Style{kOrange, true, false, Qt::SolidLine, width});
+  loss_diversity_line_ = loss_->add_line(QStringLiteral("diversity_term"), tr("diversity term"),
+                                         Style{kPurple, true, false, Qt::SolidLine, width});
+  loss_->set_y_range(TimeSeriesChart::YRange::Auto);
+
+  usage_entropy_line_ = entropy_->add_line(QStringLiteral("usage_entropy"), tr("usage entropy"),
+                                           Style{kBlue, true, false, Qt::SolidLine, width});
+  sample_entropy_line_ = entropy_->add_line(QStringLiteral("sample_entropy"),
+                                            tr("sample entropy"),
+                                            Style{kOrange, true, false, Qt::SolidLine, width});
+  // Normalised entropies live in [0, 1]; a fixed axis makes collapse (a fall to 0) unmistakable.
+  entropy_->set_y_range(TimeSeriesChart::YRange::Fixed, 0.0, 1.05);
+
+  utilization_->set_y_range(TimeSeriesChart::YRange::AutoFromZero);
+  // Up to 12 experts: the legend goes to the right where it can stack.
+  utilization_->chart()->legend()->setAlignment(Qt::AlignRight);
+
+  for (TimeSeriesChart* chart : time_charts()) {
+    chart->set_smoothing(smoothing_);
+    connect(chart, &TimeSeriesChart::x_range_navigated, this,
+            [this, chart](double min, double max) { on_chart_navigated(chart, min, max); });
+    connect(chart, &TimeSeriesChart::reset_zoom_requested, this, &ChartPanel::reset_zoom);
+  }
+
+  // Time on the left two columns, "now" on the right.
+  grid->addWidget(accuracy_, 0, 0);
+  grid->addWidget(utilization_, 0, 1);
+  grid->addWidget(bars_, 0, 2);
+  grid->addWidget(loss_, 1, 0);
+  grid->addWidget(entropy_, 1, 1);
+  grid->addWidget(heatmap_, 1, 2);
+  grid->setColumnStretch(0, 4);
+  grid->setColumnStretch(1, 4);
+  grid->setColumnStretch(2, 3);
+  static_cast<QVBoxLayout*>(layout())->addWidget(dashboard_, 1);
+}
+
+QList<TimeSeriesChart*> ChartPanel::time_charts() const {
+  return {accuracy_, utilization_, loss_, entropy_};
+}
+
+// --- data ---
+
+void ChartPanel::reset(const QStringList& class_names) {
+  redraw_timer_.stop();
+  clock_->clear();
+  pending_epoch_.reset();
+  for (TimeSeriesChart* chart : time_charts()) chart->clear();
+  utilization_->remove_lines();
+  utilization_->set_reference_line(QStringLiteral("dormant"), dormant_threshold_,
+                                   tr("dormant < %1%").arg(dormant_threshold_ * 100.0, 0, 'g', 3));
+  bars_->clear();
+  bars_->set_dormant_threshold(dormant_threshold_);
+  heatmap_->clear();
+  heatmap_->set_class_names(class_names);
+  follow_ = true;
+  sync_follow_box();
+  schedule_redraw();
+}
+
+void ChartPanel::add_step(const moelab::StepMetrics& m) {
+  clock_->add_step_time(m.step, m.wall_seconds);
+  const XStamp at = stamp_of(m.step, m.wall_seconds, m.epoch);
+  entropy_->append(usage_entropy_line_, at, m.usage_entropy);
+  entropy_->append(sample_entropy_line_, at, m.sample_entropy);
+  loss_->append(loss_total_line_, at, m.loss_total);
+  loss_->append(loss_ce_line_, at, m.loss_cross_entropy);
+  loss_->append(loss_entropy_line_, at, m.loss_entropy);
+  loss_->append(loss_diversity_line_, at, m.loss_diversity);
+  accuracy_->append(train_step_line_, at, m.train_accuracy);
+  schedule_redraw();
+}
+
+void ChartPanel::add_epoch(const moelab::EpochMetrics& m) {
+  clock_->add_epoch_end(m.epoch, m.step, m.wall_seconds);
+  const XStamp at = stamp_of(m.step, m.wall_seconds, m.epoch);
+  accuracy_->append(train_epoch_line_, at, m.train_accuracy);
+  accuracy_->append(val_line_, at, m.val_accuracy);
+
+  for (std::size_t e = 0; e < m.utilization.size(); ++e) {
+    const int line = ensure_expert_line(static_cast<int>(e));
+    utilization_->append(line, at, m.utilization[e]);
+  }
+  for (int line = 0; line < utilization_->line_count(); ++line) {
+    const int expert = utilization_->line_key(line).mid(1).toInt();
+    const bool dormant = std::find(m.dormant.begin(), m.dormant.end(), expert) != m.dormant.end();
+    utilization_->set_line_dormant(line, dormant);
+    utilization_->set_line_name(line, dormant ? tr("e%1 (dormant)").arg(expert)
+                                              : QStringLiteral("e%1").arg(expert));
+  }
+  pending_epoch_ = m;
+  schedule_redraw();
+}
+
+void ChartPanel::add_split(const moelab::SplitEvent& split) {
+  const XStamp at = clock_->event_stamp(split.epoch, split.step);
+  // The child is drawn branching off its parent's curve at the split; its own first measurement
+  // arrives with the next epoch.
+  const int parent = utilization_->find_line(expert_key(split.parent));
+  const double start = parent >= 0 ? utilization_->last_value(parent) : 0.0;
+  const int child = ensure_expert_line(split.child);
+  if (utilization_->point_count(child) == 0) {
+    utilization_->append(child, at, std::isnan(start) ? 0.0 : start);
+  }
+  const QString label = QStringLiteral("split e%1 -> e%2").arg(split.parent).arg(split.child);
+  for (TimeSeriesChart* chart : time_charts()) {
+    chart->add_marker(at, label, TimeSeriesChart::MarkerKind::Split);
+  }
+  schedule_redraw();
+}
+
+void ChartPanel::add_switch(const moelab::SwitchEvent& change) {
+  const XStamp at = clock_->event_stamp(change.epoch, change.step);
+  const QString label = QStringLiteral("%1 %2->%3")
+                            .arg(QString::fromStdString(change.name),
+                                 QString::fromStdString(change.from),
+                                 QString::fromStdString(change.to));
+  for (TimeSeriesChart* chart : time_charts()) {
+    chart->add_marker(at, label, TimeSeriesChart::MarkerKind::Switch);
+  }
+  schedule_redraw();
+}
+
+void ChartPanel::set_seed_accuracy(double accuracy) {
+  accuracy_->set_reference_line(QStringLiteral("seed"), accuracy,
+                                tr("seed %1").arg(accuracy, 0, 'f', 3));
+  schedule_redraw();
+}
+
+void ChartPanel::set_dormant_threshold(double threshold) {
+  dormant_threshold_ = threshold;
+  utilization_->set_reference_line(QStringLiteral("dormant"), threshold,
+                                   tr("dormant < %1%").arg(threshold * 100.0, 0, 'g', 3));
+  bars_->set_dormant_threshold(threshold);
+  schedule_redraw();
+}
+
+int ChartPanel::ensure_expert_line(int expert) {
+  const QString key = expert_key(expert);
+  const int existing = utilization_->find_line(key);
+  if (existing >= 0) return existing;
+  TimeSeriesChart::LineStyle style;
+  style.color = ExpertPalette::color(expert);
+  style.smoothable = false;
+  style.show_points = true;
+  style.width = ChartStyle::line_width();
+  return utilization_->add_line(key, key, style);
+}
+
+// --- view ---
+
+void ChartPanel::set_x_axis(XAxis axis) {
+  const bool changed = axis != axis_;
+  axis_ = axis;
+  for (TimeSeriesChart* chart : time_charts()) chart->set_x_axis(axis);
+  const int index = axis_box_->findData(static_cast<int>(axis));
+  if (index != axis_box_->currentIndex()) {
+    const QSignalBlocker block(axis_box_);
+    axis_box_->setCurrentIndex(index);
+  }
+  schedule_redraw();
+  if (changed) Q_EMIT x_axis_changed(axis);
+}
+
+void ChartPanel::set_smoothing(double weight) {
+  weight = std::isfinite(weight) ? std::clamp(weight, 0.0, 0.99) : 0.0;
+  const bool changed = weight != smoothing_;
+  smoothing_ = weight;
+  for (TimeSeriesChart* chart : time_charts()) chart->set_smoothing(weight);
+  const int slider = static_cast<int>(std::lround(weight * 100));
+  if (slider != smoothing_slider_->value()) {
+    const QSignalBlocker block(smoothing_slider_);
+    smoothing_slider_->setValue(slider);
+  }
+  smoothing_label_->setText(QString::number(weight, 'f', 2));
+  schedule_redraw();
+  if (changed) Q_EMIT smoothing_changed(weight);
+}
+
+void ChartPanel::set_follow(bool follow) {
+  const bool changed = follow != follow_;
+  follow_ = follow;
+  for (TimeSeriesChart* chart : time_charts()) {
+    if (follow) {
+      chart->reset_zoom();
+    } else {
+      chart->set_follow(false);
+    }
+  }
+  sync_follow_box();
+  schedule_redraw();
+  if (changed) Q_EMIT follow_changed(follow);
+}
+
+void ChartPanel::reset_zoom() {
+  set_follow(true);
+  flush();
+}
+
+void ChartPanel::on_chart_navigated(TimeSeriesChart* source, double min, double max) {
+  for (TimeSeriesChart* chart : time_charts()) {
+    if (chart == source) continue;
+    chart->set_x_range(min, max);
+    // Interactive: the linked charts move with the mouse rather than on the next tick.
+    chart->refresh();
+  }
+  if (follow_) {
+    follow_ = false;
+    sync_follow_box();
+    Q_EMIT follow_changed(false);
+  }
+}
+
+void ChartPanel::sync_follow_box() {
+  if (follow_box_->isChecked() == follow_) return;
+  const QSignalBlocker block(follow_box_);
+  follow_box_->setChecked(follow_);
+}
+
+// --- redraw ---
+
+void ChartPanel::schedule_redraw() {
+  if (!redraw_timer_.isActive()) redraw_timer_.start();
+}
+
+void ChartPanel::flush() {
+  redraw_timer_.stop();
+  // Every chart follows up to the newest x of any chart so their x axes line up.
+  double newest = -std::numeric_limits<double>::infinity();
+  for (const TimeSeriesChart* chart : time_charts()) newest = std::max(newest, chart->data_x_max());
+  bool changed = false;
+  for (TimeSeriesChart* chart : time_charts()) {
+    chart->set_follow_extent(newest);
+    changed = chart->refresh() || changed;
+  }
+  if (pending_epoch_) {
+    const moelab::EpochMetrics& m = *pending_epoch_;
+    bars_->set_utilization(m.utilization, m.dormant, m.epoch);
+    heatmap_->set_matrix(m.routing_matrix, m.epoch);
+    heatmap_->set_dormant(m.dormant);
+    pending_epoch_.reset();
+    changed = true;
+  }
+  if (changed) ++redraw_count_;
+}
+
+int ChartPanel::series_point_count() const {
+  int total = 0;
+  for (const TimeSeriesChart* chart : time_charts()) {
+    for (int line = 0; line < chart->line_count(); ++line) total += chart->series_point_count(line);
+  }
+  return total;
+}
+
+// --- export ---
+
+QSize ChartPanel::export_size(QSize requested) const {
+  if (requested.isValid() && !requested.isEmpty()) return requested;
+  // A panel never shown has no layout yet; its 640 x 480 default would cram six charts.
+  if (dashboard_->isVisible() && dashboard_->width() >= 400 && dashboard_->height() >= 300) {
+    return dashboard_->size();
+  }
+  return kDefaultExportSize;
+}
+
+QImage ChartPanel::render_image(QSize size, qreal pixel_ratio) {
+  const QSize logical = export_size(size);
+  pixel_ratio = std::clamp(pixel_ratio, 0.25, 8.0);
+  const ScopedExportSize scoped(dashboard_, logical);
+  flush();
+  QImage image(logical * pixel_ratio, QImage::Format_ARGB32_Premultiplied);
+  image.setDevicePixelRatio(pixel_ratio);
+  image.fill(ChartStyle::background());
+  QPainter painter(&image);
+  dashboard_->render(&painter);
+  painter.end();
+  return image;
+}
+
+bool ChartPanel::export_png(const QString& path, QString* error) {
+  // Twice the pixels: exported dashboards end up on slides and projectors.
+  const QImage image = render_image(QSize(), 2.0);
+  QSaveFile file(path);
+  if (!file.open(QIODevice::WriteOnly)) {
+    if (error) *error = tr("Could not write %1: %2").arg(path, file.errorString());
+    return false;
+  }
+  if (!image.save(&file, "PNG")) {
+    if (error) *error = tr("Could not encode the dashboard as PNG into %1.").arg(path);
+    file.cancelWriting();
+    return false;
+  }
+  if (!file.commit()) {
+    if (error) *error = tr("Could not write %1: %2").arg(path, file.errorString());
+    return false;
+  }
+  return true;
+}
+
+bool ChartPanel::export_svg(const QString& path, QString* error) {
+  const QSize logical = export_size(QSize());
+  QSaveFile file(path);
+  if (!file.open(QIODevice::WriteOnly)) {
+    if (error) *error = tr("Could not write %1: %2").arg(path, file.errorString());
+    return false;
+  }
+  {
+    const ScopedExportSize scoped(dashboard_, logical);
+    flush();
+    QSvgGenerator svg;
+    svg.setOutputDevice(&file);
+    svg.setSize(logical);
+    svg.setViewBox(QRect(QPoint(0, 0), logical));
+    svg.setTitle(tr("MoE Growth Lab dashboard"));
+    svg.setDescription(tr("Accuracy, expert utilisation, loss terms, router entropy and routing."));
+    QPainter painter;
+    if (!painter.begin(&svg)) {
+      if (error) *error = tr("Could not start the SVG writer for %1.").arg(path);
+      file.cancelWriting();
+      return false;
+    }
+    painter.fillRect(QRect(QPoint(0, 0), logical), ChartStyle::background());
+    dashboard_->render(&painter);
+    painter.end();
+  }
+  if (!file.commit()) {
+    if (error) *error = tr("Could not write %1: %2").arg(path, file.errorString());
+    return false;
+  }
+  return true;
+}
+
+}  // namespace moelab::ui

@@ -1,0 +1,137 @@
+#pragma once
+// The live dashboard: four time charts on a shared x axis (accuracy, expert utilisation, loss
+// terms, router entropy), the current utilisation per expert and the class x expert routing
+// heat map, under a small toolbar (smoothing, x axis, follow, reset zoom).
+//
+// The add_* calls only buffer: a training run reports far faster than a screen can usefully
+// redraw, so a single-shot timer coalesces everything that arrived into one redraw, at most about
+// 30 per second and none while nothing changes.
+
+#include <QImage>
+#include <QStringList>
+#include <QTimer>
+#include <QWidget>
+#include <memory>
+#include <optional>
+
+#include "charts/x_clock.h"
+#include "training/run_metrics.h"
+
+QT_BEGIN_NAMESPACE
+class QCheckBox;
+class QComboBox;
+class QLabel;
+class QSlider;
+QT_END_NAMESPACE
+
+namespace moelab::ui {
+
+class RoutingHeatmap;
+class TimeSeriesChart;
+class UtilizationBarChart;
+
+class ChartPanel : public QWidget {
+  Q_OBJECT
+
+ public:
+  using XAxis = moelab::ui::XAxis;
+  static constexpr int kRedrawIntervalMs = 33;
+  static constexpr double kDefaultSmoothing = 0.6;  // TensorBoard's default
+
+  explicit ChartPanel(QWidget* parent = nullptr);
+  ~ChartPanel() override;
+
+  // --- data (buffered until the next coalesced redraw) ---
+  // Clears everything for a new run; keeps the view settings (x axis, smoothing).
+  void reset(const QStringList& class_names);
+  void add_step(const moelab::StepMetrics& step);
+  void add_epoch(const moelab::EpochMetrics& epoch);
+  void add_split(const moelab::SplitEvent& split);
+  void add_switch(const moelab::SwitchEvent& change);
+  void set_seed_accuracy(double accuracy);
+  void set_dormant_threshold(double threshold);  // default 0.05, as the engine's default
+
+  // --- view ---
+  void set_x_axis(XAxis axis);
+  XAxis x_axis() const { return axis_; }
+  // Debiased EMA weight in [0, 0.99]; 0 draws the raw curves only.
+  void set_smoothing(double weight);
+  double smoothing() const { return smoothing_; }
+  // When false, data keeps arriving but the visible x range stays where the user left it.
+  void set_follow(bool follow);
+  bool follows() const { return follow_; }
+  // Whole run on every chart, following again.
+  void reset_zoom();
+
+  // Redraws now whatever is pending (the timer does this on its own).
+  void flush();
+  // Coalesced redraws that changed something, since construction.
+  int redraw_count() const { return redraw_count_; }
+  bool redraw_pending() const { return redraw_timer_.isActive(); }
+  // Points currently handed to the drawn series of all time charts.
+  int series_point_count() const;
+
+  TimeSeriesChart* accuracy_chart() const { return accuracy_; }
+  TimeSeriesChart* utilization_chart() const { return utilization_; }
+  TimeSeriesChart* loss_chart() const { return loss_; }
+  TimeSeriesChart* entropy_chart() const { return entropy_; }
+  QList<TimeSeriesChart*> time_charts() const;
+  UtilizationBarChart* utilization_bars() const { return bars_; }
+  RoutingHeatmap* routing_heatmap() const { return heatmap_; }
+
+  // --- export (the charts without the toolbar) ---
+  // Renders at `size` logical pixels (invalid: the current size, or 1600 x 900 when the panel
+  // has never been laid out), scaled by `pixel_ratio` for sharp slides.
+  QImage render_image(QSize size = QSize(), qreal pixel_ratio = 1.0);
+  bool export_png(const QString& path, QString* error = nullptr);
+  bool export_svg(const QString& path, QString* error = nullptr);
+
+ Q_SIGNALS:
+  void follow_changed(bool follow);
+  void smoothing_changed(double weight);
+  void x_axis_changed(moelab::ui::XAxis axis);
+
+ private:
+  void build_toolbar();
+  void build_charts();
+  void schedule_redraw();
+  int ensure_expert_line(int expert);
+  void on_chart_navigated(TimeSeriesChart* source, double min, double max);
+  void sync_follow_box();
+  QSize export_size(QSize requested) const;
+
+  std::shared_ptr<XClock> clock_;
+  QTimer redraw_timer_;
+  int redraw_count_ = 0;
+
+  XAxis axis_ = XAxis::Step;
+  double smoothing_ = kDefaultSmoothing;
+  bool follow_ = true;
+  double dormant_threshold_ = 0.05;
+  std::optional<moelab::EpochMetrics> pending_epoch_;  // latest epoch not yet shown in bars/map
+
+  QSlider* smoothing_slider_ = nullptr;
+  QLabel* smoothing_label_ = nullptr;
+  QComboBox* axis_box_ = nullptr;
+  QCheckBox* follow_box_ = nullptr;
+
+  QWidget* dashboard_ = nullptr;
+  TimeSeriesChart* accuracy_ = nullptr;
+  TimeSeriesChart* utilization_ = nullptr;
+  TimeSeriesChart* loss_ = nullptr;
+  TimeSeriesChart* entropy_ = nullptr;
+  UtilizationBarChart* bars_ = nullptr;
+  RoutingHeatmap* heatmap_ = nullptr;
+
+  int usage_entropy_line_ = -1;
+  int sample_entropy_line_ = -1;
+  int loss_total_line_ = -1;
+  int loss_ce_line_ = -1;
+  int loss_entropy_line_ = -1;
+  int loss_diversity_line_ = -1;
+  int train_step_line_ = -1;
+  int train_epoch_line_ = -1;
+  int val_line_ = -1;
+};
+
+}  // namespace moelab::ui

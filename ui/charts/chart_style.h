@@ -1,0 +1,37 @@
+#pragma once
+// The dashboard's look in one place: a light theme with fonts and line widths chosen to stay
+// readable on a classroom projector. Every chart takes its fonts and neutral colours from here.
+
+#include <QColor>
+#include <QFont>
+
+QT_BEGIN_NAMESPACE
+class QChart;
+class QValueAxis;
+QT_END_NAMESPACE
+
+namespace moelab::ui {
+
+class ChartStyle {
+ public:
+  static QFont title_font();
+  static QFont label_font();
+  static QFont axis_title_font();
+  static QFont small_font();
+
+  static QColor background();
+  static QColor text();
+  static QColor muted_text();
+  static QColor grid();
+  static QColor axis_line();
+  static QColor split_marker();
+  static QColor switch_marker();
+  static QColor reference_line();
+
+  static qreal line_width();
+
+  static void apply(QChart* chart);
+  static void apply(QValueAxis* axis, const QString& title);
+};
+
+}  // namespace moelab::ui

@@ -1,0 +1,200 @@
+#pragma once
+// A live line chart over training time, TensorBoard-style: faint raw curves behind smoothed ones,
+// event markers (splits, switch changes), reference lines, x zoom/pan and a hover read-out.
+//
+// Data goes into full-resolution buffers only; refresh() (called by ChartPanel's throttle timer)
+// decimates the visible part to the plot's pixel width and hands each series its points in one
+// replace() call. Appending into QLineSeries point by point would redraw per point.
+
+#include <QList>
+#include <QPointF>
+#include <QString>
+#include <QVector>
+#include <QtCharts/QChartView>
+#include <limits>
+#include <memory>
+#include <vector>
+
+#include "charts/ema_smoother.h"
+#include "charts/x_clock.h"
+
+QT_BEGIN_NAMESPACE
+class QLineSeries;
+class QValueAxis;
+QT_END_NAMESPACE
+
+namespace moelab::ui {
+
+class TimeSeriesChart : public QChartView {
+  Q_OBJECT
+
+ public:
+  enum class MarkerKind { Split, Switch };
+  enum class YRange { Auto, AutoFromZero, Fixed };
+
+  struct LineStyle {
+    QColor color;
+    // Noisy step-level curves get a faint raw copy behind the smoothed one; epoch-level curves
+    // have too few points to smooth.
+    bool smoothable = true;
+    bool show_points = false;
+    Qt::PenStyle pen_style = Qt::SolidLine;
+    qreal width = 2.0;
+  };
+
+  // `clock` maps stamps to x values; charts of one panel share it. Null: a private clock.
+  TimeSeriesChart(const QString& title, const QString& y_title,
+                  std::shared_ptr<const XClock> clock = nullptr, QWidget* parent = nullptr);
+  ~TimeSeriesChart() override;
+
+  // --- data (buffered; visible after the next refresh()) ---
+  // Returns the line's index; a key already present returns the existing line.
+  int add_line(const QString& key, const QString& name, const LineStyle& style);
+  int find_line(const QString& key) const;
+  void append(int line, const XStamp& at, double y);
+  void set_line_name(int line, const QString& name);
+  // Dormant lines are drawn dashed and faded.
+  void set_line_dormant(int line, bool dormant);
+  void add_marker(const XStamp& at, const QString& label, MarkerKind kind);
+  // A labelled horizontal line; setting the same key again moves it.
+  void set_reference_line(const QString& key, double y, const QString& label);
+  // Drops data, markers and reference lines; keeps the lines themselves.
+  void clear();
+  // Drops the lines too (for charts whose lines come and go with the run, like experts).
+  void remove_lines();
+
+  // --- view ---
+  void set_x_axis(XAxis axis);
+  XAxis x_axis() const { return axis_; }
+  void set_smoothing(double weight);
+  double smoothing() const { return smoothing_; }
+  // Following: the x range always shows the whole run. Not following: new data is still
+  // buffered, but the x range stays where the user left it.
+  void set_follow(bool follow);
+  bool follows() const { return follow_; }
+  // Shows [min, max] and stops following (what zooming and panning do).
+  void set_x_range(double min, double max);
+  void reset_zoom();
+  void set_y_range(YRange mode, double lo = 0.0, double hi = 1.0);
+  // The largest x of any point or marker on the current axis; -infinity when empty.
+  double data_x_max() const;
+  // While following, show at least up to x: ChartPanel passes the newest x of all its charts so
+  // that they line up although each gets data at its own pace (epochs vs steps).
+  void set_follow_extent(double x);
+
+  // Redraws if anything changed since the last refresh; returns whether it did.
+  bool refresh();
+  bool needs_refresh() const { return dirty_; }
+  int refresh_count() const { return refresh_count_; }
+
+  // --- read-back, for the panel, tests and the benchmark ---
+  int line_count() const { return static_cast<int>(lines_.size()); }
+  QString line_key(int line) const;
+  QString line_name(int line) const;
+  bool line_dormant(int line) const;
+  QColor line_color(int line) const;
+  int point_count(int line) const;
+  double last_value(int line) const;  // NaN when empty
+  QVector<QPointF> points(int line) const;           // full resolution, current x axis
+  QVector<QPointF> smoothed_points(int line) const;  // empty unless smoothing applies
+  QLineSeries* series(int line) const;               // what is drawn bold
+  QLineSeries* raw_series(int line) const;           // the faint raw copy, or null
+  int series_point_count(int line) const;
+  int marker_count() const { return static_cast<int>(markers_.size()); }
+  QString marker_label(int marker) const;
+  double marker_x(int marker) const;
+  MarkerKind marker_kind(int marker) const;
+  int reference_count() const { return static_cast<int>(references_.size()); }
+  double x_min() const;
+  double x_max() const;
+  double y_min() const;
+  double y_max() const;
+  // The hover read-out at x (nearest point of every line), as rich text.
+  QString tooltip_text(double x) const;
+
+ Q_SIGNALS:
+  // The user zoomed or panned; ChartPanel keeps the other charts on the same range.
+  void x_range_navigated(double min, double max);
+  // The user double-clicked: back to the whole run, following again.
+  void reset_zoom_requested();
+
+ protected:
+  void resizeEvent(QResizeEvent* event) override;
+  void wheelEvent(QWheelEvent* event) override;
+  void mousePressEvent(QMouseEvent* event) override;
+  void mouseMoveEvent(QMouseEvent* event) override;
+  void mouseReleaseEvent(QMouseEvent* event) override;
+  void mouseDoubleClickEvent(QMouseEvent* event) override;
+  bool viewportEvent(QEvent* event) override;
+  void drawForeground(QPainter* painter, const QRectF& rect) override;
+
+ private:
+  struct Line {
+    QString key;
+    QString name;
+    LineStyle style;
+    bool dormant = false;
+    QVector<XStamp> stamps;
+    QVector<QPointF> raw;     // x on the current axis
+    QVector<QPointF> smooth;  // same x, smoothed y; kept only for smoothable lines
+    EmaSmoother ema;
+    QLineSeries* series = nullptr;
+    QLineSeries* faint = nullptr;
+  };
+  struct Marker {
+    XStamp at;
+    QString label;
+    MarkerKind kind;
+  };
+  struct Reference {
+    QString key;
+    QString label;
+    double y;
+  };
+
+  bool smoothing_applies(const Line& line) const;
+  const QVector<QPointF>& drawn(const Line& line) const;
+  void apply_pen(Line& line);
+  void remap_x();
+  void resmooth(Line& line);
+  void update_x_range_from_data();
+  void push_points();
+  void apply_ticks(QValueAxis* axis, double min, double max, int ticks, bool integer_steps);
+  QString x_title() const;
+  QRectF plot_rect() const;  // plot area in viewport coordinates
+  double x_to_pixel(double x, const QRectF& plot) const;
+  double pixel_to_x(double px, const QRectF& plot) const;
+  double y_to_pixel(double y, const QRectF& plot) const;
+  void draw_markers(QPainter* painter, const QRectF& plot);
+  void draw_references(QPainter* painter, const QRectF& plot);
+  void navigate_to(double min, double max);
+
+  std::shared_ptr<const XClock> clock_;
+  std::uint64_t clock_version_ = 0;
+  QValueAxis* x_axis_ = nullptr;
+  QValueAxis* y_axis_ = nullptr;
+  std::vector<Line> lines_;
+  std::vector<Marker> markers_;
+  std::vector<Reference> references_;
+
+  XAxis axis_ = XAxis::Step;
+  double smoothing_ = 0.0;
+  bool follow_ = true;
+  double view_min_ = 0.0;
+  double view_max_ = 1.0;
+  double follow_extent_ = -std::numeric_limits<double>::infinity();
+  YRange y_mode_ = YRange::Auto;
+  double y_lo_ = 0.0;
+  double y_hi_ = 1.0;
+  bool dirty_ = true;
+  int refresh_count_ = 0;
+
+  bool dragging_ = false;
+  QPointF drag_start_;
+  double drag_min_ = 0.0;
+  double drag_max_ = 0.0;
+  bool hovering_ = false;
+  double hover_x_ = 0.0;
+};
+
+}  // namespace moelab::ui

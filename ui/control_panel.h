@@ -1,0 +1,89 @@
+#pragma once
+// The left-hand panel: the three fixes as big switches, then the data set, the model and the
+// training settings. Produces a RunConfig and takes one back. Settings it does not show (batch
+// size, diversity weight, ...) are kept from the last set_config(), so a loaded experiment file
+// goes back out unchanged.
+//
+// During a run the data, model and training fields are locked; the fixes stay live and every
+// change is announced with fixesChanged() so that it reaches the running trainer.
+
+#include <QWidget>
+
+#include "meta_types.h"
+
+class QComboBox;
+class QGroupBox;
+class QLabel;
+class QLineEdit;
+class QSpinBox;
+class QStackedWidget;
+
+namespace moelab::ui {
+
+class NumberSpinBox;
+class SwitchButton;
+
+class ControlPanel : public QWidget {
+  Q_OBJECT
+
+ public:
+  explicit ControlPanel(QWidget* parent = nullptr);
+
+  RunConfig config() const;
+  // Shows `config`; emits fixesChanged() once if its fixes differ from the current ones.
+  void set_config(const RunConfig& config);
+  FixSwitches fixes() const;
+  void set_running(bool running);
+
+  // For tests and keyboard users: the switches themselves.
+  SwitchButton* projection_switch() const { return projection_; }
+  SwitchButton* cooldown_switch() const { return cooldown_; }
+  SwitchButton* entropy_switch() const { return entropy_; }
+
+ Q_SIGNALS:
+  void fixesChanged(const moelab::FixSwitches& fixes);
+
+ private:
+  QGroupBox* build_fixes();
+  QGroupBox* build_data();
+  QGroupBox* build_model();
+  QGroupBox* build_training();
+  void browse_idx_folder();
+  void announce_fixes();
+
+  RunConfig base_;
+  bool loading_ = false;
+
+  SwitchButton* projection_ = nullptr;
+  SwitchButton* cooldown_ = nullptr;
+  SwitchButton* entropy_ = nullptr;
+  QSpinBox* cooldown_epochs_ = nullptr;
+  NumberSpinBox* entropy_weight_ = nullptr;
+
+  QGroupBox* data_box_ = nullptr;
+  QComboBox* kind_ = nullptr;
+  QStackedWidget* data_pages_ = nullptr;
+  QSpinBox* clusters_ = nullptr;
+  NumberSpinBox* spread_ = nullptr;
+  QSpinBox* dimension_ = nullptr;
+  QSpinBox* samples_ = nullptr;
+  QLineEdit* idx_dir_ = nullptr;
+  QSpinBox* max_samples_ = nullptr;
+
+  QGroupBox* model_box_ = nullptr;
+  QSpinBox* hidden_ = nullptr;
+  QSpinBox* expert_hidden_ = nullptr;
+  QSpinBox* initial_experts_ = nullptr;
+  QSpinBox* top_k_ = nullptr;
+  QSpinBox* max_experts_ = nullptr;
+
+  QGroupBox* training_box_ = nullptr;
+  NumberSpinBox* learning_rate_ = nullptr;
+  QLineEdit* seed_ = nullptr;
+  QSpinBox* seed_epochs_ = nullptr;
+  QSpinBox* growth_epochs_ = nullptr;
+
+  QLabel* locked_hint_ = nullptr;
+};
+
+}  // namespace moelab::ui

@@ -1,0 +1,356 @@
+#include "main_window.h"
+
+#include <QAction>
+#include <QApplication>
+#include <QCloseEvent>
+#include <QDir>
+#include <QFile>
+#include <QFileDialog>
+#include <QFileInfo>
+#include <QMenuBar>
+#include <QMessageBox>
+#include <QPixmap>
+#include <QSaveFile>
+#include <QScreen>
+#include <QScrollArea>
+#include <QSettings>
+#include <QSplitter>
+#include <stdexcept>
+
+#include "charts/chart_panel.h"
+#include "config/config_json.h"
+#include "control_panel.h"
+#include "io/run_writer.h"
+#include "report_view.h"
+#include "run_controller.h"
+#include "run_controls.h"
+#include "run_status_bar.h"
+#include "save_file.h"
+
+namespace moelab::ui {
+
+namespace {
+
+const char* kGeometryKey = "window/geometry";
+const char* kStateKey = "window/state";
+const char* kSplitterKey = "window/splitter";
+const char* kExperimentKey = "experiment/last";
+const char* kSpeedKey = "run/step_delay_ms";
+
+QString one_sentence(const std::exception& e) { return QString::fromUtf8(e.what()); }
+
+}  // namespace
+
+MainWindow::MainWindow(QWidget* parent) : QMainWindow(parent) {
+  setWindowTitle(tr("MoE Growth Lab"));
+  controller_ = new RunController(this);
+  build_layout();
+  build_menus();
+  connect_run();
+  restore_settings();
+}
+
+MainWindow::~MainWindow() {
+  // Join the training threads before any widget they report to goes away.
+  controller_->shutdown();
+}
+
+void MainWindow::build_layout() {
+  run_controls_ = new RunControls(this);
+  addToolBar(Qt::TopToolBarArea, run_controls_);
+
+  controls_ = new ControlPanel;
+  auto* scroll = new QScrollArea;
+  scroll->setWidget(controls_);
+  scroll->setWidgetResizable(true);
+  scroll->setHorizontalScrollBarPolicy(Qt::ScrollBarAlwaysOff);
+  scroll->setMinimumWidth(controls_->sizeHint().width() + 24);
+
+  charts_ = new ChartPanel;
+  report_ = new ReportView;
+
+  splitter_ = new QSplitter(Qt::Horizontal);
+  splitter_->addWidget(scroll);
+  splitter_->addWidget(charts_);
+  splitter_->addWidget(report_);
+  splitter_->setStretchFactor(0, 0);
+  splitter_->setStretchFactor(1, 1);
+  splitter_->setStretchFactor(2, 0);
+  splitter_->setCollapsible(1, false);
+  splitter_->setSizes({scroll->minimumWidth(), 900, 360});
+  setCentralWidget(splitter_);
+
+  status_ = new RunStatusBar;
+  setStatusBar(status_);
+}
+
+void MainWindow::build_menus() {
+  QMenu* file = menuBar()->addMenu(tr("&File"));
+  QAction* open = file->addAction(tr("&Open experiment..."), this,
+                                  &MainWindow::choose_open_experiment);
+  open->setShortcut(QKeySequence::Open);
+  QAction* save = file->addAction(tr("&Save experiment..."), this,
+                                  &MainWindow::choose_save_experiment);
+  save->setShortcut(QKeySequence::Save);
+  file->addSeparator();
+  export_csv_ = file->addAction(tr("Export metrics &CSV..."), this,
+                                &MainWindow::choose_export_csv);
+  export_csv_->setEnabled(false);
+  file->addAction(tr("Export dashboard as &PNG..."), this, [this] { choose_export_image(false); });
+  file->addAction(tr("Export dashboard as S&VG..."), this, [this] { choose_export_image(true); });
+  file->addSeparator();
+  QAction* quit = file->addAction(tr("&Quit"), this, &QWidget::close);
+  quit->setShortcut(QKeySequence::Quit);
+
+  QMenu* run = menuBar()->addMenu(tr("&Run"));
+  run->addActions(run_controls_->run_actions());
+
+  QMenu* help = menuBar()->addMenu(tr("&Help"));
+  help->addAction(tr("&About MoE Growth Lab"), this, &MainWindow::show_about);
+}
+
+void MainWindow::connect_run() {
+  RunController* c = controller_;
+  connect(run_controls_, &RunControls::startRequested, this, &MainWindow::start_run);
+  connect(run_controls_, &RunControls::pauseRequested, c, &RunController::pause);
+  connect(run_controls_, &RunControls::resumeRequested, c, &RunController::resume);
+  connect(run_controls_, &RunControls::stepRequested, this, &MainWindow::step_epoch);
+  connect(run_controls_, &RunControls::stopRequested, c, &RunController::stop);
+  connect(run_controls_, &RunControls::resetRequested, this, &MainWindow::reset_run);
+  connect(run_controls_, &RunControls::stepDelayChanged, c, &RunController::set_step_delay);
+  connect(controls_, &ControlPanel::fixesChanged, c, &RunController::set_fixes);
+
+  connect(c, &RunController::started, this, &MainWindow::on_started);
+  connect(c, &RunController::dataLoaded, this, [this](const DatasetInfo& info) {
+    QStringList names;
+    for (const auto& name : info.class_names) names << QString::fromStdString(name);
+    charts_->reset(names);
+    status_->set_data(info);
+  });
+  connect(c, &RunController::stepReported, charts_, &ChartPanel::add_step);
+  connect(c, &RunController::stepReported, status_, &RunStatusBar::add_step);
+  connect(c, &RunController::epochReported, this, &MainWindow::on_epoch);
+  connect(c, &RunController::splitReported, charts_, &ChartPanel::add_split);
+  connect(c, &RunController::splitReported, this, [this](const SplitEvent& e) {
+    status_->showMessage(tr("Split: expert %1 gave birth to expert %2 after epoch %3.")
+                             .arg(e.parent)
+                             .arg(e.child)
+                             .arg(e.epoch),
+                         5000);
+  });
+  connect(c, &RunController::switchReported, charts_, &ChartPanel::add_switch);
+  connect(c, &RunController::switchReported, this, [this](const SwitchEvent& e) {
+    status_->showMessage(tr("%1: %2 -> %3 at epoch %4, step %5.")
+                             .arg(QString::fromStdString(e.name), QString::fromStdString(e.from),
+                                  QString::fromStdString(e.to))
+                             .arg(e.epoch)
+                             .arg(e.step),
+                         5000);
+  });
+  connect(c, &RunController::phaseReport, report_, &ReportView::set_report);
+  connect(c, &RunController::finished, this, [this](const RunResult& result) {
+    if (result.stopped) {
+      report_->clear(tr("The run was stopped after epoch %1, before the end of the growth phase: "
+                        "no report. Its metrics can still be exported (File menu).")
+                         .arg(result.epochs.size()));
+    } else if (!result.report) {
+      report_->clear(tr("This run had no growth phase, so there is no GO/NO-GO report."));
+    }
+    Q_EMIT runEnded(true);
+  });
+  connect(c, &RunController::failed, this, [this](const QString& message) {
+    report_->show_failure(message);
+    status_->showMessage(message);
+    Q_EMIT runEnded(false);
+  });
+  connect(c, &RunController::stateChanged, this, &MainWindow::on_state);
+}
+
+void MainWindow::start_run() {
+  const RunConfig config = controls_->config();
+  try {
+    validate(config);
+  } catch (const std::invalid_argument& e) {
+    QMessageBox::warning(this, tr("Cannot start"),
+                         tr("These settings cannot run: %1.").arg(one_sentence(e)));
+    return;
+  }
+  controller_->start(config);
+}
+
+void MainWindow::step_epoch() {
+  // From idle, Step starts a run that pauses after its first epoch.
+  if (!controller_->active()) start_run();
+  controller_->step_epoch();
+}
+
+void MainWindow::reset_run() {
+  controller_->reset();
+  charts_->reset({});
+  report_->clear();
+  status_->clear_run();
+}
+
+void MainWindow::on_started(const RunConfig& config) {
+  charts_->reset({});
+  status_->begin(config);
+  const auto& t = config.training;
+  report_->clear(t.growth_epochs > 0
+                     ? tr("This run's report appears after epoch %1, the end of the growth phase.")
+                           .arg(t.seed_epochs + t.growth_epochs)
+                     : tr("This run has no growth phase, so it will not write a report."));
+}
+
+void MainWindow::on_epoch(const EpochMetrics& m) {
+  charts_->add_epoch(m);
+  status_->add_epoch(m);
+  if (m.epoch == controller_->run_config().training.seed_epochs) {
+    charts_->set_seed_accuracy(m.val_accuracy);
+  }
+}
+
+void MainWindow::on_state(RunController::State state) {
+  run_controls_->set_state(state);
+  status_->set_state(state);
+  controls_->set_running(controller_->active());
+  export_csv_->setEnabled(controller_->result().has_value());
+}
+
+bool MainWindow::load_experiment(const QString& path, QString* error) {
+  try {
+    controls_->set_config(load_config_file(QFile::encodeName(path).toStdString()));
+    last_dir_ = QFileInfo(path).absolutePath();
+    return true;
+  } catch (const std::exception& e) {
+    if (error) *error = one_sentence(e);
+    return false;
+  }
+}
+
+bool MainWindow::save_experiment(const QString& path, QString* error) const {
+  return save_file(path, QByteArray::fromStdString(config_to_json(controls_->config())), error);
+}
+
+bool MainWindow::export_metrics_csv(const QString& path, QString* error) const {
+  if (!controller_->result()) {
+    if (error) *error = tr("There are no metrics yet: run an experiment first.");
+    return false;
+  }
+  return save_file(path, QByteArray::fromStdString(metrics_csv(*controller_->result())), error);
+}
+
+bool MainWindow::save_screenshot(const QString& path, QString* error) {
+  const QPixmap image = grab();
+  QSaveFile file(path);
+  if (image.isNull() || !file.open(QIODevice::WriteOnly) || !image.save(&file, "PNG") ||
+      !file.commit()) {
+    if (error) {
+      *error = tr("Could not write the screenshot %1: %2.")
+                   .arg(QDir::toNativeSeparators(path), file.errorString());
+    }
+    return false;
+  }
+  return true;
+}
+
+void MainWindow::open_experiment(const QString& path) {
+  QString error;
+  if (!load_experiment(path, &error)) {
+    QMessageBox::warning(this, tr("Open experiment"),
+                         tr("This experiment file cannot be used; the current settings are kept."
+                            "\n\n%1")
+                             .arg(error));
+  }
+}
+
+void MainWindow::choose_open_experiment() {
+  const QString path = QFileDialog::getOpenFileName(this, tr("Open experiment"), last_dir_,
+                                                    tr("Experiment (*.json);;All files (*)"));
+  if (!path.isEmpty()) open_experiment(path);
+}
+
+void MainWindow::choose_save_experiment() {
+  const QString path = QFileDialog::getSaveFileName(
+      this, tr("Save experiment"), QDir(last_dir_).filePath(QStringLiteral("experiment.json")),
+      tr("Experiment (*.json)"));
+  if (path.isEmpty()) return;
+  QString error;
+  if (save_experiment(path, &error)) {
+    last_dir_ = QFileInfo(path).absolutePath();
+  } else {
+    QMessageBox::warning(this, tr("Save experiment"), error);
+  }
+}
+
+void MainWindow::choose_export_csv() {
+  const QString path = QFileDialog::getSaveFileName(
+      this, tr("Export metrics"), QDir(last_dir_).filePath(QStringLiteral("metrics.csv")),
+      tr("CSV (*.csv)"));
+  if (path.isEmpty()) return;
+  QString error;
+  if (!export_metrics_csv(path, &error)) QMessageBox::warning(this, tr("Export metrics"), error);
+}
+
+void MainWindow::choose_export_image(bool svg) {
+  const QString name = svg ? QStringLiteral("dashboard.svg") : QStringLiteral("dashboard.png");
+  const QString path = QFileDialog::getSaveFileName(
+      this, tr("Export dashboard"), QDir(last_dir_).filePath(name),
+      svg ? tr("SVG image (*.svg)") : tr("PNG image (*.png)"));
+  if (path.isEmpty()) return;
+  QString error;
+  const bool ok = svg ? charts_->export_svg(path, &error) : charts_->export_png(path, &error);
+  if (!ok) QMessageBox::warning(this, tr("Export dashboard"), error);
+}
+
+void MainWindow::show_about() {
+  QString attribution;
+  QFile file(QStringLiteral(":/ATTRIBUTION.md"));
+  if (file.open(QIODevice::ReadOnly)) attribution = QString::fromUtf8(file.readAll());
+  QMessageBox box(this);
+  box.setWindowTitle(tr("About MoE Growth Lab"));
+  box.setTextFormat(Qt::MarkdownText);
+  box.setText(tr("## MoE Growth Lab\n\nWatch a mixture of experts grow (experts split while it "
+                 "trains) and collapse (experts go dormant), and switch the three fixes of the "
+                 "seed report on and off while it runs.\n\nQt %1, LibTorch (CPU).\n\n%2")
+                  .arg(QString::fromLatin1(qVersion()), attribution));
+  box.exec();
+}
+
+void MainWindow::restore_settings() {
+  QSettings settings;
+  if (!restoreGeometry(settings.value(kGeometryKey).toByteArray())) {
+    QSize size(1600, 1000);
+    if (const QScreen* screen = QGuiApplication::primaryScreen()) {
+      size = size.boundedTo(screen->availableGeometry().size());
+    }
+    resize(size);
+  }
+  restoreState(settings.value(kStateKey).toByteArray());
+  splitter_->restoreState(settings.value(kSplitterKey).toByteArray());
+  run_controls_->set_step_delay_ms(settings.value(kSpeedKey, 0).toInt());
+  const QString last = settings.value(kExperimentKey).toString();
+  if (!last.isEmpty()) {
+    try {
+      controls_->set_config(config_from_json(last.toStdString(), "the saved settings"));
+    } catch (const std::exception&) {
+      // A config saved by another version: start from the defaults rather than refuse to open.
+    }
+  }
+}
+
+void MainWindow::save_settings() const {
+  QSettings settings;
+  settings.setValue(kGeometryKey, saveGeometry());
+  settings.setValue(kStateKey, saveState());
+  settings.setValue(kSplitterKey, splitter_->saveState());
+  settings.setValue(kSpeedKey, run_controls_->step_delay_ms());
+  settings.setValue(kExperimentKey, QString::fromStdString(config_to_json(controls_->config())));
+}
+
+void MainWindow::closeEvent(QCloseEvent* event) {
+  save_settings();
+  controller_->shutdown();
+  event->accept();
+}
+
+}  // namespace moelab::ui

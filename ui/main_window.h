@@ -1,0 +1,88 @@
+#pragma once
+// The lab's window. A composer only: the control panel (left, scrollable), the live charts
+// (centre), the GO/NO-GO report (right), the run toolbar and the status bar each own their state;
+// the window wires them to the RunController, keeps the menus, the experiment files and the
+// settings.
+
+#include <QMainWindow>
+#include <QString>
+#include <optional>
+
+#include "meta_types.h"
+#include "run_controller.h"
+
+class QAction;
+class QSplitter;
+
+namespace moelab::ui {
+
+class ChartPanel;
+class ControlPanel;
+class ReportView;
+class RunControls;
+class RunStatusBar;
+
+class MainWindow : public QMainWindow {
+  Q_OBJECT
+
+ public:
+  explicit MainWindow(QWidget* parent = nullptr);
+  ~MainWindow() override;
+
+  // Experiment files (the JSON that moelab-cli --config reads). On failure they return false,
+  // set `error` to one sentence and change nothing.
+  bool load_experiment(const QString& path, QString* error);
+  bool save_experiment(const QString& path, QString* error) const;
+  bool export_metrics_csv(const QString& path, QString* error) const;
+  // The whole window as a PNG.
+  bool save_screenshot(const QString& path, QString* error);
+
+  RunController* controller() const { return controller_; }
+  ControlPanel* control_panel() const { return controls_; }
+  ChartPanel* chart_panel() const { return charts_; }
+  ReportView* report_view() const { return report_; }
+  RunControls* run_controls() const { return run_controls_; }
+  RunStatusBar* run_status() const { return status_; }
+
+ public Q_SLOTS:
+  // Starts a run with the control panel's settings (a message box if they cannot run).
+  void start_run();
+  // Loads an experiment file; a bad one gives a message box and keeps the current settings.
+  void open_experiment(const QString& path);
+
+ Q_SIGNALS:
+  // The run ended: `completed` is false when it failed. A stopped run counts as ended.
+  void runEnded(bool completed);
+
+ protected:
+  void closeEvent(QCloseEvent* event) override;
+
+ private:
+  void build_layout();
+  void build_menus();
+  void connect_run();
+  void restore_settings();
+  void save_settings() const;
+  void step_epoch();
+  void reset_run();
+  void on_started(const RunConfig& config);
+  void on_epoch(const EpochMetrics& metrics);
+  void on_state(RunController::State state);
+  void choose_open_experiment();
+  void choose_save_experiment();
+  void choose_export_csv();
+  void choose_export_image(bool svg);
+  void show_about();
+
+  RunController* controller_ = nullptr;
+  ControlPanel* controls_ = nullptr;
+  ChartPanel* charts_ = nullptr;
+  ReportView* report_ = nullptr;
+  RunControls* run_controls_ = nullptr;
+  RunStatusBar* status_ = nullptr;
+  QSplitter* splitter_ = nullptr;
+  QAction* export_csv_ = nullptr;
+  QString last_dir_;
+};
+
+}  // namespace moelab::ui

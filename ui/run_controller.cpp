@@ -1,0 +1,175 @@
+#include "run_controller.h"
+
+#include <QThread>
+#include <algorithm>
+#include <chrono>
+
+#include "training_worker.h"
+
+namespace moelab::ui {
+
+RunController::RunController(QObject* parent) : QObject(parent) { register_meta_types(); }
+
+RunController::~RunController() { shutdown(); }
+
+RunController::Run* RunController::current() {
+  if (current_id_ == 0) return nullptr;
+  const auto found = std::find_if(runs_.begin(), runs_.end(),
+                                  [this](const Run& run) { return run.id == current_id_; });
+  return found == runs_.end() ? nullptr : &*found;
+}
+
+bool RunController::active() const {
+  return state_ == State::Running || state_ == State::Paused || state_ == State::Stopping;
+}
+
+void RunController::start(const RunConfig& config) {
+  retire_current();
+  result_.reset();
+  config_ = config;
+  const quint64 id = ++last_id_;
+  current_id_ = id;
+
+  auto control = std::make_shared<TrainingControl>(config.fixes);
+  control->set_step_delay(std::chrono::milliseconds(step_delay_ms_));
+  auto* thread = new QThread;  // deleted by forget() once finished, or by shutdown()
+  thread->setObjectName(QStringLiteral("moelab-run-%1").arg(id));
+  auto* worker = new TrainingWorker(control);
+  worker->moveToThread(thread);
+  connect(thread, &QThread::finished, worker, &QObject::deleteLater);
+  connect(thread, &QThread::finished, this, [this, id] { forget(id); });
+  // The worker's event loop ends when its one job does (quit() is thread-safe).
+  connect(worker, &TrainingWorker::finished, thread, &QThread::quit, Qt::DirectConnection);
+  connect(worker, &TrainingWorker::failed, thread, &QThread::quit, Qt::DirectConnection);
+
+  // Relays, each checking the run id on the GUI thread when the queued call arrives.
+  connect(worker, &TrainingWorker::dataLoaded, this, [this, id](const DatasetInfo& info) {
+    if (is_current(id)) Q_EMIT dataLoaded(info);
+  });
+  connect(worker, &TrainingWorker::stepReported, this, [this, id](const StepMetrics& m) {
+    if (is_current(id)) Q_EMIT stepReported(m);
+  });
+  connect(worker, &TrainingWorker::epochReported, this, [this, id](const EpochMetrics& m) {
+    if (is_current(id)) Q_EMIT epochReported(m);
+  });
+  connect(worker, &TrainingWorker::splitReported, this, [this, id](const SplitEvent& e) {
+    if (is_current(id)) Q_EMIT splitReported(e);
+  });
+  connect(worker, &TrainingWorker::switchReported, this, [this, id](const SwitchEvent& e) {
+    if (is_current(id)) Q_EMIT switchReported(e);
+  });
+  connect(worker, &TrainingWorker::phaseReport, this, [this, id](const PhaseReport& r) {
+    if (is_current(id)) Q_EMIT phaseReport(r);
+  });
+  connect(worker, &TrainingWorker::finished, this, [this, id](const RunResult& result) {
+    if (!is_current(id)) return;
+    result_ = result;
+    set_state(result.stopped ? State::Stopped : State::Finished);
+    Q_EMIT finished(result);
+  });
+  connect(worker, &TrainingWorker::failed, this, [this, id](const QString& message) {
+    if (!is_current(id)) return;
+    set_state(State::Failed);
+    Q_EMIT failed(message);
+  });
+
+  Run run;
+  run.id = id;
+  run.thread = thread;
+  run.control = control;
+  run.launch = connect(this, &RunController::runRequested, worker, &TrainingWorker::start);
+  runs_.push_back(std::move(run));
+  thread->start();
+  set_state(State::Running);
+  Q_EMIT started(config);
+  Q_EMIT runRequested(config);  // queued: runs on the worker's thread
+}
+
+void RunController::pause() {
+  if (auto* run = current(); run && state_ == State::Running) {
+    run->control->pause();
+    set_state(State::Paused);
+  }
+}
+
+void RunController::resume() {
+  if (auto* run = current(); run && state_ == State::Paused) {
+    run->control->resume();
+    set_state(State::Running);
+  }
+}
+
+void RunController::step_epoch() {
+  if (auto* run = current(); run && (state_ == State::Running || state_ == State::Paused)) {
+    run->control->step_one_epoch();
+    set_state(State::Paused);
+  }
+}
+
+void RunController::stop() {
+  if (auto* run = current(); run && (state_ == State::Running || state_ == State::Paused)) {
+    run->control->request_stop();
+    set_state(State::Stopping);
+  }
+}
+
+void RunController::reset() {
+  retire_current();
+  result_.reset();
+  set_state(State::Idle);
+}
+
+void RunController::set_fixes(const FixSwitches& fixes) {
+  if (auto* run = current(); run && active()) run->control->set_fixes(fixes);
+}
+
+void RunController::set_step_delay(int milliseconds) {
+  step_delay_ms_ = std::max(0, milliseconds);
+  if (auto* run = current()) run->control->set_step_delay(std::chrono::milliseconds(step_delay_ms_));
+}
+
+void RunController::retire_current() {
+  if (auto* run = current()) {
+    // From here on the run's signals are ignored (wrong id), its queued start is withdrawn if it
+    // has not begun, and the trainer stops before its next step. Nobody waits for it.
+    disconnect(run->launch);
+    run->control->request_stop();
+    run->thread->quit();
+  }
+  current_id_ = 0;
+}
+
+void RunController::forget(quint64 id) {
+  const auto found =
+      std::find_if(runs_.begin(), runs_.end(), [id](const Run& run) { return run.id == id; });
+  if (found == runs_.end()) return;  // already joined by shutdown()
+  QThread* thread = found->thread;
+  runs_.erase(found);
+  thread->wait();  // returns at once: the thread emitted finished() and is winding down
+  thread->deleteLater();
+}
+
+void RunController::shutdown() {
+  current_id_ = 0;
+  for (auto& run : runs_) {
+    disconnect(run.launch);
+    run.control->request_stop();
+    run.thread->quit();
+  }
+  for (auto& run : runs_) {
+    run.thread->wait();  // never terminate(): the trainer returns at its next step
+    delete run.thread;   // its worker was deleted on the thread when it finished
+  }
+  runs_.clear();
+  if (state_ == State::Running || state_ == State::Paused || state_ == State::Stopping) {
+    state_ = State::Idle;  // no signal: we are going away
+  }
+}
+
+void RunController::set_state(State state) {
+  if (state == state_) return;
+  state_ = state;
+  Q_EMIT stateChanged(state);
+}
+
+}  // namespace moelab::ui

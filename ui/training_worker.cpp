@@ -1,0 +1,70 @@
+// LibTorch (through the trainer) comes before any Qt header: Qt's keywords must not meet it.
+#include "data/dataset_loader.h"
+#include "training/trainer.h"
+#include "util/logging.h"
+
+#include "training_worker.h"
+
+#include <exception>
+#include <stdexcept>
+
+namespace moelab::ui {
+
+namespace {
+
+// The observer adapter: called on the training thread, it copies each value into a signal. The
+// receivers live on the GUI thread, so every emission is queued and returns at once.
+class SignalObserver final : public TrainingObserver {
+ public:
+  explicit SignalObserver(TrainingWorker& worker) : worker_(worker) {}
+
+  void on_step(const StepMetrics& m) override { Q_EMIT worker_.stepReported(m); }
+  void on_epoch(const EpochMetrics& m) override { Q_EMIT worker_.epochReported(m); }
+  void on_split(const SplitEvent& e) override { Q_EMIT worker_.splitReported(e); }
+  void on_switch(const SwitchEvent& e) override { Q_EMIT worker_.switchReported(e); }
+  void on_phase_report(const PhaseReport& r) override { Q_EMIT worker_.phaseReport(r); }
+
+ private:
+  TrainingWorker& worker_;
+};
+
+// One sentence for the user: the lead, then the first line of the engine's message.
+QString sentence(const char* lead, const char* what) {
+  QString text = QString::fromUtf8(what).section(QLatin1Char('\n'), 0, 0).trimmed();
+  if (!text.endsWith(QLatin1Char('.'))) text += QLatin1Char('.');
+  return QString::fromUtf8(lead) + text;
+}
+
+}  // namespace
+
+TrainingWorker::TrainingWorker(std::shared_ptr<TrainingControl> control, QObject* parent)
+    : QObject(parent), control_(std::move(control)) {}
+
+void TrainingWorker::start(const moelab::RunConfig& config) {
+  // The thread boundary: whatever goes wrong becomes one failed() sentence, never an exception in
+  // Qt's event loop.
+  try {
+    validate(config);
+    auto data = load_dataset(config.data, config.training.seed);
+    const auto& train = data.train;
+    Q_EMIT dataLoaded(DatasetInfo{train.name, train.size(), data.validation.size(),
+                                  train.dimension(), train.num_classes, train.class_names});
+    SignalObserver observer(*this);
+    Trainer trainer(config, std::move(data), &observer, control_.get());
+    Q_EMIT finished(trainer.run());
+  } catch (const DataError& e) {
+    Q_EMIT failed(sentence("The data set could not be loaded: ", e.what()));
+  } catch (const std::invalid_argument& e) {
+    Q_EMIT failed(sentence("The experiment settings are not valid: ", e.what()));
+  } catch (const c10::Error& e) {
+    logger()->error("training failed: {}", e.what());
+    Q_EMIT failed(sentence("Training stopped with a LibTorch error: ", e.what_without_backtrace()));
+  } catch (const std::exception& e) {
+    logger()->error("training failed: {}", e.what());
+    Q_EMIT failed(sentence("Training stopped with an error: ", e.what()));
+  } catch (...) {
+    Q_EMIT failed(QStringLiteral("Training stopped with an unknown error."));
+  }
+}
+
+}  // namespace moelab::ui

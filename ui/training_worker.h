@@ -1,0 +1,43 @@
+#pragma once
+// The training loop's home on its own thread (Qt's worker-object pattern). RunController moves it
+// to a QThread and starts it with a queued signal; from then on the GUI talks to the run only
+// through the thread-safe TrainingControl, and the run answers only through queued signals that
+// carry copies of the core's plain values. No LibTorch type appears here.
+
+#include <QObject>
+#include <QString>
+#include <memory>
+
+#include "meta_types.h"
+#include "training/training_control.h"
+
+namespace moelab::ui {
+
+class TrainingWorker : public QObject {
+  Q_OBJECT
+
+ public:
+  // `control` is shared with the GUI side, which pauses, steps, stops and switches through it.
+  explicit TrainingWorker(std::shared_ptr<TrainingControl> control, QObject* parent = nullptr);
+
+ public Q_SLOTS:
+  // Loads the data, trains, and ends with exactly one of finished() or failed(). Never throws.
+  void start(const moelab::RunConfig& config);
+
+ Q_SIGNALS:
+  void dataLoaded(const moelab::DatasetInfo& info);
+  void stepReported(const moelab::StepMetrics& metrics);
+  void epochReported(const moelab::EpochMetrics& metrics);
+  void splitReported(const moelab::SplitEvent& event);
+  void switchReported(const moelab::SwitchEvent& event);
+  void phaseReport(const moelab::PhaseReport& report);
+  // The run ended: completed, or stopped early (result.stopped).
+  void finished(const moelab::RunResult& result);
+  // The run could not go on; `message` is one sentence a user can act on.
+  void failed(const QString& message);
+
+ private:
+  std::shared_ptr<TrainingControl> control_;
+};
+
+}  // namespace moelab::ui
