@@ -18,9 +18,7 @@ constexpr int kRunFailed = 1;
 constexpr int kBadInput = 2;
 constexpr int kChartSettleMs = 400;  // lets the throttled charts draw the last points
 
-void complain(const QString& message) {
-  std::fprintf(stderr, "moelab: %s\n", qPrintable(message));
-}
+void complain(const QString& message) { std::fprintf(stderr, "moelab: %s\n", qPrintable(message)); }
 
 }  // namespace
 
@@ -59,9 +57,9 @@ int main(int argc, char** argv) {
   }
   window.show();
   if (!config_error.isEmpty()) {
-    QMessageBox::warning(&window, QStringLiteral("Open experiment"),
-                         QStringLiteral("%1\n\nThe last settings are used instead.")
-                             .arg(config_error));
+    QMessageBox::warning(
+        &window, QStringLiteral("Open experiment"),
+        QStringLiteral("%1\n\nThe last settings are used instead.").arg(config_error));
   }
 
   int exit_code = 0;

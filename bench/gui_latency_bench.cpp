@@ -21,6 +21,7 @@
 #include <thread>
 #include <vector>
 
+#include "charts/chart_panel.h"
 #include "control_panel.h"
 #include "main_window.h"
 #include "run_controller.h"
@@ -66,7 +67,9 @@ Stats stats(std::vector<double> v) {
   s.samples = v.size();
   if (v.empty()) return s;
   std::sort(v.begin(), v.end());
-  auto at = [&](double q) { return v[std::min(v.size() - 1, static_cast<std::size_t>(q * v.size()))]; };
+  auto at = [&](double q) {
+    return v[std::min(v.size() - 1, static_cast<std::size_t>(q * v.size()))];
+  };
   s.median = at(0.5);
   s.p99 = at(0.99);
   s.max = v.back();
@@ -131,10 +134,14 @@ int main(int argc, char** argv) {
 
   moelab::ui::MainWindow window;
   window.control_panel()->set_config(moelab::RunConfig{});  // the default digits run
-  window.run_controls()->set_step_delay_ms(0);               // full speed
+  window.run_controls()->set_step_delay_ms(0);              // full speed
   window.show();
+  // Let the first layout and paint happen before anything is measured.
+  QEventLoop warm_up;
+  QTimer::singleShot(1000, &warm_up, &QEventLoop::quit);
+  warm_up.exec();
 
-  const Measurement idle = measure(std::chrono::seconds(2));
+  const Measurement idle = measure(std::chrono::seconds(3));
 
   int runs = 0;
   int epochs = 0;
@@ -152,20 +159,27 @@ int main(int argc, char** argv) {
   });
   window.start_run();
   const Measurement busy = measure(std::chrono::seconds(seconds));
+  // The same load with the dashboard hidden: what is left is the cost of the signals, the status
+  // bar and sharing the CPU with the training threads; the difference is the charts' redraws.
+  window.chart_panel()->hide();
+  const Measurement no_charts = measure(std::chrono::seconds(std::max(2, seconds / 2)));
   controller->shutdown();
 
   const auto blas = moelab::detect_blas();
   std::printf("## GUI event-loop latency while training (default digits run, full speed)\n\n");
-  std::printf("%d s of training: %d runs completed, %d epochs, last epoch %.0f samples/s; "
-              "%u hardware threads; BLAS %s.\n\n",
-              seconds, runs, epochs, samples_per_second, std::thread::hardware_concurrency(),
-              blas.library.empty() ? "unknown" : blas.library.c_str());
+  std::printf(
+      "%d s of training: %d runs completed, %d epochs, last epoch %.0f samples/s; "
+      "%u hardware threads; BLAS %s.\n\n",
+      seconds, runs, epochs, samples_per_second, std::thread::hardware_concurrency(),
+      blas.library.empty() ? "unknown" : blas.library.c_str());
   std::printf("| condition | probe | samples | median ms | p99 ms | max ms |\n");
   std::printf("| --- | --- | ---: | ---: | ---: | ---: |\n");
   print_row("idle", "posted event wait", idle.posted);
   print_row("idle", "5 ms timer lateness", idle.timer);
   print_row("training", "posted event wait", busy.posted);
   print_row("training", "5 ms timer lateness", busy.timer);
+  print_row("training, charts hidden", "posted event wait", no_charts.posted);
+  print_row("training, charts hidden", "5 ms timer lateness", no_charts.timer);
   const bool ok = busy.posted.p99 < 16.0 && busy.timer.p99 < 16.0;
   std::printf("\nTarget p99 < 16 ms: %s\n", ok ? "met" : "NOT met");
   return 0;

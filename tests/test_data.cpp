@@ -4,10 +4,15 @@
 #include <torch/torch.h>
 #include <zlib.h>
 
+#include <QDir>
+#include <QFile>
+#include <QTemporaryDir>
+#include <QtTest>
 #include <algorithm>
+#include <cmath>
 #include <cstdint>
-#include <fstream>
 #include <set>
+#include <span>
 #include <stdexcept>
 #include <string>
 #include <vector>
@@ -21,11 +26,6 @@
 #include "data/idx_loader.h"
 #include "data/stratified_split.h"
 #include "data/synthetic_generator.h"
-
-#include <QDir>
-#include <QFile>
-#include <QTemporaryDir>
-#include <QtTest>
 
 using namespace moelab;
 
@@ -51,7 +51,8 @@ QByteArray idx_images(std::uint32_t count, std::uint32_t rows, std::uint32_t col
 QByteArray idx_images(std::uint32_t count, std::uint32_t rows, std::uint32_t cols) {
   QByteArray pixels;
   for (std::uint32_t i = 0; i < count; ++i) {
-    for (std::uint32_t p = 0; p < rows * cols; ++p) pixels.append(static_cast<char>((i * 7 + p) % 256));
+    for (std::uint32_t p = 0; p < rows * cols; ++p)
+      pixels.append(static_cast<char>((i * 7 + p) % 256));
   }
   return idx_images(count, rows, cols, pixels);
 }
@@ -222,26 +223,34 @@ void TestData::badInputIsRefused_data() {
 
   const QByteArray good_csv = csv_row(1, 0) + csv_row(2, 1);
   const QByteArray none;
-  QTest::newRow("csv empty") << "csv" << QByteArray() << none << "primary" << "no data rows";
+  QTest::newRow("csv empty") << "csv" << QByteArray() << none << "primary"
+                             << "no data rows";
   QTest::newRow("csv only blank lines") << "csv" << QByteArray("\n \n\r\n") << none << "primary"
                                         << "no data rows";
   QByteArray short_row = csv_row(1, 0);
   short_row.remove(0, 2);  // drop the first "1,"
   QTest::newRow("csv 64 columns") << "csv" << csv_row(1, 0) + short_row << none << "primary"
                                   << "line 2 has 64 columns";
-  QTest::newRow("csv 66 columns") << "csv" << "5," + csv_row(1, 0) << none << "primary"
+  QTest::newRow("csv 66 columns") << "csv"
+                                  << "5," + csv_row(1, 0) << none << "primary"
                                   << "line 1 has 66 columns";
-  QTest::newRow("csv non-numeric") << "csv" << "abc" + csv_row(1, 0).mid(1) << none << "primary"
+  QTest::newRow("csv non-numeric") << "csv"
+                                   << "abc" + csv_row(1, 0).mid(1) << none << "primary"
                                    << "not a number";
-  QTest::newRow("csv empty field") << "csv" << "," + csv_row(1, 0).mid(2) << none << "primary"
+  QTest::newRow("csv empty field") << "csv"
+                                   << "," + csv_row(1, 0).mid(2) << none << "primary"
                                    << "empty pixel";
   QTest::newRow("csv NaN pixel") << "csv" << good_csv + "nan" + csv_row(1, 0).mid(1) << none
-                                 << "primary" << "line 3, column 1: pixel is NaN";
+                                 << "primary"
+                                 << "line 3, column 1: pixel is NaN";
   QTest::newRow("csv NaN label") << "csv" << good_csv + csv_row(1, 0).replace(",0\n", ",NaN\n")
-                                 << none << "primary" << "label is NaN";
-  QTest::newRow("csv infinite") << "csv" << "inf" + csv_row(1, 0).mid(1) << none << "primary"
+                                 << none << "primary"
+                                 << "label is NaN";
+  QTest::newRow("csv infinite") << "csv"
+                                << "inf" + csv_row(1, 0).mid(1) << none << "primary"
                                 << "infinite";
-  QTest::newRow("csv fractional") << "csv" << "3.5" + csv_row(1, 0).mid(1) << none << "primary"
+  QTest::newRow("csv fractional") << "csv"
+                                  << "3.5" + csv_row(1, 0).mid(1) << none << "primary"
                                   << "not a whole number";
   QTest::newRow("csv pixel 17") << "csv" << good_csv + csv_row(17, 2) << none << "primary"
                                 << "outside 0..16";
@@ -251,8 +260,9 @@ void TestData::badInputIsRefused_data() {
                                 << "label \"10\" is outside 0..9";
   QTest::newRow("csv one class") << "csv" << csv_row(1, 4) + csv_row(2, 4) << none << "primary"
                                  << "same label";
-  QTest::newRow("csv binary junk") << "csv" << QByteArray("\x00\x01\xff,\x7f\n", 6) << none
-                                   << "primary" << "line 1 has 2 columns";
+  QTest::newRow("csv binary junk")
+      << "csv" << QByteArray("\x00\x01\xff,\x7f\n", 6) << none << "primary"
+      << "line 1 has 2 columns";
   const QByteArray gz = embedded_gz();
   QByteArray corrupt = gz;
   for (int i = 100; i < 140; ++i) corrupt[i] = static_cast<char>(corrupt[i] ^ 0x5a);
@@ -275,12 +285,15 @@ void TestData::badInputIsRefused_data() {
                                     << "file is empty";
   QTest::newRow("idx images 3 bytes") << "idx" << QByteArray("\0\0\x08", 3) << labels << "primary"
                                       << "too short";
-  QTest::newRow("idx images magic") << "idx" << idx_images(3, 2, 2, images.mid(16), 0x00000801)
-                                    << labels << "primary" << "not an IDX image file";
-  QTest::newRow("idx images magic text") << "idx" << QByteArray("hello, world, this is text")
-                                         << labels << "primary" << "magic number 0x68656c6c";
-  QTest::newRow("idx labels magic") << "idx" << images << idx_labels({0, 1, 2}, 0x00000803)
-                                    << "secondary" << "not an IDX label file";
+  QTest::newRow("idx images magic")
+      << "idx" << idx_images(3, 2, 2, images.mid(16), 0x00000801) << labels << "primary"
+      << "not an IDX image file";
+  QTest::newRow("idx images magic text")
+      << "idx" << QByteArray("hello, world, this is text") << labels << "primary"
+      << "magic number 0x68656c6c";
+  QTest::newRow("idx labels magic")
+      << "idx" << images << idx_labels({0, 1, 2}, 0x00000803) << "secondary"
+      << "not an IDX label file";
   QTest::newRow("idx images swapped") << "idx" << labels << images << "primary"
                                       << "not an IDX image file";
   QTest::newRow("idx header truncated") << "idx" << images.left(12) << labels << "primary"
@@ -293,22 +306,29 @@ void TestData::badInputIsRefused_data() {
                                     << "extra bytes";
   QTest::newRow("idx labels truncated") << "idx" << images << labels.chopped(1) << "secondary"
                                         << "truncated";
-  QTest::newRow("idx labels extra") << "idx" << images << labels + "x" << "secondary"
+  QTest::newRow("idx labels extra") << "idx" << images << labels + "x"
+                                    << "secondary"
                                     << "extra bytes";
-  QTest::newRow("idx counts disagree") << "idx" << images << idx_labels({0, 1, 2, 1})
-                                       << "secondary" << "has 4 labels but";
+  QTest::newRow("idx counts disagree") << "idx" << images << idx_labels({0, 1, 2, 1}) << "secondary"
+                                       << "has 4 labels but";
   QTest::newRow("idx no images") << "idx" << idx_images(0, 2, 2, QByteArray()) << idx_labels({})
-                                 << "primary" << "contains no images";
+                                 << "primary"
+                                 << "contains no images";
   QTest::newRow("idx zero rows") << "idx" << idx_images(3, 0, 2, QByteArray()) << labels
-                                 << "primary" << "is empty";
-  QTest::newRow("idx huge dims") << "idx" << idx_images(0xffffffffu, 0xffffffffu, 0xffffffffu,
-                                                        images.mid(16))
-                                 << labels << "primary" << "truncated";
+                                 << "primary"
+                                 << "is empty";
+  QTest::newRow("idx huge dims") << "idx"
+                                 << idx_images(0xffffffffu, 0xffffffffu, 0xffffffffu,
+                                               images.mid(16))
+                                 << labels << "primary"
+                                 << "truncated";
   QTest::newRow("idx huge count") << "idx" << idx_images(0xffffffffu, 2, 2, images.mid(16))
-                                  << labels << "primary" << "truncated";
-  QTest::newRow("idx huge label count") << "idx" << images
-                                        << big_endian(0x801) + big_endian(0xffffffffu) + "ab"
-                                        << "secondary" << "truncated";
+                                  << labels << "primary"
+                                  << "truncated";
+  QTest::newRow("idx huge label count")
+      << "idx" << images << big_endian(0x801) + big_endian(0xffffffffu) + "ab"
+      << "secondary"
+      << "truncated";
   QTest::newRow("idx dims overflow to payload")
       // count * rows * cols = 2^31 * 2^16 * 2^17 = 2^64, which wraps to 0 in 64-bit arithmetic.
       << "idx" << idx_images(1u << 31, 1u << 16, 1u << 17, images.mid(16)) << labels << "primary"
@@ -316,13 +336,16 @@ void TestData::badInputIsRefused_data() {
   QTest::newRow("idx one class") << "idx" << images << idx_labels({2, 2, 2}) << "primary"
                                  << "same label";
   QByteArray corrupt_images = gzip(images);
-  corrupt_images[corrupt_images.size() - 5] = static_cast<char>(corrupt_images[corrupt_images.size() - 5] ^ 0xff);
+  corrupt_images[corrupt_images.size() - 5] =
+      static_cast<char>(corrupt_images[corrupt_images.size() - 5] ^ 0xff);
   QTest::newRow("idx.gz images crc") << "idx.gz" << corrupt_images << gzip(labels) << "primary"
                                      << "corrupt or truncated gzip";
-  QTest::newRow("idx.gz labels truncated") << "idx.gz" << gzip(images) << gzip(labels).chopped(4)
-                                           << "secondary" << "corrupt or truncated gzip";
-  QTest::newRow("idx.gz images truncated inside") << "idx.gz" << gzip(images.chopped(2))
-                                                  << gzip(labels) << "primary" << "truncated";
+  QTest::newRow("idx.gz labels truncated")
+      << "idx.gz" << gzip(images) << gzip(labels).chopped(4) << "secondary"
+      << "corrupt or truncated gzip";
+  QTest::newRow("idx.gz images truncated inside")
+      << "idx.gz" << gzip(images.chopped(2)) << gzip(labels) << "primary"
+      << "truncated";
 }
 
 void TestData::badInputIsRefused() {
@@ -421,7 +444,8 @@ void TestData::idxPairPlainAndGzip() {
   QVERIFY(write_file(dir + "/l.gz", gzip(labels)));
 
   const Dataset plain = load_idx_pair((dir + "/i").toStdString(), (dir + "/l").toStdString());
-  const Dataset packed = load_idx_pair((dir + "/i.gz").toStdString(), (dir + "/l.gz").toStdString());
+  const Dataset packed =
+      load_idx_pair((dir + "/i.gz").toStdString(), (dir + "/l.gz").toStdString());
   QCOMPARE(plain.size(), 4);
   QCOMPARE(plain.dimension(), 6);
   QCOMPARE(plain.num_classes, 3);
@@ -436,8 +460,8 @@ void TestData::idxPairPlainAndGzip() {
 
 void TestData::idxLabelsSetClassCount() {
   QByteArray pixels(3, '\xff');
-  const Dataset dataset = parse_idx(as_span(idx_images(3, 1, 1, pixels)),
-                                    as_span(idx_labels({255, 0, 7})), "i", "l");
+  const Dataset dataset =
+      parse_idx(as_span(idx_images(3, 1, 1, pixels)), as_span(idx_labels({255, 0, 7})), "i", "l");
   QCOMPARE(dataset.num_classes, 256);
   QCOMPARE(dataset.class_names.size(), std::size_t{256});
   QCOMPARE(dataset.class_names.back(), std::string("255"));

@@ -11,7 +11,7 @@ class TestGrowthPolicy : public QObject {
  private Q_SLOTS:
   void splitsBusiestExpertOnPlateau() {
     GrowthPolicy policy(12, 0.0);
-    policy.set_baseline(0.90);
+    policy.start_growth(0, 0.90);
     const auto d = policy.decide(1, 0.90, {0.5f, 0.9f, 0.6f}, 0);
     QVERIFY(d.split);
     QCOMPARE(d.parent, 1);
@@ -19,20 +19,20 @@ class TestGrowthPolicy : public QObject {
 
   void noSplitWhileImproving() {
     GrowthPolicy policy(12, 0.0);
-    policy.set_baseline(0.90);
+    policy.start_growth(0, 0.90);
     QVERIFY(!policy.decide(1, 0.91, {1.f, 1.f}, 0).split);
     QVERIFY(policy.decide(2, 0.905, {1.f, 1.f}, 0).split);  // below the new best
   }
 
   void minDeltaRequiresRealImprovement() {
     GrowthPolicy policy(12, 0.01);
-    policy.set_baseline(0.90);
+    policy.start_growth(0, 0.90);
     QVERIFY(policy.decide(1, 0.905, {1.f, 1.f}, 0).split);
   }
 
   void cooldownSpacesSplits() {
     GrowthPolicy policy(12, 0.0);
-    policy.set_baseline(1.0);
+    policy.start_growth(0, 1.0);
     int splits = 0;
     std::vector<int> epochs;
     for (int epoch = 1; epoch <= 14; ++epoch) {
@@ -42,12 +42,20 @@ class TestGrowthPolicy : public QObject {
         ++splits;
       }
     }
-    QCOMPARE(epochs, (std::vector<int>{1, 6, 11}));
+        // The start of growth counts as the last change: the first split waits a window too.
+    QCOMPARE(epochs, (std::vector<int>{5, 10}));
+    QCOMPARE(splits, 2);
+  }
+
+  void noCooldownSplitsAtOnce() {
+    GrowthPolicy policy(12, 0.0);
+    policy.start_growth(20, 1.0);
+    QVERIFY(policy.decide(21, 0.5, {1.f, 1.f}, 0).split);
   }
 
   void capStopsGrowth() {
     GrowthPolicy policy(3, 0.0);
-    policy.set_baseline(1.0);
+    policy.start_growth(0, 1.0);
     const auto d = policy.decide(1, 0.5, {1.f, 0.5f, 0.5f}, 0);
     QVERIFY(!d.split);
     QCOMPARE(QString(d.reason), QString("cap"));

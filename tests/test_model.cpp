@@ -158,7 +158,7 @@ class TestModel : public QObject {
     auto logits = torch::tensor({{2.0, 1.9, 1.8}, {1.9, 2.0, 1.8}}).requires_grad_(true);
     const auto probs = torch::softmax(logits, 1);
     const auto topk = std::get<1>(probs.topk(2, 1));
-    (-mean_usage_entropy(probs, topk)).backward();
+    (-entropy_balance_objective(probs, topk)).backward();
     QVERIFY(logits.grad().select(1, 2).sum().item<double>() < 0);  // descent raises it
     QVERIFY(mean_usage_entropy(probs, topk).item<double>() < 0.64);  // log(2)/log(3) = 0.63
   }

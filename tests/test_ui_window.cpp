@@ -6,6 +6,7 @@
 #include <QAction>
 #include <QApplication>
 #include <QElapsedTimer>
+#include <QGroupBox>
 #include <QImage>
 #include <QMessageBox>
 #include <QProcess>
@@ -57,7 +58,9 @@ RunConfig long_config() {
   return c;
 }
 
-QString config_json(const RunConfig& c) { return QString::fromStdString(moelab::config_to_json(c)); }
+QString config_json(const RunConfig& c) {
+  return QString::fromStdString(moelab::config_to_json(c));
+}
 
 std::unique_ptr<MainWindow> window_with(const RunConfig& config) {
   auto window = std::make_unique<MainWindow>();
@@ -134,12 +137,13 @@ class TestUiWindow : public QObject {
     QCOMPARE(w->run_status()->epoch(), 5);
     QVERIFY(c->result().has_value());
     QCOMPARE(static_cast<int>(c->result()->epochs.size()), 5);
-    // The chart panel got the run: its exported image is not the blank of an empty dashboard.
-    QApplication::processEvents();
-    QTest::qWait(200);  // the charts throttle their redraws
+    // The chart panel got the run, and can export it.
+    auto* charts = w->chart_panel();
+    charts->flush();
+    QVERIFY(charts->series_point_count() > 0);
     const QString png = temp_.filePath(QStringLiteral("charts.png"));
     QString error;
-    QVERIFY2(w->chart_panel()->export_png(png, &error), qPrintable(error));
+    QVERIFY2(charts->export_png(png, &error), qPrintable(error));
     QVERIFY(!QImage(png).isNull());
     const QString csv = temp_.filePath(QStringLiteral("metrics.csv"));
     QVERIFY2(w->export_metrics_csv(csv, &error), qPrintable(error));
@@ -348,6 +352,14 @@ class TestUiWindow : public QObject {
       steps.clear();
       epochs.clear();
     }
+    // After a reset, whatever the dropped run still sends never reaches the charts.
+    w->start_run();
+    QTRY_VERIFY_WITH_TIMEOUT(epochs.count() >= 1, kRunTimeoutMs);
+    w->run_controls()->reset_action()->trigger();
+    QTest::qWait(500);
+    w->chart_panel()->flush();
+    QCOMPARE(w->chart_panel()->series_point_count(), 0);
+    QCOMPARE(w->run_status()->epoch(), 0);
   }
 
   void failedRunReportsOneSentence() {
@@ -388,7 +400,8 @@ class TestUiWindow : public QObject {
     mine.fixes.entropy_loss = false;
     auto w = window_with(mine);
     const QString before = config_json(w->control_panel()->config());
-    const QString path = temp_.filePath(QStringLiteral("bad-%1.json").arg(QTest::currentDataTag())
+    const QString path = temp_.filePath(QStringLiteral("bad-%1.json")
+                                            .arg(QTest::currentDataTag())
                                             .replace(QLatin1Char(' '), QLatin1Char('-')));
     if (!content.isEmpty()) QVERIFY(write_text(path, content));
     QString shown;
@@ -458,7 +471,8 @@ class TestUiWindow : public QObject {
   void badConfigOptionExits() {
     QFETCH(QByteArray, content);
     QFETCH(QString, expected);
-    const QString path = temp_.filePath(QStringLiteral("cli-%1.json").arg(QTest::currentDataTag())
+    const QString path = temp_.filePath(QStringLiteral("cli-%1.json")
+                                            .arg(QTest::currentDataTag())
                                             .replace(QLatin1Char(' '), QLatin1Char('-')));
     if (!content.isEmpty()) QVERIFY(write_text(path, content));
     QProcess gui;

@@ -40,18 +40,18 @@ QLabel* explanation(const QString& text) {
 
 QString projection_tip() {
   return QObject::tr(
-    "Probe data for the diversity loss passes through the input projection, as training data "
-    "does. Off reproduces the seed's bug: experts are pushed apart on inputs they never see.");
+      "Probe data for the diversity loss passes through the input projection, as training data "
+      "does. Off reproduces the seed's bug: experts are pushed apart on inputs they never see.");
 }
 QString cooldown_tip() {
   return QObject::tr(
-    "At least N epochs between two expert splits, so each new expert is trained before the next "
-    "split. Off reproduces the seed's split storm: ten splits in a row, none of them trained.");
+      "At least N epochs between two expert splits, so each new expert is trained before the next "
+      "split. Off reproduces the seed's split storm: ten splits in a row, none of them trained.");
 }
 QString entropy_tip() {
   return QObject::tr(
-    "Rewards an even mean routing, so the router cannot send every sample to the same two "
-    "experts. Off lets the others go dormant: the expert collapse.");
+      "Rewards an even mean routing, so the router cannot send every sample to the same two "
+      "experts. Off lets the others go dormant: the expert collapse.");
 }
 
 }  // namespace
@@ -126,8 +126,7 @@ QGroupBox* ControlPanel::build_data() {
   data_box_ = new QGroupBox(tr("Data set"));
   auto* layout = new QVBoxLayout(data_box_);
   kind_ = new QComboBox;
-  kind_->addItem(tr("Digits (built in, 8x8 pixels, 1797 images)"),
-                 static_cast<int>(DatasetKind::Digits));
+  kind_->addItem(tr("Digits (built in, 1797 images)"), static_cast<int>(DatasetKind::Digits));
   kind_->addItem(tr("Synthetic clusters"), static_cast<int>(DatasetKind::Synthetic));
   kind_->addItem(tr("IDX folder (MNIST format)"), static_cast<int>(DatasetKind::Idx));
   kind_->setToolTip(tr("What the experts learn to classify."));
@@ -135,7 +134,7 @@ QGroupBox* ControlPanel::build_data() {
 
   data_pages_ = new QStackedWidget;
   data_pages_->addWidget(explanation(
-      tr("Handwritten digits 0-9 (UCI, CC BY 4.0), compiled into the lab.")));
+      tr("Handwritten digits 0-9 as 8x8 pixel images (UCI, CC BY 4.0), compiled into the lab.")));
 
   auto* synthetic = new QWidget;
   auto* form = new QFormLayout(synthetic);
@@ -169,7 +168,8 @@ QGroupBox* ControlPanel::build_data() {
   data_pages_->addWidget(idx);
   layout->addWidget(data_pages_);
 
-  connect(kind_, &QComboBox::currentIndexChanged, data_pages_, &QStackedWidget::setCurrentIndex);
+  connect(kind_, &QComboBox::currentIndexChanged, this, &ControlPanel::show_data_page);
+  show_data_page(kind_->currentIndex());
   return data_box_;
 }
 
@@ -206,6 +206,15 @@ QGroupBox* ControlPanel::build_training() {
   form->addRow(tr("Seed epochs"), seed_epochs_);
   form->addRow(tr("Growth epochs"), growth_epochs_);
   return training_box_;
+}
+
+void ControlPanel::show_data_page(int index) {
+  // The stack takes the height of the page shown, not that of its tallest page.
+  for (int i = 0; i < data_pages_->count(); ++i) {
+    data_pages_->widget(i)->setSizePolicy(
+        QSizePolicy::Preferred, i == index ? QSizePolicy::Preferred : QSizePolicy::Ignored);
+  }
+  data_pages_->setCurrentIndex(index);
 }
 
 void ControlPanel::browse_idx_folder() {

@@ -48,6 +48,7 @@ class ControlPanel : public QWidget {
   QGroupBox* build_data();
   QGroupBox* build_model();
   QGroupBox* build_training();
+  void show_data_page(int index);
   void browse_idx_folder();
   void announce_fixes();
 

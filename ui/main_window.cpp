@@ -14,7 +14,10 @@
 #include <QScreen>
 #include <QScrollArea>
 #include <QSettings>
+#include <QShowEvent>
 #include <QSplitter>
+#include <QStyle>
+#include <algorithm>
 #include <stdexcept>
 
 #include "charts/chart_panel.h"
@@ -64,7 +67,8 @@ void MainWindow::build_layout() {
   scroll->setWidget(controls_);
   scroll->setWidgetResizable(true);
   scroll->setHorizontalScrollBarPolicy(Qt::ScrollBarAlwaysOff);
-  scroll->setMinimumWidth(controls_->sizeHint().width() + 24);
+  scroll->setMinimumWidth(controls_->minimumSizeHint().width() +
+                          scroll->style()->pixelMetric(QStyle::PM_ScrollBarExtent) + 4);
 
   charts_ = new ChartPanel;
   report_ = new ReportView;
@@ -77,7 +81,6 @@ void MainWindow::build_layout() {
   splitter_->setStretchFactor(1, 1);
   splitter_->setStretchFactor(2, 0);
   splitter_->setCollapsible(1, false);
-  splitter_->setSizes({scroll->minimumWidth(), 900, 360});
   setCentralWidget(splitter_);
 
   status_ = new RunStatusBar;
@@ -86,15 +89,14 @@ void MainWindow::build_layout() {
 
 void MainWindow::build_menus() {
   QMenu* file = menuBar()->addMenu(tr("&File"));
-  QAction* open = file->addAction(tr("&Open experiment..."), this,
-                                  &MainWindow::choose_open_experiment);
+  QAction* open =
+      file->addAction(tr("&Open experiment..."), this, &MainWindow::choose_open_experiment);
   open->setShortcut(QKeySequence::Open);
-  QAction* save = file->addAction(tr("&Save experiment..."), this,
-                                  &MainWindow::choose_save_experiment);
+  QAction* save =
+      file->addAction(tr("&Save experiment..."), this, &MainWindow::choose_save_experiment);
   save->setShortcut(QKeySequence::Save);
   file->addSeparator();
-  export_csv_ = file->addAction(tr("Export metrics &CSV..."), this,
-                                &MainWindow::choose_export_csv);
+  export_csv_ = file->addAction(tr("Export metrics &CSV..."), this, &MainWindow::choose_export_csv);
   export_csv_->setEnabled(false);
   file->addAction(tr("Export dashboard as &PNG..."), this, [this] { choose_export_image(false); });
   file->addAction(tr("Export dashboard as S&VG..."), this, [this] { choose_export_image(true); });
@@ -193,6 +195,7 @@ void MainWindow::reset_run() {
 
 void MainWindow::on_started(const RunConfig& config) {
   charts_->reset({});
+  charts_->set_dormant_threshold(config.training.dormant_threshold);
   status_->begin(config);
   const auto& t = config.training;
   report_->clear(t.growth_epochs > 0
@@ -293,9 +296,9 @@ void MainWindow::choose_export_csv() {
 
 void MainWindow::choose_export_image(bool svg) {
   const QString name = svg ? QStringLiteral("dashboard.svg") : QStringLiteral("dashboard.png");
-  const QString path = QFileDialog::getSaveFileName(
-      this, tr("Export dashboard"), QDir(last_dir_).filePath(name),
-      svg ? tr("SVG image (*.svg)") : tr("PNG image (*.png)"));
+  const QString path =
+      QFileDialog::getSaveFileName(this, tr("Export dashboard"), QDir(last_dir_).filePath(name),
+                                   svg ? tr("SVG image (*.svg)") : tr("PNG image (*.png)"));
   if (path.isEmpty()) return;
   QString error;
   const bool ok = svg ? charts_->export_svg(path, &error) : charts_->export_png(path, &error);
@@ -326,7 +329,7 @@ void MainWindow::restore_settings() {
     resize(size);
   }
   restoreState(settings.value(kStateKey).toByteArray());
-  splitter_->restoreState(settings.value(kSplitterKey).toByteArray());
+  default_split_ = !splitter_->restoreState(settings.value(kSplitterKey).toByteArray());
   run_controls_->set_step_delay_ms(settings.value(kSpeedKey, 0).toInt());
   const QString last = settings.value(kExperimentKey).toString();
   if (!last.isEmpty()) {
@@ -345,6 +348,19 @@ void MainWindow::save_settings() const {
   settings.setValue(kSplitterKey, splitter_->saveState());
   settings.setValue(kSpeedKey, run_controls_->step_delay_ms());
   settings.setValue(kExperimentKey, QString::fromStdString(config_to_json(controls_->config())));
+}
+
+void MainWindow::showEvent(QShowEvent* event) {
+  QMainWindow::showEvent(event);
+  if (default_split_) {
+    // Only now does the splitter have its real width. Controls at their natural width, the
+    // report wide enough for its tables, the charts the rest.
+    default_split_ = false;
+    const int total = splitter_->width();
+    const int left = std::max(splitter_->widget(0)->minimumWidth(), 320);
+    const int right = std::clamp(total / 4, 300, 480);
+    splitter_->setSizes({left, std::max(400, total - left - right), right});
+  }
 }
 
 void MainWindow::closeEvent(QCloseEvent* event) {

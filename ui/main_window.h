@@ -55,6 +55,7 @@ class MainWindow : public QMainWindow {
   void runEnded(bool completed);
 
  protected:
+  void showEvent(QShowEvent* event) override;
   void closeEvent(QCloseEvent* event) override;
 
  private:
@@ -83,6 +84,7 @@ class MainWindow : public QMainWindow {
   QSplitter* splitter_ = nullptr;
   QAction* export_csv_ = nullptr;
   QString last_dir_;
+  bool default_split_ = false;  // no saved splitter state: lay it out at the first show
 };
 
 }  // namespace moelab::ui

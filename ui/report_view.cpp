@@ -49,6 +49,10 @@ ReportView::ReportView(QWidget* parent) : QWidget(parent) {
   layout->addWidget(banner_);
   browser_ = new QTextBrowser;
   browser_->setOpenExternalLinks(true);
+  // The report's headings are sized relative to this; the column is narrow.
+  QFont text_font = browser_->font();
+  text_font.setPointSizeF(text_font.pointSizeF() * 0.9);
+  browser_->setFont(text_font);
   layout->addWidget(browser_, 1);
   auto* buttons = new QHBoxLayout;
   save_md_ = new QPushButton(tr("Save report (.md)..."));

@@ -79,7 +79,7 @@ void RunController::start(const RunConfig& config) {
   run.control = control;
   run.launch = connect(this, &RunController::runRequested, worker, &TrainingWorker::start);
   runs_.push_back(std::move(run));
-  thread->start();
+  thread->start(QThread::LowPriority);  // see also TrainingWorker: nice on Linux
   set_state(State::Running);
   Q_EMIT started(config);
   Q_EMIT runRequested(config);  // queued: runs on the worker's thread
@@ -125,7 +125,8 @@ void RunController::set_fixes(const FixSwitches& fixes) {
 
 void RunController::set_step_delay(int milliseconds) {
   step_delay_ms_ = std::max(0, milliseconds);
-  if (auto* run = current()) run->control->set_step_delay(std::chrono::milliseconds(step_delay_ms_));
+  if (auto* run = current())
+    run->control->set_step_delay(std::chrono::milliseconds(step_delay_ms_));
 }
 
 void RunController::retire_current() {

@@ -26,7 +26,7 @@ class RunController : public QObject {
 
  public:
   enum class State {
-    Idle,      // no run, or reset
+    Idle,  // no run, or reset
     Running,
     Paused,    // also while stepping a single epoch
     Stopping,  // stop requested, waiting for the run to hand back its partial result
@@ -98,7 +98,7 @@ class RunController : public QObject {
   void set_state(State state);
   bool is_current(quint64 id) const { return id == current_id_; }
 
-  std::vector<Run> runs_;  // every run whose thread has not finished
+  std::vector<Run> runs_;   // every run whose thread has not finished
   quint64 current_id_ = 0;  // 0: no current run
   quint64 last_id_ = 0;
   State state_ = State::Idle;

@@ -49,6 +49,7 @@ RunControls::RunControls(QWidget* parent) : QToolBar(tr("Run"), parent) {
 
   addSeparator();
   auto* speed_box = new QWidget;
+  speed_box->setSizePolicy(QSizePolicy::Fixed, QSizePolicy::Preferred);
   auto* layout = new QHBoxLayout(speed_box);
   layout->setContentsMargins(8, 0, 8, 0);
   layout->addWidget(new QLabel(tr("Speed")));
@@ -62,8 +63,8 @@ RunControls::RunControls(QWidget* parent) : QToolBar(tr("Run"), parent) {
                          .arg(kMaxStepDelayMs));
   layout->addWidget(speed_);
   speed_label_ = new QLabel;
-  speed_label_->setMinimumWidth(QFontMetrics(speed_label_->font()).horizontalAdvance(
-      tr("+200 ms per step")));
+  speed_label_->setMinimumWidth(
+      QFontMetrics(speed_label_->font()).horizontalAdvance(tr("+200 ms per step")));
   layout->addWidget(speed_label_);
   addWidget(speed_box);
   connect(speed_, &QSlider::valueChanged, this, [this](int value) {

@@ -38,11 +38,13 @@ RunStatusBar::RunStatusBar(QWidget* parent) : QStatusBar(parent) {
   progress_ = new QProgressBar;
   progress_->setMinimumWidth(260);
   progress_->setTextVisible(true);
-  progress_->setToolTip(tr("Epochs trained out of the run's total, and the time left at the "
-                           "current speed."));
+  progress_->setToolTip(
+      tr("Epochs trained out of the run's total, and the time left at the "
+         "current speed."));
   state_ = field(tr("What the run is doing."));
-  phase_ = field(tr("Seed phase: the seed model trains, no growth. Growth phase: after each "
-                    "epoch an expert may split."));
+  phase_ =
+      field(tr("Seed phase: the seed model trains, no growth. Growth phase: after each "
+               "epoch an expert may split."));
   step_ = field(tr("Optimiser steps so far."));
   experts_ = field(tr("Experts now, and how many route less than the dormant threshold."));
   speed_ = field(tr("Training samples per second in the last epoch."));
@@ -59,10 +61,10 @@ RunStatusBar::RunStatusBar(QWidget* parent) : QStatusBar(parent) {
   if (!blas.optimised) {
     blas_->setText(tr("Slow BLAS"));
     blas_->setStyleSheet(QStringLiteral("color: white; background: #c62828; font-weight: bold;"));
-    blas_->setToolTip(tr("The process uses the reference BLAS (%1): training is many times "
-                         "slower. Install OpenBLAS: sudo apt-get install libopenblas0-pthread")
-                          .arg(blas.library.empty() ? tr("unknown")
-                                                    : QString::fromStdString(blas.library)));
+    blas_->setToolTip(
+        tr("The process uses the reference BLAS (%1): training is many times "
+           "slower. Install OpenBLAS: sudo apt-get install libopenblas0-pthread")
+            .arg(blas.library.empty() ? tr("unknown") : QString::fromStdString(blas.library)));
   } else {
     blas_->hide();
   }
@@ -114,8 +116,8 @@ void RunStatusBar::add_step(const StepMetrics& m) {
   }
   if (steps_per_epoch_ > 0) {
     const auto in_epoch = m.step - static_cast<std::int64_t>(m.epoch - 1) * steps_per_epoch_;
-    const double done = (m.epoch - 1) +
-                        std::clamp(static_cast<double>(in_epoch) / steps_per_epoch_, 0.0, 1.0);
+    const double done =
+        (m.epoch - 1) + std::clamp(static_cast<double>(in_epoch) / steps_per_epoch_, 0.0, 1.0);
     show_progress(done, m.wall_seconds);
   }
 }
@@ -154,18 +156,32 @@ void RunStatusBar::set_state(RunController::State state) {
   run_state_ = state;
   QString text;
   switch (state) {
-    case State::Idle: text = tr("Ready"); break;
-    case State::Running: text = tr("Running"); break;
-    case State::Paused: text = tr("Paused"); break;
-    case State::Stopping: text = tr("Stopping..."); break;
-    case State::Finished: text = tr("Finished"); break;
-    case State::Stopped: text = tr("Stopped"); break;
-    case State::Failed: text = tr("Failed"); break;
+    case State::Idle:
+      text = tr("Ready");
+      break;
+    case State::Running:
+      text = tr("Running");
+      break;
+    case State::Paused:
+      text = tr("Paused");
+      break;
+    case State::Stopping:
+      text = tr("Stopping...");
+      break;
+    case State::Finished:
+      text = tr("Finished");
+      break;
+    case State::Stopped:
+      text = tr("Stopped");
+      break;
+    case State::Failed:
+      text = tr("Failed");
+      break;
   }
   state_->setText(text);
   if (state == State::Paused) {
-    progress_->setFormat(tr("Epoch %1 / %2  -  paused").arg(std::min(total_epochs_, epoch_ + 1))
-                             .arg(total_epochs_));
+    progress_->setFormat(
+        tr("Epoch %1 / %2  -  paused").arg(std::min(total_epochs_, epoch_ + 1)).arg(total_epochs_));
     recent_.clear();  // time spent paused says nothing about speed
   } else if (state == State::Finished) {
     progress_->setValue(progress_->maximum());

@@ -62,8 +62,10 @@ void SwitchButton::paintEvent(QPaintEvent*) {
   const bool enabled = isEnabled();
 
   QColor fill = on ? QColor(0x2e, 0x7d, 0x32) : QColor(0x9e, 0x9e, 0x9e);
-  if (!enabled) fill = fill.lighter(150);
-  else if (hovered_) fill = fill.lighter(112);
+  if (!enabled)
+    fill = fill.lighter(150);
+  else if (hovered_)
+    fill = fill.lighter(112);
   p.setPen(Qt::NoPen);
   p.setBrush(fill);
   p.drawRoundedRect(track, radius, radius);
@@ -78,10 +80,9 @@ void SwitchButton::paintEvent(QPaintEvent*) {
   small.setPointSizeF(small.pointSizeF() * 0.8);
   p.setFont(small);
   p.setPen(Qt::white);
-  const QRectF word = on ? QRectF(track.left() + 6, track.top(), track.width() - knob - 12,
-                                  track.height())
-                         : QRectF(track.left() + knob + 6, track.top(),
-                                  track.width() - knob - 12, track.height());
+  const QRectF word =
+      on ? QRectF(track.left() + 6, track.top(), track.width() - knob - 12, track.height())
+         : QRectF(track.left() + knob + 6, track.top(), track.width() - knob - 12, track.height());
   p.drawText(word, Qt::AlignCenter, on ? tr("ON") : tr("OFF"));
 
   p.setFont(label_font());

@@ -5,6 +5,8 @@
 #include <functional>
 #include <map>
 
+#include "ablation/ablation_plan.h"
+#include "ablation/preset.h"
 #include "config/config_json.h"
 
 namespace moelab {
@@ -103,6 +105,17 @@ const std::map<std::string, Setter>& value_flags() {
       {"--synthetic-dim", number<int>([](CliOptions& o) -> auto& { return o.config.data.synthetic.dimension; })},
       {"--synthetic-spread", number<double>([](CliOptions& o) -> auto& { return o.config.data.synthetic.spread; })},
       {"--synthetic-offset", number<double>([](CliOptions& o) -> auto& { return o.config.data.synthetic.offset; })},
+      {"--arms",
+       [](CliOptions& o, auto& f, auto& v) {
+         try {
+           parse_arms(v, o.config.fixes);
+         } catch (const std::invalid_argument& e) {
+           throw CliError(f + ": " + e.what());
+         }
+         o.arms = v;
+       }},
+      {"--seeds", number<int>([](CliOptions& o) -> auto& { return o.seed_count; })},
+      {"--jobs", number<int>([](CliOptions& o) -> auto& { return o.jobs; })},
       {"--synthetic-samples", number<int>([](CliOptions& o) -> auto& { return o.config.data.synthetic.samples; })},
   };
   return flags;
@@ -112,14 +125,29 @@ const std::map<std::string, Setter>& value_flags() {
 
 CliOptions parse_cli_options(const std::vector<std::string>& args) {
   CliOptions options;
-  // Pass 1: the config file is the base every other flag overrides.
-  for (std::size_t i = 0; i < args.size(); ++i) {
-    if (args[i] == "--config") {
-      if (i + 1 >= args.size()) throw CliError("--config needs a file name");
-      options.config = load_config_file(args[i + 1]);
+  std::size_t first = 0;
+  if (!args.empty() && args[0] == "ablate") {
+    options.ablate = true;
+    options.out_dir = "moelab-ablation";
+    first = 1;
+  }
+  // Pass 1: the config file is the base, a preset sets the switches on it, other flags override.
+  for (const char* base_flag : {"--config", "--preset"}) {
+    for (std::size_t i = first; i < args.size(); ++i) {
+      if (args[i] != base_flag) continue;
+      if (i + 1 >= args.size()) throw CliError(std::string(base_flag) + " needs a value");
+      try {
+        if (args[i] == "--config") {
+          options.config = load_config_file(args[i + 1]);
+        } else {
+          options.config = find_preset(args[i + 1]).apply(options.config);
+        }
+      } catch (const std::invalid_argument& e) {
+        throw CliError(std::string("--preset: ") + e.what());
+      }
     }
   }
-  for (std::size_t i = 0; i < args.size(); ++i) {
+  for (std::size_t i = first; i < args.size(); ++i) {
     const auto& flag = args[i];
     if (flag == "--help" || flag == "-h") {
       options.show_help = true;
@@ -127,7 +155,7 @@ CliOptions parse_cli_options(const std::vector<std::string>& args) {
       options.show_version = true;
     } else if (flag == "--quiet") {
       options.quiet = true;
-    } else if (flag == "--config") {
+    } else if (flag == "--config" || flag == "--preset") {
       ++i;
     } else if (const auto found = value_flags().find(flag); found != value_flags().end()) {
       if (i + 1 >= args.size()) throw CliError(flag + " needs a value");
@@ -141,6 +169,10 @@ CliOptions parse_cli_options(const std::vector<std::string>& args) {
   } catch (const std::invalid_argument& e) {
     throw CliError(std::string("invalid settings: ") + e.what());
   }
+  if (options.seed_count < 1 || options.seed_count > 10000) {
+    throw CliError("--seeds must be 1..10000");
+  }
+  if (options.jobs < 0 || options.jobs > 1024) throw CliError("--jobs must be 0 (all cores) or positive");
   return options;
 }
 
@@ -148,6 +180,15 @@ std::string cli_usage() {
   return R"(moelab-cli: train a growing mixture of experts headless and write its report.
 
 Usage: moelab-cli [options]
+       moelab-cli ablate [--arms grid|ab|PCE,pce,...] [--seeds N] [--jobs N] [options]
+
+Teaching presets:
+  --preset collapse|cooldown|entropy|projection-bug|all-fixes   sets the three switches
+Ablation (writes DIR/summary.csv, DIR/summary.md and every run's folder under DIR):
+  --arms SPEC    grid (all 8 switch combinations, default), ab (none vs all), or codes:
+                 upper case = on, P(rojection) C(ooldown) E(ntropy), e.g. pce,PCE,pCe
+  --seeds N      seeds --seed, --seed+1, ... (default 5); arms of a seed are paired
+  --jobs N       runs at once, each single-threaded (default: one per core)
 
 Data:
   --dataset digits|synthetic|idx:DIR   data set (default: the embedded UCI digits)

@@ -17,6 +17,11 @@ class CliError : public std::runtime_error {
 
 struct CliOptions {
   RunConfig config;
+  // `moelab-cli ablate ...`: the same grid as the window's comparison mode, headless.
+  bool ablate = false;
+  std::string arms = "grid";
+  int seed_count = 5;   // seeds config.training.seed, +1, ...
+  int jobs = 0;         // runs at once; 0 = one per core
   std::string out_dir = "moelab-run";
   std::string log_level = "warn";
   bool quiet = false;      // no progress lines
@@ -24,8 +29,9 @@ struct CliOptions {
   bool show_version = false;
 };
 
-// args excludes the program name. --config FILE is applied first, then every other flag on top,
-// whatever their order. Throws CliError (or ConfigError for the file) with one clear sentence.
+// args excludes the program name; an optional first word `ablate` selects the ablation mode.
+// --config FILE is applied first, then --preset, then every other flag on top, whatever their
+// order. Throws CliError (or ConfigError for the file) with one clear sentence.
 CliOptions parse_cli_options(const std::vector<std::string>& args);
 
 std::string cli_usage();

@@ -79,10 +79,11 @@ DatasetSplit load_dataset(const DataConfig& config, std::uint64_t seed) {
     throw DataError(all.name + ": " + std::to_string(all.size()) +
                     " samples are too few for a training and a validation set");
   }
-  logger()->info("Data set {}: {} samples ({} loaded) x {} features, {} classes; {} train, {} "
-               "validation",
-               all.name, all.size(), loaded, all.dimension(), all.num_classes,
-               split.train.size(), split.validation.size());
+  logger()->info(
+      "Data set {}: {} samples ({} loaded) x {} features, {} classes; {} train, {} "
+      "validation",
+      all.name, all.size(), loaded, all.dimension(), all.num_classes, split.train.size(),
+      split.validation.size());
   return split;
 }
 

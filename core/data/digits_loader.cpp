@@ -27,9 +27,8 @@ std::string quoted(std::string_view field) {
   constexpr std::size_t kShown = 20;
   std::string shown;
   for (char c : field.substr(0, kShown)) {
-    shown += (static_cast<unsigned char>(c) < 0x20 || static_cast<unsigned char>(c) >= 0x7f)
-                 ? '?'
-                 : c;
+    shown +=
+        (static_cast<unsigned char>(c) < 0x20 || static_cast<unsigned char>(c) >= 0x7f) ? '?' : c;
   }
   if (field.size() > kShown) shown += "...";
   return "\"" + shown + "\"";
@@ -56,8 +55,8 @@ class RowParser {
       fail(column, std::string(what) + " " + quoted(field) + " is not a whole number");
     }
     if (value < 0.0 || value > max_value) {
-      fail(column, std::string(what) + " " + quoted(field) + " is outside 0.." +
-                       std::to_string(max_value));
+      fail(column,
+           std::string(what) + " " + quoted(field) + " is outside 0.." + std::to_string(max_value));
     }
     return static_cast<int>(value);
   }
@@ -109,17 +108,19 @@ Dataset load_digits_csv(std::span<const std::uint8_t> csv_or_gz, const std::stri
                       ", expected " + std::to_string(kColumns) + " (64 pixels and a label)");
     }
     for (int column = 0; column < kDigitsPixels; ++column) {
-      const int pixel = parser.integer_in_range(fields[column], column + 1, kDigitsMaxPixel, "pixel");
+      const int pixel =
+          parser.integer_in_range(fields[column], column + 1, kDigitsMaxPixel, "pixel");
       pixels.push_back(static_cast<float>(pixel) / static_cast<float>(kDigitsMaxPixel));
     }
-    labels.push_back(parser.integer_in_range(fields[kDigitsPixels], kColumns, kDigitsClasses - 1,
-                                             "label"));
+    labels.push_back(
+        parser.integer_in_range(fields[kDigitsPixels], kColumns, kDigitsClasses - 1, "label"));
   }
   if (labels.empty()) throw DataError(source_name + ": contains no data rows");
 
   const auto rows = static_cast<std::int64_t>(labels.size());
   Dataset dataset;
-  dataset.features = torch::from_blob(pixels.data(), {rows, kDigitsPixels}, torch::kFloat32).clone();
+  dataset.features =
+      torch::from_blob(pixels.data(), {rows, kDigitsPixels}, torch::kFloat32).clone();
   dataset.labels = torch::from_blob(labels.data(), {rows}, torch::kInt64).clone();
   dataset.num_classes = kDigitsClasses;
   dataset.name = "digits";

@@ -43,6 +43,19 @@ class InflateStream {
   z_stream stream_{};
 };
 
+// The gzip trailer holds the uncompressed size (mod 2^32) of the last member: exact for the usual
+// single-member file, so the output is allocated once. Only a first guess, bounded by deflate's
+// maximum ratio (about 1032:1) so that a forged trailer cannot trigger a huge allocation.
+std::size_t initial_output_size(std::span<const std::uint8_t> bytes) {
+  constexpr std::size_t kMinimum = 1024;
+  if (bytes.size() < 18) return kMinimum;  // smaller than an empty gzip member
+  const std::size_t end = bytes.size();
+  const std::size_t recorded = std::size_t{bytes[end - 4]} | (std::size_t{bytes[end - 3]} << 8) |
+                               (std::size_t{bytes[end - 2]} << 16) |
+                               (std::size_t{bytes[end - 1]} << 24);
+  return std::max(kMinimum, std::min(recorded, bytes.size() * 1032));
+}
+
 }  // namespace
 
 std::vector<std::uint8_t> read_file_bytes(const std::string& path) {
@@ -91,8 +104,7 @@ std::vector<std::uint8_t> gunzip_if_compressed(std::span<const std::uint8_t> byt
   InflateStream inflater(source_name);
   z_stream* stream = inflater.get();
   std::vector<std::uint8_t> out;
-  // Compressed IDX images shrink about 2-6x; start there and grow geometrically.
-  out.resize(std::min(max_output, std::max<std::size_t>(bytes.size() * 4, 1024)));
+  out.resize(std::min(max_output, initial_output_size(bytes)));
   std::size_t produced = 0;
   std::size_t consumed = 0;
 

@@ -88,8 +88,9 @@ void check_payload(std::size_t payload, std::uint64_t count, std::uint64_t item_
                   std::to_string(payload) + " bytes follow it");
 }
 
-IdxPart parse_part(std::span<const std::uint8_t> images_raw, std::span<const std::uint8_t> labels_raw,
-                   const std::string& images_name, const std::string& labels_name) {
+IdxPart parse_part(std::span<const std::uint8_t> images_raw,
+                   std::span<const std::uint8_t> labels_raw, const std::string& images_name,
+                   const std::string& labels_name) {
   IdxPart part;
   part.images_name = images_name;
   part.labels_name = labels_name;
@@ -157,7 +158,7 @@ Dataset assemble(const std::vector<IdxPart>& parts, const std::string& name, boo
   dataset.labels = torch::empty({total}, torch::kInt64);
   std::int64_t offset = 0;
   for (const IdxPart& part : parts) {
-    // from_blob only views the bytes; the copy into the float slice happens in to()/copy_().
+    // from_blob only views the bytes; copy_ converts them into the float slice.
     auto* pixel_data = const_cast<std::uint8_t*>(part.pixels().data());
     auto* label_data = const_cast<std::uint8_t*>(part.label_bytes().data());
     dataset.features.narrow(0, offset, part.count)
@@ -244,8 +245,9 @@ Dataset load_idx_folder(const std::string& dir) {
     if (auto part = load_split(dir, split)) parts.push_back(std::move(*part));
   }
   if (parts.empty()) {
-    throw DataError(dir + ": no IDX data found (expected train-images-idx3-ubyte[.gz] and "
-                          "train-labels-idx1-ubyte[.gz])");
+    throw DataError(dir +
+                    ": no IDX data found (expected train-images-idx3-ubyte[.gz] and "
+                    "train-labels-idx1-ubyte[.gz])");
   }
   return assemble(parts, folder_name(dir), mentions_fashion(dir));
 }

@@ -17,8 +17,8 @@ constexpr std::uint64_t kSubsetSalt = 0x9e3779b97f4a7c15ULL;
 // std::uniform_int_distribution and std::shuffle are implementation-defined; this Fisher-Yates
 // with rejection sampling gives the same permutation for a seed with any standard library.
 std::uint64_t uniform_below(std::mt19937_64& engine, std::uint64_t bound) {
-  const std::uint64_t limit = std::numeric_limits<std::uint64_t>::max() -
-                              std::numeric_limits<std::uint64_t>::max() % bound;
+  const std::uint64_t limit =
+      std::numeric_limits<std::uint64_t>::max() - std::numeric_limits<std::uint64_t>::max() % bound;
   std::uint64_t draw = engine();
   while (draw >= limit) draw = engine();
   return draw % bound;
@@ -125,8 +125,8 @@ std::vector<std::int64_t> stratified_subset_indices(const torch::Tensor& labels,
   // still spans every class (possible whenever max_samples >= the number of classes present).
   for (std::size_t c = 0; c < classes; ++c) {
     if (quota[c] > 0 || by_class[c].empty()) continue;
-    const auto donor = static_cast<std::size_t>(
-        std::max_element(quota.begin(), quota.end()) - quota.begin());
+    const auto donor =
+        static_cast<std::size_t>(std::max_element(quota.begin(), quota.end()) - quota.begin());
     if (quota[donor] < 2) break;
     --quota[donor];
     quota[c] = 1;
@@ -143,7 +143,8 @@ std::vector<std::int64_t> stratified_subset_indices(const torch::Tensor& labels,
 
 Dataset stratified_subset(const Dataset& all, int max_samples, std::uint64_t seed) {
   if (max_samples >= all.size()) return all;
-  return select_rows(all, stratified_subset_indices(all.labels, all.num_classes, max_samples, seed));
+  return select_rows(all,
+                     stratified_subset_indices(all.labels, all.num_classes, max_samples, seed));
 }
 
 Dataset select_rows(const Dataset& all, const std::vector<std::int64_t>& indices) {

@@ -74,8 +74,8 @@ void validate_synthetic_options(const SyntheticDataOptions& options) {
                           "), got " + std::to_string(options.samples));
   }
   if (std::int64_t{options.samples} * options.dimension > kMaxFeatures) {
-    reject("samples", "times synthetic.dimension must not exceed " +
-                          std::to_string(kMaxFeatures) + " values (1 GiB)");
+    reject("samples", "times synthetic.dimension must not exceed " + std::to_string(kMaxFeatures) +
+                          " values (1 GiB)");
   }
 }
 

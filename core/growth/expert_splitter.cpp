@@ -9,17 +9,19 @@ namespace moelab {
 
 namespace {
 
-torch::Tensor relative_noise(const torch::Tensor& param, std::int64_t parent, double noise) {
+torch::Tensor relative_noise(const torch::Tensor& param, std::int64_t parent, double noise,
+                             const c10::optional<at::Generator>& generator) {
   if (noise <= 0.0) return {};
   auto row = param.narrow(0, parent, 1);
   const double scale = row.numel() > 1 ? row.std().item<double>() : row.abs().item<double>();
-  return torch::randn(row.sizes()) * (noise * (scale > 0 ? scale : 1.0));
+  return torch::randn(row.sizes(), generator) * (noise * (scale > 0 ? scale : 1.0));
 }
 
 }  // namespace
 
 std::int64_t split_expert(MoeModelImpl& model, torch::optim::Adam& optimizer,
-                          std::int64_t parent, double noise) {
+                          std::int64_t parent, double noise,
+                          c10::optional<at::Generator> generator) {
   if (parent < 0 || parent >= model.num_experts()) {
     throw std::out_of_range("split_expert: no expert " + std::to_string(parent));
   }
@@ -27,7 +29,8 @@ std::int64_t split_expert(MoeModelImpl& model, torch::optim::Adam& optimizer,
   for (auto param : model.expert_parameters()) {
     // Biases are copied exactly: the log 2 shift below must keep the routing mass exact.
     const bool is_router_bias = param.dim() == 1;
-    append_row_copy(param, parent, is_router_bias ? torch::Tensor() : relative_noise(param, parent, noise));
+    append_row_copy(param, parent,
+                    is_router_bias ? torch::Tensor() : relative_noise(param, parent, noise, generator));
     grow_adam_state(optimizer, param, parent);
   }
   const std::int64_t child = model.num_experts() - 1;

@@ -17,8 +17,10 @@ class GrowthPolicy {
  public:
   GrowthPolicy(int max_experts, double min_delta);
 
-  // The accuracy growth must beat; normally the seed model's.
-  void set_baseline(double val_accuracy);
+  // The growth phase starts after `epoch` from a model of accuracy `baseline`. The cooldown counts
+  // from here too: the seed model's end is the last change to the architecture, and a growth
+  // phase that could split at once would leave its newest children no time to be woken.
+  void start_growth(int epoch, double baseline);
 
   // Called after every growth epoch with that epoch's validation accuracy and utilisation.
   GrowthDecision decide(int epoch, double val_accuracy, const std::vector<float>& utilization,
@@ -31,7 +33,7 @@ class GrowthPolicy {
   int max_experts_;
   double min_delta_;
   double best_accuracy_ = 0.0;
-  std::optional<int> last_split_epoch_;
+  std::optional<int> last_change_epoch_;  // last split, or the start of growth
 };
 
 }  // namespace moelab

@@ -7,6 +7,10 @@ namespace moelab {
 namespace {
 
 constexpr double kLogFloor = 1e-9;
+// Keeps the entropy term's push on an idle expert finite. Without it an expert at zero share gets
+// a gradient about 20 times a busy one's, and on digits routing swung whole batches from one
+// expert to another epoch after epoch (utilisation 0 -> 100% -> 0).
+constexpr double kIdleShareFloor = 0.05;
 
 double log_of_count(std::int64_t experts) { return std::log(static_cast<double>(experts)); }
 
@@ -20,12 +24,20 @@ torch::Tensor routed_share(const torch::Tensor& router_probs, const torch::Tenso
   return soft + (membership - soft).detach();
 }
 
+torch::Tensor normalized_entropy(const torch::Tensor& distribution, double floor) {
+  const auto experts = distribution.size(0);
+  if (experts < 2) return torch::zeros({}, distribution.options());
+  return -(distribution * (distribution + floor).log()).sum() / log_of_count(experts);
+}
+
 torch::Tensor mean_usage_entropy(const torch::Tensor& router_probs,
                                  const torch::Tensor& topk_indices) {
-  const auto experts = router_probs.size(1);
-  if (experts < 2) return torch::zeros({}, router_probs.options());
-  auto usage = routed_share(router_probs, topk_indices);
-  return -(usage * (usage + kLogFloor).log()).sum() / log_of_count(experts);
+  return normalized_entropy(routed_share(router_probs, topk_indices), kLogFloor);
+}
+
+torch::Tensor entropy_balance_objective(const torch::Tensor& router_probs,
+                                        const torch::Tensor& topk_indices) {
+  return normalized_entropy(routed_share(router_probs, topk_indices), kIdleShareFloor);
 }
 
 torch::Tensor mean_sample_entropy(const torch::Tensor& router_probs) {

@@ -12,10 +12,18 @@ namespace moelab {
 // of five experts never made anyone's top 2.
 torch::Tensor routed_share(const torch::Tensor& router_probs, const torch::Tensor& topk_indices);
 
-// Normalised entropy (in [0, 1]) of the batch's mean routing distribution. The entropy fix adds
-// minus this, weighted, to the loss: an even distribution over experts is the minimum.
+// Normalised entropy (in [0, 1]) of a distribution over experts [E]; `floor` is added inside the
+// logarithm.
+torch::Tensor normalized_entropy(const torch::Tensor& distribution, double floor);
+
+// Normalised entropy (in [0, 1]) of the batch's mean routing distribution: what the charts show.
 torch::Tensor mean_usage_entropy(const torch::Tensor& router_probs,
                                  const torch::Tensor& topk_indices);
+
+// What the entropy fix maximises (the loss adds minus this, weighted): the same entropy with a
+// floor of 0.05 inside the logarithm, so that the push on an idle expert stays finite.
+torch::Tensor entropy_balance_objective(const torch::Tensor& router_probs,
+                                        const torch::Tensor& topk_indices);
 
 // Mean over samples of each sample's normalised routing entropy: how undecided the router is.
 torch::Tensor mean_sample_entropy(const torch::Tensor& router_probs);

@@ -3,7 +3,10 @@
 #include <algorithm>
 #include <cmath>
 
+#include <ATen/CPUGeneratorImpl.h>
+
 #include "growth/expert_splitter.h"
+#include "training/model_factory.h"
 #include "training/routing_losses.h"
 #include "util/blas_check.h"
 #include "util/format.h"
@@ -82,12 +85,12 @@ RunResult Trainer::run() {
     torch::set_num_threads(t.threads);
     set_blas_threads(t.threads);
   }
-  torch::manual_seed(t.seed);
   const auto& train = data_.train;
-  model_ = MoeModel(train.dimension(), train.num_classes, config_.model);
+  model_ = make_initial_model(train.dimension(), train.num_classes, config_.model, t.seed);
+  generator_ = at::detail::createCPUGenerator(t.seed);
   optimizer_ = std::make_unique<torch::optim::Adam>(model_->parameters(),
                                                     torch::optim::AdamOptions(t.learning_rate));
-  const auto probe_rows = torch::randperm(train.size(), torch::kLong)
+  const auto probe_rows = torch::randperm(train.size(), generator_, torch::kLong)
                               .narrow(0, 0, std::min<std::int64_t>(t.probe_size, train.size()));
   probe_ = train.features.index_select(0, probe_rows);
 
@@ -101,7 +104,7 @@ RunResult Trainer::run() {
     EpochMetrics initial;
     evaluate(initial);
     result_.seed_val_accuracy = initial.val_accuracy;
-    growth_.set_baseline(initial.val_accuracy);
+    growth_.start_growth(0, initial.val_accuracy);
   }
   for (int epoch = 1; epoch <= total_epochs; ++epoch) {
     const Phase phase = epoch <= t.seed_epochs ? Phase::Seed : Phase::Growth;
@@ -119,7 +122,7 @@ RunResult Trainer::run() {
                     metrics.experts);
     if (epoch == t.seed_epochs) {
       result_.seed_val_accuracy = metrics.val_accuracy;
-      growth_.set_baseline(metrics.val_accuracy);
+      growth_.start_growth(epoch, metrics.val_accuracy);
     }
     // No split after the last epoch: nobody would train the child.
     if (phase == Phase::Growth && epoch < total_epochs) grow_after_epoch(metrics);
@@ -137,7 +140,7 @@ bool Trainer::train_epoch(int epoch, Phase phase, EpochMetrics& metrics) {
   const auto& train = data_.train;
   const auto n = train.size();
   const std::int64_t batch = config_.training.batch_size;
-  const auto order = torch::randperm(n, torch::kLong);
+  const auto order = torch::randperm(n, generator_, torch::kLong);
   StepAccumulator step_acc;
   StepAccumulator epoch_acc;
   double train_seconds = 0;
@@ -190,9 +193,9 @@ torch::Tensor Trainer::training_loss(const torch::Tensor& x, const torch::Tensor
                                      StepAccumulator& acc) {
   const auto out = model_->forward(x, config_.training.dispatch);
   const auto cross_entropy = torch::nn::functional::cross_entropy(out.logits, y);
-  const auto usage_entropy = mean_usage_entropy(out.router_probs, out.topk_indices);
   const double entropy_weight = fixes_.effective_entropy_weight();
-  const auto entropy_term = usage_entropy * -entropy_weight;
+  const auto entropy_term =
+      entropy_balance_objective(out.router_probs, out.topk_indices) * -entropy_weight;
   const auto diversity_term = diversity_loss() * config_.training.diversity_weight;
   auto total = cross_entropy + diversity_term;
   if (entropy_weight != 0.0) total = total + entropy_term;
@@ -201,7 +204,7 @@ torch::Tensor Trainer::training_loss(const torch::Tensor& x, const torch::Tensor
   acc.cross_entropy = cross_entropy.detach();
   acc.entropy = entropy_term.detach();
   acc.diversity = diversity_term.detach();
-  acc.usage_entropy = usage_entropy.detach();
+  acc.usage_entropy = mean_usage_entropy(out.router_probs.detach(), out.topk_indices);
   acc.sample_entropy = mean_sample_entropy(out.router_probs.detach());
   acc.correct = (out.logits.detach().argmax(1) == y).sum().to(torch::kDouble);
   acc.usage = routed_share(out.router_probs.detach(), out.topk_indices);
@@ -300,7 +303,7 @@ void Trainer::grow_after_epoch(const EpochMetrics& metrics) {
                                        fixes_.effective_cooldown());
   if (!decision.split) return;
   const auto child = split_expert(*model_, *optimizer_, decision.parent,
-                                  config_.training.split_noise);
+                                  config_.training.split_noise, generator_);
   growth_.record_split(metrics.epoch);
   SplitEvent event{metrics.epoch, step_, decision.parent, static_cast<int>(child)};
   result_.splits.push_back(event);

@@ -51,6 +51,7 @@ class Trainer {
   std::unique_ptr<torch::optim::Adam> optimizer_;
   GrowthPolicy growth_;
   torch::Tensor probe_;
+  at::Generator generator_;  // the run's own: shuffles, probe, split noise
   std::int64_t step_ = 0;
   RunResult result_;
   std::chrono::steady_clock::time_point started_;

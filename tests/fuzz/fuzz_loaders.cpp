@@ -43,8 +43,8 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
       if (size < 3) return 0;
       const std::span<const std::uint8_t> files = input.subspan(3);
       const std::size_t cut = std::min<std::size_t>(input[1] | (input[2] << 8), files.size());
-      exercise(moelab::parse_idx(files.first(cut), files.subspan(cut), "fuzz-images",
-                                 "fuzz-labels"));
+      exercise(
+          moelab::parse_idx(files.first(cut), files.subspan(cut), "fuzz-images", "fuzz-labels"));
     }
   } catch (const moelab::DataError&) {
   } catch (const std::exception& error) {

@@ -1,6 +1,7 @@
 #include "charts/chart_panel.h"
 
 #include <QCheckBox>
+#include <QCoreApplication>
 #include <QComboBox>
 #include <QGridLayout>
 #include <QHBoxLayout>
@@ -72,6 +73,8 @@ class ScopedExportSize {
       layout->invalidate();
       layout->activate();
     }
+    // The charts lay out their plot areas on posted events; the render must see the new ones.
+    QCoreApplication::sendPostedEvents(nullptr, QEvent::LayoutRequest);
   }
   QWidget* widget_;
   QRect old_;

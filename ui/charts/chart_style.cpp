@@ -1,5 +1,6 @@
 #include "charts/chart_style.h"
 
+#include <QGraphicsLayout>
 #include <QtCharts/QChart>
 #include <QtCharts/QLegend>
 #include <QtCharts/QValueAxis>
@@ -73,6 +74,7 @@ void ChartStyle::apply(QValueAxis* axis, const QString& title) {
   axis->setGridLineColor(grid());
   axis->setLinePenColor(axis_line());
   axis->setMinorGridLineVisible(false);
+  axis->setTickInterval(0.2);  // before dynamic ticks: the default 0 has no meaning
   axis->setTickType(QValueAxis::TicksDynamic);
   axis->setTickAnchor(0.0);
 }

@@ -7,14 +7,12 @@ namespace moelab::ui {
 
 QList<QPointF> decimate_min_max(const QPointF* points, qsizetype count, double x0, double x1,
                                 int columns) {
-  QList<QPointF> out;
-  if (count <= 0) return out;
+  if (count <= 0) return {};
   columns = std::max(columns, 1);
   if (count <= 2 * static_cast<qsizetype>(columns) || !(x1 > x0)) {
-    out.reserve(count);
-    out.append(points, count);
-    return out;
+    return QList<QPointF>(points, points + count);
   }
+  QList<QPointF> out;
   out.reserve(2 * columns + 2);
   out.append(points[0]);
   const double scale = columns / (x1 - x0);

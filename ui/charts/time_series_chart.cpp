@@ -92,9 +92,26 @@ TimeSeriesChart::TimeSeriesChart(const QString& title, const QString& y_title,
   ChartStyle::apply(y_axis_, y_title);
   c->addAxis(x_axis_, Qt::AlignBottom);
   c->addAxis(y_axis_, Qt::AlignLeft);
+  x_axis_->setTickInterval(0.2);
+  y_axis_->setTickInterval(0.2);
   x_axis_->setRange(0.0, 1.0);
   y_axis_->setRange(0.0, 1.0);
   clock_version_ = clock_->epoch_version();
+  // The plot area is laid out after a resize, not during it, and decimation and ticks depend on
+  // its size: redraw once it is known, after the layout pass (refreshing inside the layout
+  // could change tick labels and so the layout again).
+  connect(c, &QChart::plotAreaChanged, this, [this] {
+    dirty_ = true;
+    if (refresh_queued_) return;
+    refresh_queued_ = true;
+    QMetaObject::invokeMethod(
+        this,
+        [this] {
+          refresh_queued_ = false;
+          refresh();
+        },
+        Qt::QueuedConnection);
+  });
 }
 
 TimeSeriesChart::~TimeSeriesChart() = default;
@@ -120,7 +137,7 @@ int TimeSeriesChart::add_line(const QString& key, const QString& name, const Lin
   line.series = new QLineSeries(this);
   line.series->setUseOpenGL(false);
   line.series->setPointsVisible(style.show_points);
-  if (style.show_points) line.series->setMarkerSize(6.0);
+  if (style.show_points) line.series->setMarkerSize(5.0);
   chart()->addSeries(line.series);
   line.series->attachAxis(x_axis_);
   line.series->attachAxis(y_axis_);
@@ -291,9 +308,8 @@ bool TimeSeriesChart::refresh() {
   if (!dirty_) return false;
   dirty_ = false;
   if (follow_) update_x_range_from_data();
-  x_axis_->setRange(view_min_, view_max_);
-  apply_ticks(x_axis_, view_min_, view_max_, static_cast<int>(plot_rect().width()) / 80,
-              axis_ == XAxis::Step);
+  set_axis_range(x_axis_, view_min_, view_max_, static_cast<int>(plot_rect().width()) / 80,
+                 axis_ == XAxis::Step);
   push_points();
   viewport()->update();
   ++refresh_count_;
@@ -416,9 +432,7 @@ QString TimeSeriesChart::tooltip_text(double x) const {
 
 void TimeSeriesChart::resizeEvent(QResizeEvent* event) {
   QChartView::resizeEvent(event);
-  // Decimation depends on the pixel width.
   dirty_ = true;
-  refresh();
 }
 
 void TimeSeriesChart::wheelEvent(QWheelEvent* event) {
@@ -638,14 +652,20 @@ void TimeSeriesChart::push_points() {
     y_lo = y_mode_ == YRange::AutoFromZero && lo >= 0.0 ? 0.0 : lo - 0.06 * span;
     y_hi = hi + 0.08 * span;
   }
-  y_axis_->setRange(y_lo, y_hi);
-  apply_ticks(y_axis_, y_lo, y_hi, static_cast<int>(plot_rect().height()) / 45, false);
+  set_axis_range(y_axis_, y_lo, y_hi, static_cast<int>(plot_rect().height()) / 45, false);
 }
 
-void TimeSeriesChart::apply_ticks(QValueAxis* axis, double min, double max, int ticks,
-                                  bool integer_steps) {
+void TimeSeriesChart::set_axis_range(QValueAxis* axis, double min, double max, int ticks,
+                                     bool integer_steps) {
   const double interval = nice_interval(max - min, std::max(ticks, 2), integer_steps);
-  if (axis->tickInterval() != interval) axis->setTickInterval(interval);
+  // QValueAxis builds one item per tick on every change: with the old interval over the new
+  // range (0..1 by 0.2 becoming 0..100000) that is half a million items. Changing the interval
+  // and the range in the right order keeps every intermediate state at most as dense as the
+  // old or the new one.
+  const bool coarser = interval > axis->tickInterval();
+  if (coarser) axis->setTickInterval(interval);
+  axis->setRange(min, max);
+  if (!coarser && axis->tickInterval() != interval) axis->setTickInterval(interval);
   const QString format = QStringLiteral("%.%1f").arg(decimals_for(interval));
   if (axis->labelFormat() != format) axis->setLabelFormat(format);
 }
@@ -694,7 +714,9 @@ void TimeSeriesChart::draw_references(QPainter* painter, const QRectF& plot) {
     const double w = fm.horizontalAdvance(r.label);
     // Above the line, or below when the line hugs the top of the plot.
     const double top = py - fm.height() - 2 < plot.top() ? py + 2 : py - fm.height() - 2;
-    const QRectF box(plot.right() - w - 8, top, w + 6, fm.height());
+    // At the left end: curves start low (accuracy) or early (utilisation), so that end is free
+    // more often than the newest one.
+    const QRectF box(plot.left() + 4, top, w + 6, fm.height());
     painter->fillRect(box, QColor(255, 255, 255, 210));
     painter->setPen(ChartStyle::reference_line());
     painter->drawText(box, Qt::AlignCenter, r.label);
@@ -727,37 +749,37 @@ void TimeSeriesChart::draw_markers(QPainter* painter, const QRectF& plot) {
     painter->drawLine(QPointF(p.px, plot.top()), QPointF(p.px, plot.bottom()));
   }
 
-  // Labels run upwards along their line. Markers closer than a label's height would overprint,
-  // so a crowded label drops to the next of a few levels down the line; past that it is left
-  // out (the line stays, and its neighbour's label names the event nearby).
-  const double band = fm.height() + 2;
-  constexpr int kLevels = 3;
-  double level_length = 0;
+  // Labels run upwards along their line, from the top of the plot. A label that would overprint
+  // an earlier one moves down its line below it; one that finds no room is left out (the line
+  // stays, and the label nearby names the crowd).
+  std::vector<QRectF> taken;
+  const double gap = 4;
   for (const Placed& p : placed) {
-    level_length = std::max(level_length, fm.horizontalAdvance(p.marker->label) + 12);
-  }
-  level_length = std::min(level_length, plot.height() / kLevels);
-  std::array<double, kLevels> level_end;
-  level_end.fill(-std::numeric_limits<double>::infinity());
-  for (const Placed& p : placed) {
-    int level = 0;
-    while (level < kLevels && p.px - level_end[static_cast<std::size_t>(level)] < band) ++level;
-    if (level == kLevels) continue;
-    level_end[static_cast<std::size_t>(level)] = p.px;
-    const bool split = p.marker->kind == MarkerKind::Split;
-    const QString text =
-        fm.elidedText(p.marker->label, Qt::ElideRight, level_length - 12);
-    const double w = fm.horizontalAdvance(text);
-    const double bottom = plot.top() + 4 + level * level_length + w + 4;
+    const QString text = fm.elidedText(p.marker->label, Qt::ElideRight, plot.height() - 2 * gap);
+    const double length = fm.horizontalAdvance(text) + 6;
     // Past the right edge the label goes on the left of its line.
     const double left = p.px + fm.height() + 2 > plot.right() ? p.px - fm.height() - 1 : p.px + 1;
+    QRectF box(left, plot.top() + gap, fm.height(), length);
+    bool moved = true;
+    while (moved) {
+      moved = false;
+      for (const QRectF& other : taken) {
+        if (box.intersects(other.adjusted(-1, -1, 1, 1))) {
+          box.moveTop(other.bottom() + gap);
+          moved = true;
+        }
+      }
+    }
+    if (box.bottom() > plot.bottom() - gap) continue;
+    taken.push_back(box);
+    const bool split = p.marker->kind == MarkerKind::Split;
     painter->save();
-    painter->translate(left, bottom);
+    painter->translate(box.left(), box.bottom());
     painter->rotate(-90);
-    const QRectF box(0, 0, w + 6, fm.height());
-    painter->fillRect(box, QColor(255, 255, 255, 215));
+    const QRectF local(0, 0, box.height(), box.width());
+    painter->fillRect(local, QColor(255, 255, 255, 190));
     painter->setPen(split ? ChartStyle::split_marker() : ChartStyle::switch_marker());
-    painter->drawText(box, Qt::AlignCenter, text);
+    painter->drawText(local, Qt::AlignCenter, text);
     painter->restore();
   }
 }

@@ -159,7 +159,7 @@ class TimeSeriesChart : public QChartView {
   void resmooth(Line& line);
   void update_x_range_from_data();
   void push_points();
-  void apply_ticks(QValueAxis* axis, double min, double max, int ticks, bool integer_steps);
+  void set_axis_range(QValueAxis* axis, double min, double max, int ticks, bool integer_steps);
   QString x_title() const;
   QRectF plot_rect() const;  // plot area in viewport coordinates
   double x_to_pixel(double x, const QRectF& plot) const;
@@ -187,6 +187,7 @@ class TimeSeriesChart : public QChartView {
   double y_lo_ = 0.0;
   double y_hi_ = 1.0;
   bool dirty_ = true;
+  bool refresh_queued_ = false;
   int refresh_count_ = 0;
 
   bool dragging_ = false;

@@ -1,0 +1,100 @@
+#include "ablation/ablation_runner.h"
+
+#include <algorithm>
+#include <optional>
+#include <thread>
+
+#include "data/dataset_loader.h"
+#include "training/trainer.h"
+
+namespace moelab {
+
+AblationRunner::AblationRunner(AblationPlan plan) : plan_(std::move(plan)) {
+  plan_.jobs = std::max(1, plan_.jobs);
+  validate(plan_.base);
+}
+
+std::vector<ArmSeedResult> AblationRunner::run() {
+  std::vector<Job> jobs;
+  // Seed-major order: the first results to arrive cover every arm, so a table is useful early.
+  for (auto seed : plan_.seeds) {
+    for (std::size_t arm = 0; arm < plan_.arms.size(); ++arm) jobs.push_back({arm, seed});
+  }
+  std::vector<std::optional<ArmSeedResult>> slots(jobs.size());
+  std::atomic<std::size_t> next = 0;
+  const auto threads = std::min<std::size_t>(static_cast<std::size_t>(plan_.jobs), jobs.size());
+  std::vector<std::thread> workers;
+  std::exception_ptr failure;
+  std::mutex failure_mutex;
+  for (std::size_t t = 0; t < threads; ++t) {
+    workers.emplace_back([&] {
+      try {
+        work(jobs, next, slots);
+      } catch (...) {
+        std::lock_guard lock(failure_mutex);
+        if (!failure) failure = std::current_exception();
+        cancel();
+      }
+    });
+  }
+  for (auto& w : workers) w.join();
+  if (failure) std::rethrow_exception(failure);
+  std::vector<ArmSeedResult> results;
+  for (auto& slot : slots) {
+    if (slot) results.push_back(std::move(*slot));
+  }
+  return results;
+}
+
+void AblationRunner::work(const std::vector<Job>& jobs, std::atomic<std::size_t>& next,
+                          std::vector<std::optional<ArmSeedResult>>& slots) {
+  for (std::size_t i = next++; i < jobs.size() && !cancelled_; i = next++) {
+    const auto& job = jobs[i];
+    RunConfig config = plan_.base;
+    config.fixes = plan_.arms[job.arm].fixes;
+    config.training.seed = job.seed;
+    config.training.threads = 1;
+    TrainingControl control(config.fixes);
+    {
+      std::lock_guard lock(mutex_);
+      if (cancelled_) return;
+      active_.push_back(&control);
+    }
+    TrainingObserver* observer = observer_factory_ ? observer_factory_(job.arm, job.seed) : nullptr;
+    std::optional<RunResult> result;
+    try {
+      Trainer trainer(config, *data_for(job.seed), observer, &control);
+      result = trainer.run();
+    } catch (...) {
+      std::lock_guard lock(mutex_);
+      active_.erase(std::find(active_.begin(), active_.end(), &control));
+      throw;
+    }
+    {
+      std::lock_guard lock(mutex_);
+      active_.erase(std::find(active_.begin(), active_.end(), &control));
+    }
+    if (result->stopped) continue;
+    slots[i] = ArmSeedResult{job.arm, job.seed, std::move(*result)};
+    if (on_run_finished_) on_run_finished_(*slots[i]);
+  }
+}
+
+std::shared_ptr<const DatasetSplit> AblationRunner::data_for(std::uint64_t seed) {
+  {
+    std::lock_guard lock(mutex_);
+    if (auto found = data_.find(seed); found != data_.end()) return found->second;
+  }
+  // Loaded outside the lock; two workers may load the same seed once each, which is harmless.
+  auto loaded = std::make_shared<const DatasetSplit>(load_dataset(plan_.base.data, seed));
+  std::lock_guard lock(mutex_);
+  return data_.emplace(seed, std::move(loaded)).first->second;
+}
+
+void AblationRunner::cancel() {
+  cancelled_ = true;
+  std::lock_guard lock(mutex_);
+  for (auto* control : active_) control->request_stop();
+}
+
+}  // namespace moelab

@@ -1,0 +1,653 @@
+// The live charts: throttled redraws, splits and switches as markers and series, TensorBoard
+// smoothing, min/max decimation, x-axis re-mapping, follow, export and the routing heat map.
+// Runs offscreen (QT_QPA_PLATFORM=offscreen).
+
+#include <QFile>
+#include <QImage>
+#include <QSignalSpy>
+#include <QTemporaryDir>
+#include <QWheelEvent>
+#include <QtCharts/QLineSeries>
+#include <QtTest>
+#include <cmath>
+#include <vector>
+
+#include "charts/chart_panel.h"
+#include "charts/decimate_min_max.h"
+#include "charts/ema_smoother.h"
+#include "charts/expert_palette.h"
+#include "charts/routing_heatmap.h"
+#include "charts/time_series_chart.h"
+#include "charts/utilization_bar_chart.h"
+#include "charts/x_clock.h"
+
+using moelab::EpochMetrics;
+using moelab::SplitEvent;
+using moelab::StepMetrics;
+using moelab::SwitchEvent;
+using moelab::ui::ChartPanel;
+using moelab::ui::TimeSeriesChart;
+using moelab::ui::XAxis;
+
+namespace {
+
+constexpr int kStepsPerEpoch = 20;
+constexpr int kLogInterval = 5;
+
+StepMetrics make_step(std::int64_t step, int experts = 4) {
+  StepMetrics m;
+  m.step = step;
+  m.epoch = static_cast<int>((step - 1) / kStepsPerEpoch) + 1;
+  m.wall_seconds = 0.1 * static_cast<double>(step);
+  m.loss_cross_entropy = 2.0 / (1.0 + 0.01 * static_cast<double>(step));
+  m.loss_entropy = -0.05;
+  m.loss_diversity = 0.02;
+  m.loss_total = m.loss_cross_entropy + m.loss_entropy + m.loss_diversity;
+  m.usage_entropy = 0.9;
+  m.sample_entropy = 0.6;
+  m.train_accuracy = 0.5;
+  m.usage.assign(static_cast<std::size_t>(experts), 1.0f / static_cast<float>(experts));
+  return m;
+}
+
+EpochMetrics make_epoch(int epoch, int experts = 4, std::vector<int> dormant = {}) {
+  EpochMetrics m;
+  m.epoch = epoch;
+  m.step = static_cast<std::int64_t>(epoch) * kStepsPerEpoch;
+  m.wall_seconds = 0.1 * static_cast<double>(m.step) + 0.05;
+  m.train_accuracy = 0.5 + 0.01 * epoch;
+  m.val_accuracy = 0.45 + 0.01 * epoch;
+  m.experts = experts;
+  for (int e = 0; e < experts; ++e) {
+    const bool is_dormant = std::find(dormant.begin(), dormant.end(), e) != dormant.end();
+    m.utilization.push_back(is_dormant ? 0.01f : 0.4f);
+  }
+  m.dormant = dormant;
+  for (int c = 0; c < 10; ++c) {
+    std::vector<float> row(static_cast<std::size_t>(experts), 0.0f);
+    row[static_cast<std::size_t>(c % experts)] = 1.0f;
+    m.routing_matrix.push_back(row);
+  }
+  return m;
+}
+
+// Feeds whole epochs the way the trainer reports them: a step report every kLogInterval steps,
+// then the epoch.
+void feed_epochs(ChartPanel& panel, int first_epoch, int last_epoch, int experts = 4) {
+  for (int epoch = first_epoch; epoch <= last_epoch; ++epoch) {
+    const std::int64_t start = static_cast<std::int64_t>(epoch - 1) * kStepsPerEpoch;
+    for (std::int64_t s = start + kLogInterval; s <= start + kStepsPerEpoch; s += kLogInterval) {
+      panel.add_step(make_step(s, experts));
+    }
+    panel.add_epoch(make_epoch(epoch, experts));
+  }
+}
+
+QStringList digit_names() {
+  QStringList names;
+  for (int i = 0; i < 10; ++i) names << QString::number(i);
+  return names;
+}
+
+}  // namespace
+
+class TestUiCharts : public QObject {
+  Q_OBJECT
+
+ private Q_SLOTS:
+  void data_reaches_every_chart_after_the_timer();
+  void nothing_is_drawn_before_the_timer();
+  void split_creates_child_series_and_markers();
+  void switch_creates_a_marker_on_every_chart();
+  void dormant_experts_are_marked();
+  void ema_of_constant_is_constant_data();
+  void ema_of_constant_is_constant();
+  void ema_matches_hand_computed_values();
+  void chart_smoothing_keeps_raw_and_smoothed();
+  void decimation_keeps_global_extremes();
+  void decimation_leaves_short_curves_alone();
+  void x_axis_switch_remaps_data();
+  void x_axis_switch_remaps();
+  void epoch_x_is_fractional_within_an_epoch();
+  void burst_of_steps_is_coalesced();
+  void idle_panel_does_not_redraw();
+  void follow_off_keeps_x_range();
+  void wheel_zoom_links_charts_and_stops_following();
+  void tooltip_lists_every_line();
+  void export_png_and_svg();
+  void heatmap_paints_and_looks_up_cells();
+  void bars_follow_latest_epoch();
+  void reset_clears_everything();
+  void render_realistic_run();
+};
+
+void TestUiCharts::data_reaches_every_chart_after_the_timer() {
+  ChartPanel panel;
+  panel.reset(digit_names());
+  feed_epochs(panel, 1, 3);
+  for (TimeSeriesChart* chart : panel.time_charts()) {
+    QTRY_VERIFY(chart->line_count() > 0);
+    for (int line = 0; line < chart->line_count(); ++line) {
+      QTRY_VERIFY2(chart->series_point_count(line) > 0,
+                   qPrintable(chart->chart()->title() + " / " + chart->line_name(line)));
+    }
+  }
+  QCOMPARE(panel.entropy_chart()->point_count(0), 3 * kStepsPerEpoch / kLogInterval);
+  QCOMPARE(panel.utilization_chart()->line_count(), 4);
+  QCOMPARE(panel.utilization_chart()->point_count(0), 3);
+  QTRY_COMPARE(panel.utilization_bars()->bar_count(), 4);
+  QTRY_COMPARE(panel.routing_heatmap()->class_count(), 10);
+  QVERIFY(panel.series_point_count() > 0);
+}
+
+void TestUiCharts::nothing_is_drawn_before_the_timer() {
+  ChartPanel panel;
+  panel.reset({});
+  QTRY_VERIFY(!panel.redraw_pending());
+  panel.add_step(make_step(5));
+  // Buffered, not drawn: the series stay empty until the throttle timer fires.
+  QCOMPARE(panel.entropy_chart()->point_count(0), 1);
+  QCOMPARE(panel.entropy_chart()->series_point_count(0), 0);
+  QVERIFY(panel.redraw_pending());
+  QTRY_COMPARE(panel.entropy_chart()->series_point_count(0), 1);
+}
+
+void TestUiCharts::split_creates_child_series_and_markers() {
+  ChartPanel panel;
+  panel.reset(digit_names());
+  feed_epochs(panel, 1, 2);
+  const SplitEvent split{2, 2 * kStepsPerEpoch, 1, 4};
+  panel.add_split(split);
+  feed_epochs(panel, 3, 4, 5);
+  panel.flush();
+
+  TimeSeriesChart* util = panel.utilization_chart();
+  const int child = util->find_line("e4");
+  QVERIFY(child >= 0);
+  QCOMPARE(util->line_count(), 5);
+  // Born at the split, branching off its parent's curve, then one point per epoch.
+  const QVector<QPointF> points = util->points(child);
+  QCOMPARE(points.size(), 3);
+  QCOMPARE(points.first().x(), static_cast<double>(split.step));
+  QCOMPARE(points.first().y(), util->points(util->find_line("e1"))[1].y());
+  QVERIFY(util->series_point_count(child) > 0);
+  QCOMPARE(util->line_color(child), moelab::ui::ExpertPalette::color(4));
+
+  for (TimeSeriesChart* chart : panel.time_charts()) {
+    QCOMPARE(chart->marker_count(), 1);
+    QCOMPARE(chart->marker_label(0), QString("split e1 -> e4"));
+    QVERIFY(chart->marker_kind(0) == TimeSeriesChart::MarkerKind::Split);
+    QCOMPARE(chart->marker_x(0), static_cast<double>(split.step));
+  }
+
+  // The same event on the other axes: exactly at the end of epoch 2.
+  panel.set_x_axis(XAxis::Epoch);
+  panel.flush();
+  QCOMPARE(util->points(child).first().x(), 2.0);
+  for (TimeSeriesChart* chart : panel.time_charts()) QCOMPARE(chart->marker_x(0), 2.0);
+  panel.set_x_axis(XAxis::WallTime);
+  panel.flush();
+  QCOMPARE(util->points(child).first().x(), make_epoch(2).wall_seconds);
+}
+
+void TestUiCharts::switch_creates_a_marker_on_every_chart() {
+  ChartPanel panel;
+  panel.reset({});
+  feed_epochs(panel, 1, 1);
+  panel.add_switch(SwitchEvent{2, 21, "entropy_loss", "off", "on"});
+  panel.flush();
+  for (TimeSeriesChart* chart : panel.time_charts()) {
+    QCOMPARE(chart->marker_count(), 1);
+    QCOMPARE(chart->marker_label(0), QString("entropy_loss off->on"));
+    QVERIFY(chart->marker_kind(0) == TimeSeriesChart::MarkerKind::Switch);
+    QCOMPARE(chart->marker_x(0), 21.0);
+  }
+}
+
+void TestUiCharts::dormant_experts_are_marked() {
+  ChartPanel panel;
+  panel.reset({});
+  panel.add_epoch(make_epoch(1, 4, {3}));
+  panel.flush();
+  TimeSeriesChart* util = panel.utilization_chart();
+  const int e3 = util->find_line("e3");
+  QVERIFY(util->line_dormant(e3));
+  QCOMPARE(util->line_name(e3), QString("e3 (dormant)"));
+  QCOMPARE(util->series(e3)->name(), QString("e3 (dormant)"));
+  QCOMPARE(util->series(e3)->pen().style(), Qt::DashLine);
+  QVERIFY(!util->line_dormant(util->find_line("e0")));
+  QCOMPARE(util->reference_count(), 1);  // the 5% threshold
+  QVERIFY(panel.utilization_bars()->is_dormant(3));
+  QVERIFY(!panel.utilization_bars()->is_dormant(0));
+
+  // Recovered at the next epoch: back to a solid line and a plain name.
+  panel.add_epoch(make_epoch(2, 4, {}));
+  panel.flush();
+  QVERIFY(!util->line_dormant(e3));
+  QCOMPARE(util->line_name(e3), QString("e3"));
+}
+
+void TestUiCharts::ema_of_constant_is_constant_data() {
+  QTest::addColumn<double>("weight");
+  QTest::addColumn<double>("value");
+  QTest::newRow("w=0") << 0.0 << 3.5;
+  QTest::newRow("w=0.6") << 0.6 << 3.5;
+  QTest::newRow("w=0.99") << 0.99 << -0.25;
+  QTest::newRow("w=0.9 zero") << 0.9 << 0.0;
+}
+
+void TestUiCharts::ema_of_constant_is_constant() {
+  QFETCH(double, weight);
+  QFETCH(double, value);
+  moelab::ui::EmaSmoother ema(weight);
+  for (int i = 0; i < 200; ++i) QVERIFY(std::abs(ema.push(value) - value) < 1e-12);
+}
+
+void TestUiCharts::ema_matches_hand_computed_values() {
+  // TensorBoard: last = last*w + (1-w)*y; smoothed = last / (1 - w^(i+1)). For w = 0.5 and
+  // y = 0, 1, 1, 1: last = 0, .5, .75, .875 and debias = .5, .75, .875, .9375.
+  moelab::ui::EmaSmoother ema(0.5);
+  QCOMPARE(ema.push(0.0), 0.0);
+  QVERIFY(qFuzzyCompare(ema.push(1.0), 0.5 / 0.75));
+  QVERIFY(qFuzzyCompare(ema.push(1.0), 0.75 / 0.875));
+  QVERIFY(qFuzzyCompare(ema.push(1.0), 0.875 / 0.9375));
+  // A NaN passes through without disturbing the state.
+  QVERIFY(std::isnan(ema.push(std::nan(""))));
+  QVERIFY(qFuzzyCompare(ema.push(1.0), 0.9375 / 0.96875));
+}
+
+void TestUiCharts::chart_smoothing_keeps_raw_and_smoothed() {
+  TimeSeriesChart chart("t", "y");
+  const int line = chart.add_line("a", "a", {Qt::blue, true, false, Qt::SolidLine, 2.0});
+  chart.set_smoothing(0.5);
+  for (int i = 0; i < 4; ++i) chart.append(line, moelab::ui::XStamp{double(i), 0.0, 1}, i == 0 ? 0 : 1);
+  chart.refresh();
+  const QVector<QPointF> smooth = chart.smoothed_points(line);
+  QCOMPARE(smooth.size(), 4);
+  QVERIFY(qFuzzyCompare(smooth[1].y(), 0.5 / 0.75));
+  QCOMPARE(chart.points(line)[1].y(), 1.0);
+  // Raw faint behind, smoothed bold.
+  QCOMPARE(chart.raw_series(line)->count(), 4);
+  QCOMPARE(chart.raw_series(line)->pen().color().alpha(), 60);
+  QVERIFY(qFuzzyCompare(chart.series(line)->at(1).y(), 0.5 / 0.75));
+  // Smoothing off: only the raw curve, drawn bold.
+  chart.set_smoothing(0.0);
+  chart.refresh();
+  QCOMPARE(chart.raw_series(line)->count(), 0);
+  QCOMPARE(chart.series(line)->at(1).y(), 1.0);
+  QVERIFY(chart.smoothed_points(line).isEmpty());
+}
+
+void TestUiCharts::decimation_keeps_global_extremes() {
+  QVector<QPointF> points;
+  points.reserve(100000);
+  for (int i = 0; i < 100000; ++i) points.push_back(QPointF(i, std::sin(i * 0.001)));
+  points[31337].setY(9.0);   // one-sample spikes that every-n-th sampling would drop
+  points[77777].setY(-7.0);
+  const QList<QPointF> out =
+      moelab::ui::decimate_min_max(points.constData(), points.size(), 0.0, 99999.0, 500);
+  QVERIFY(out.size() <= 2 * 500 + 2);
+  QVERIFY(out.size() >= 500);
+  QVERIFY(out.contains(QPointF(31337, 9.0)));
+  QVERIFY(out.contains(QPointF(77777, -7.0)));
+  QCOMPARE(out.first(), points.first());
+  QCOMPARE(out.last(), points.last());
+  for (qsizetype i = 1; i < out.size(); ++i) QVERIFY(out[i].x() > out[i - 1].x());
+}
+
+void TestUiCharts::decimation_leaves_short_curves_alone() {
+  const QVector<QPointF> points = {{0, 1}, {1, 3}, {2, 2}};
+  const QList<QPointF> out =
+      moelab::ui::decimate_min_max(points.constData(), points.size(), 0.0, 2.0, 500);
+  QCOMPARE(out, QList<QPointF>(points.begin(), points.end()));
+  QVERIFY(moelab::ui::decimate_min_max(points.constData(), 0, 0.0, 1.0, 10).isEmpty());
+}
+
+void TestUiCharts::x_axis_switch_remaps_data() {
+  QTest::addColumn<int>("axis");
+  QTest::newRow("epoch") << static_cast<int>(XAxis::Epoch);
+  QTest::newRow("wall time") << static_cast<int>(XAxis::WallTime);
+  QTest::newRow("step") << static_cast<int>(XAxis::Step);
+}
+
+void TestUiCharts::x_axis_switch_remaps() {
+  QFETCH(int, axis);
+  ChartPanel panel;
+  panel.reset({});
+  feed_epochs(panel, 1, 3);
+  panel.flush();
+  const auto mode = static_cast<XAxis>(axis);
+  panel.set_x_axis(XAxis::Epoch);  // through another mode first: nothing may get lost
+  panel.set_x_axis(mode);
+  panel.flush();
+  QCOMPARE(panel.x_axis(), mode);
+
+  TimeSeriesChart* entropy = panel.entropy_chart();
+  const QVector<QPointF> steps = entropy->points(0);
+  QCOMPARE(steps.size(), 3 * kStepsPerEpoch / kLogInterval);
+  for (int i = 0; i < steps.size(); ++i) {
+    const double step = kLogInterval * (i + 1);
+    const double expected = mode == XAxis::Step    ? step
+                            : mode == XAxis::Epoch ? step / kStepsPerEpoch
+                                                   : 0.1 * step;
+    QVERIFY2(qFuzzyCompare(steps[i].x(), expected),
+             qPrintable(QString("point %1: %2 != %3").arg(i).arg(steps[i].x()).arg(expected)));
+  }
+  const QVector<QPointF> val = panel.accuracy_chart()->points(2);
+  QCOMPARE(val.size(), 3);
+  for (int e = 0; e < 3; ++e) {
+    const double expected = mode == XAxis::Step    ? (e + 1) * kStepsPerEpoch
+                            : mode == XAxis::Epoch ? e + 1
+                                                   : make_epoch(e + 1).wall_seconds;
+    QVERIFY(qFuzzyCompare(val[e].x(), expected));
+  }
+  // The drawn series are in the new unit too.
+  QVERIFY(entropy->x_max() >= steps.last().x());
+  QVERIFY(entropy->x_max() < steps.last().x() * 1.1);
+}
+
+void TestUiCharts::epoch_x_is_fractional_within_an_epoch() {
+  moelab::ui::XClock clock;
+  // Before any epoch ended, the length of an epoch is unknown: the epoch's start.
+  QCOMPARE(clock.epoch_x({10, 1.0, 1}), 0.0);
+  clock.add_epoch_end(1, 20, 2.0);
+  QCOMPARE(clock.epoch_x({10, 1.0, 1}), 0.5);
+  QCOMPARE(clock.epoch_x({20, 2.0, 1}), 1.0);
+  // The running epoch is assumed as long as the last one, and never spills into the next.
+  QCOMPARE(clock.epoch_x({25, 2.5, 2}), 1.25);
+  QCOMPARE(clock.epoch_x({100, 9.0, 2}), 2.0);
+  // Events carry no time: interpolated from the reports around them.
+  clock.add_step_time(30, 3.0);
+  QCOMPARE(clock.event_stamp(2, 25).wall, 2.5);
+}
+
+void TestUiCharts::burst_of_steps_is_coalesced() {
+  ChartPanel panel;
+  panel.reset({});
+  panel.flush();
+  const int before = panel.redraw_count();
+  for (int s = 1; s <= 10000; ++s) panel.add_step(make_step(s));
+  QTRY_VERIFY(panel.redraw_count() > before);
+  QTest::qWait(4 * ChartPanel::kRedrawIntervalMs);
+  QVERIFY2(panel.redraw_count() - before <= 3,
+           qPrintable(QString("%1 redraws").arg(panel.redraw_count() - before)));
+  // 10k points, but the series only hold what the plot width can show.
+  QCOMPARE(panel.loss_chart()->point_count(0), 10000);
+  QVERIFY(panel.loss_chart()->series_point_count(0) <= 2 * 2000 + 2);
+  QVERIFY(panel.loss_chart()->series_point_count(0) > 0);
+}
+
+void TestUiCharts::idle_panel_does_not_redraw() {
+  ChartPanel panel;
+  panel.reset({});
+  feed_epochs(panel, 1, 1);
+  QTRY_VERIFY(!panel.redraw_pending());
+  const int count = panel.redraw_count();
+  QTest::qWait(5 * ChartPanel::kRedrawIntervalMs);
+  QCOMPARE(panel.redraw_count(), count);
+  panel.add_step(make_step(21));
+  QTRY_COMPARE(panel.redraw_count(), count + 1);
+}
+
+void TestUiCharts::follow_off_keeps_x_range() {
+  ChartPanel panel;
+  panel.resize(1400, 800);
+  panel.show();
+  QVERIFY(QTest::qWaitForWindowExposed(&panel));
+  panel.reset({});
+  feed_epochs(panel, 1, 2);
+  panel.flush();
+  QSignalSpy follow_spy(&panel, &ChartPanel::follow_changed);
+  panel.set_follow(false);
+  QCOMPARE(follow_spy.count(), 1);
+  std::vector<std::pair<double, double>> ranges;
+  for (TimeSeriesChart* chart : panel.time_charts()) ranges.emplace_back(chart->x_min(), chart->x_max());
+
+  feed_epochs(panel, 3, 6);
+  QTRY_VERIFY(!panel.redraw_pending());
+  panel.flush();
+  const QList<TimeSeriesChart*> charts = panel.time_charts();
+  for (int i = 0; i < charts.size(); ++i) {
+    QCOMPARE(charts[i]->x_min(), ranges[static_cast<std::size_t>(i)].first);
+    QCOMPARE(charts[i]->x_max(), ranges[static_cast<std::size_t>(i)].second);
+    QCOMPARE(charts[i]->point_count(0) > 0, true);
+  }
+  QCOMPARE(panel.entropy_chart()->point_count(0), 6 * kStepsPerEpoch / kLogInterval);
+
+  // Following again shows everything, and all charts share the newest x.
+  panel.set_follow(true);
+  panel.flush();
+  for (TimeSeriesChart* chart : charts) {
+    QVERIFY(chart->x_max() >= 6 * kStepsPerEpoch);
+    QCOMPARE(chart->x_max(), charts.first()->x_max());
+  }
+}
+
+void TestUiCharts::wheel_zoom_links_charts_and_stops_following() {
+  ChartPanel panel;
+  panel.resize(1400, 800);
+  panel.show();
+  QVERIFY(QTest::qWaitForWindowExposed(&panel));
+  panel.reset({});
+  feed_epochs(panel, 1, 5);
+  panel.flush();
+  TimeSeriesChart* loss = panel.loss_chart();
+  const double span = loss->x_max() - loss->x_min();
+  const QRectF plot = loss->chart()->plotArea();
+  const QPointF at = loss->mapFromScene(loss->chart()->mapToScene(plot.center()));
+  QWheelEvent wheel(at, loss->viewport()->mapToGlobal(at), QPoint(), QPoint(0, 120), Qt::NoButton,
+                    Qt::NoModifier, Qt::NoScrollPhase, false);
+  QApplication::sendEvent(loss->viewport(), &wheel);
+  QVERIFY(!panel.follows());
+  QVERIFY(loss->x_max() - loss->x_min() < span * 0.9);
+  for (TimeSeriesChart* chart : panel.time_charts()) {
+    QCOMPARE(chart->x_min(), loss->x_min());
+    QCOMPARE(chart->x_max(), loss->x_max());
+  }
+  // Double-click: whole run, following again.
+  QTest::mouseDClick(loss->viewport(), Qt::LeftButton, Qt::NoModifier, at.toPoint());
+  QVERIFY(panel.follows());
+  QVERIFY(loss->x_max() - loss->x_min() >= span * 0.99);
+}
+
+void TestUiCharts::tooltip_lists_every_line() {
+  ChartPanel panel;
+  panel.reset({});
+  feed_epochs(panel, 1, 2);
+  panel.flush();
+  const QString text = panel.loss_chart()->tooltip_text(20.0);
+  for (const char* name : {"total", "cross-entropy", "entropy term", "diversity term"}) {
+    QVERIFY2(text.contains(name), qPrintable(text));
+  }
+  QVERIFY(text.contains("step 20"));
+  QVERIFY(text.contains("raw"));  // smoothing is on by default: both values shown
+}
+
+void TestUiCharts::export_png_and_svg() {
+  ChartPanel panel;
+  panel.reset(digit_names());
+  feed_epochs(panel, 1, 4);
+  panel.add_split(SplitEvent{4, 4 * kStepsPerEpoch, 0, 4});
+  panel.set_seed_accuracy(0.5);
+
+  QTemporaryDir dir;
+  QVERIFY(dir.isValid());
+  QString error;
+  const QString png = dir.filePath("dashboard.png");
+  QVERIFY2(panel.export_png(png, &error), qPrintable(error));
+  QImage image(png);
+  QVERIFY(!image.isNull());
+  QVERIFY(image.width() >= 1600);
+  QVERIFY(QFileInfo(png).size() > 10000);
+
+  const QString svg = dir.filePath("dashboard.svg");
+  QVERIFY2(panel.export_svg(svg, &error), qPrintable(error));
+  QFile file(svg);
+  QVERIFY(file.open(QIODevice::ReadOnly));
+  const QByteArray bytes = file.readAll();
+  QVERIFY(bytes.size() > 10000);
+  QVERIFY(bytes.contains("<svg"));
+
+  // A path that cannot be written gives a sentence, not a crash.
+  QVERIFY(!panel.export_png(dir.filePath("missing/dir/x.png"), &error));
+  QVERIFY(!error.isEmpty());
+
+  const QImage small = panel.render_image(QSize(900, 600));
+  QCOMPARE(small.size(), QSize(900, 600));
+}
+
+void TestUiCharts::heatmap_paints_and_looks_up_cells() {
+  moelab::ui::RoutingHeatmap map;
+  QStringList names;
+  for (int c = 0; c < 10; ++c) names << QString("class %1").arg(c);
+  map.set_class_names(names);
+  std::vector<std::vector<float>> matrix(10, std::vector<float>(5, 0.0f));
+  for (int c = 0; c < 10; ++c) {
+    for (int e = 0; e < 5; ++e) matrix[c][e] = static_cast<float>((c * 5 + e) / 49.0);
+  }
+  map.set_matrix(matrix, 7);
+  map.set_dormant({2});
+  map.resize(500, 400);
+  const QPixmap pixels = map.grab();
+  QVERIFY(!pixels.isNull());
+  QCOMPARE(map.class_count(), 10);
+  QCOMPARE(map.expert_count(), 5);
+  QCOMPARE(map.value_at(3, 4), static_cast<double>(matrix[3][4]));
+  QCOMPARE(map.value_at(9, 0), static_cast<double>(matrix[9][0]));
+  QVERIFY(std::isnan(map.value_at(10, 0)));
+  QVERIFY(std::isnan(map.value_at(0, 5)));
+  QVERIFY(std::isnan(map.value_at(-1, 0)));
+  QCOMPARE(map.cell_at(map.cell_rect(3, 4).center()), QPoint(4, 3));
+  QCOMPARE(map.cell_at(QPointF(1, 1)), QPoint(-1, -1));
+  QVERIFY(map.shows_values());
+  // The brightest cell is the highest value (viridis ends in yellow).
+  const QImage image = pixels.toImage();
+  const QColor low = image.pixelColor(map.cell_rect(0, 0).topLeft().toPoint() + QPoint(2, 2));
+  const QColor high = image.pixelColor(map.cell_rect(9, 4).topLeft().toPoint() + QPoint(2, 2));
+  QVERIFY(high.lightness() > low.lightness());
+  QVERIFY(map.minimumSizeHint().width() > 0 && map.minimumSizeHint().height() > 0);
+}
+
+void TestUiCharts::bars_follow_latest_epoch() {
+  ChartPanel panel;
+  panel.reset({});
+  panel.add_epoch(make_epoch(1, 3));
+  panel.add_epoch(make_epoch(2, 5, {4}));
+  panel.flush();
+  auto* bars = panel.utilization_bars();
+  QCOMPARE(bars->bar_count(), 5);
+  QCOMPARE(bars->epoch(), 2);
+  QCOMPARE(bars->value(0), static_cast<double>(0.4f));
+  QVERIFY(bars->is_dormant(4));
+  QCOMPARE(bars->dormant_threshold(), 0.05);
+  bars->resize(400, 300);
+  QVERIFY(!bars->grab().isNull());
+  QVERIFY(bars->bar_rect(0).height() > bars->bar_rect(4).height());
+}
+
+void TestUiCharts::reset_clears_everything() {
+  ChartPanel panel;
+  panel.reset(digit_names());
+  feed_epochs(panel, 1, 3);
+  panel.add_split(SplitEvent{3, 60, 0, 4});
+  panel.set_seed_accuracy(0.4);
+  panel.set_smoothing(0.8);
+  panel.set_x_axis(XAxis::Epoch);
+  panel.flush();
+  panel.reset({"a", "b"});
+  panel.flush();
+  for (TimeSeriesChart* chart : panel.time_charts()) {
+    QCOMPARE(chart->marker_count(), 0);
+    for (int line = 0; line < chart->line_count(); ++line) QCOMPARE(chart->point_count(line), 0);
+  }
+  QCOMPARE(panel.utilization_chart()->line_count(), 0);
+  QCOMPARE(panel.accuracy_chart()->reference_count(), 0);
+  QCOMPARE(panel.series_point_count(), 0);
+  QCOMPARE(panel.utilization_bars()->bar_count(), 0);
+  QCOMPARE(panel.routing_heatmap()->class_count(), 0);
+  // View settings are the user's and survive a new run.
+  QCOMPARE(panel.smoothing(), 0.8);
+  QCOMPARE(panel.x_axis(), XAxis::Epoch);
+}
+
+// A run shaped like a real one (seed phase, three splits, a collapse, a switch change), rendered
+// to the file named by MOELAB_CHARTS_SCREENSHOT so a person can look at it.
+void TestUiCharts::render_realistic_run() {
+  ChartPanel panel;
+  panel.resize(1500, 820);
+  panel.show();
+  QVERIFY(QTest::qWaitForWindowExposed(&panel));
+  panel.reset(digit_names());
+  const int steps_per_epoch = 23;
+  std::int64_t step = 0;
+  double wall = 0;
+  int experts = 2;
+  std::uint32_t noise_state = 12345;
+  auto noise = [&noise_state] {
+    noise_state = noise_state * 1664525u + 1013904223u;
+    return (static_cast<double>(noise_state >> 8) / 16777216.0) - 0.5;
+  };
+  for (int epoch = 1; epoch <= 34; ++epoch) {
+    const double progress = epoch / 34.0;
+    for (int s = 1; s <= steps_per_epoch; ++s) {
+      ++step;
+      wall += 0.021 + 0.004 * experts;
+      if (s % 5 != 0 && s != steps_per_epoch) continue;
+      StepMetrics m;
+      m.step = step;
+      m.epoch = epoch;
+      m.wall_seconds = wall;
+      const double t = static_cast<double>(step) / (34.0 * steps_per_epoch);
+      m.loss_cross_entropy = 0.15 + 2.1 * std::exp(-7.0 * t) + 0.12 * noise();
+      m.loss_entropy = (epoch >= 25 ? 0.0 : -0.1) * (0.9 + 0.05 * noise());
+      m.loss_diversity = 0.05 * (0.3 + 0.2 * std::exp(-3 * t)) + 0.01 * noise();
+      m.loss_total = m.loss_cross_entropy + m.loss_entropy + m.loss_diversity;
+      m.usage_entropy = std::clamp(0.97 - (epoch >= 25 ? 0.02 * (epoch - 24) : 0.0) + 0.05 * noise(), 0.0, 1.0);
+      m.sample_entropy = std::clamp(0.85 - 0.55 * t + 0.06 * noise(), 0.0, 1.0);
+      m.train_accuracy = std::clamp(0.97 - 0.85 * std::exp(-7.0 * t) + 0.08 * noise(), 0.0, 1.0);
+      panel.add_step(m);
+    }
+    EpochMetrics e;
+    e.epoch = epoch;
+    e.step = step;
+    wall += 0.15;
+    e.wall_seconds = wall;
+    e.train_accuracy = std::clamp(0.97 - 0.8 * std::exp(-7.0 * progress), 0.0, 1.0);
+    e.val_accuracy = std::clamp(0.94 - 0.8 * std::exp(-7.5 * progress) + 0.01 * noise(), 0.0, 1.0);
+    e.experts = experts;
+    for (int x = 0; x < experts; ++x) {
+      double u = 2.0 / experts * (1.0 + 0.25 * std::sin(x * 1.7 + epoch * 0.3));
+      if (x == 2 && epoch >= 27) u = std::max(0.01, 0.3 - 0.06 * (epoch - 26));  // collapses
+      e.utilization.push_back(static_cast<float>(std::min(1.0, u)));
+      if (u < 0.05) e.dormant.push_back(x);
+    }
+    for (int c = 0; c < 10; ++c) {
+      std::vector<float> row(static_cast<std::size_t>(experts), 0.02f);
+      row[static_cast<std::size_t>(c % experts)] = 0.75f;
+      row[static_cast<std::size_t>((c * 3 + 1) % experts)] += 0.2f;
+      e.routing_matrix.push_back(row);
+    }
+    panel.add_epoch(e);
+    if (epoch == 20) panel.set_seed_accuracy(e.val_accuracy);
+    if (epoch == 21 || epoch == 26 || epoch == 31) {
+      panel.add_split(SplitEvent{epoch, step, epoch == 26 ? 1 : 0, experts});
+      ++experts;
+    }
+    if (epoch == 24) {
+      panel.add_switch(SwitchEvent{epoch + 1, step + 1, "entropy_loss", "on", "off"});
+    }
+  }
+  panel.flush();
+  QTest::qWait(50);
+  const QImage image = panel.grab().toImage();
+  QVERIFY(!image.isNull());
+  const QByteArray path = qgetenv("MOELAB_CHARTS_SCREENSHOT");
+  if (!path.isEmpty()) {
+    QVERIFY(image.save(QString::fromLocal8Bit(path)));
+    QString error;
+    QVERIFY2(panel.export_svg(QString::fromLocal8Bit(path) + ".svg", &error), qPrintable(error));
+  }
+}
+
+QTEST_MAIN(TestUiCharts)
+#include "test_ui_charts.moc"
