@@ -89,6 +89,7 @@ const std::map<std::string, Setter>& value_flags() {
       {"--growth-epochs", number<int>([](CliOptions& o) -> auto& { return o.config.training.growth_epochs; })},
       {"--batch-size", number<int>([](CliOptions& o) -> auto& { return o.config.training.batch_size; })},
       {"--lr", number<double>([](CliOptions& o) -> auto& { return o.config.training.learning_rate; })},
+      {"--final-lr-fraction", number<double>([](CliOptions& o) -> auto& { return o.config.training.final_lr_fraction; })},
       {"--diversity-weight", number<double>([](CliOptions& o) -> auto& { return o.config.training.diversity_weight; })},
       {"--split-noise", number<double>([](CliOptions& o) -> auto& { return o.config.training.split_noise; })},
       {"--dormant-threshold", number<double>([](CliOptions& o) -> auto& { return o.config.training.dormant_threshold; })},
@@ -202,6 +203,7 @@ The three fixes:
   --entropy-weight X                   entropy load-balancing weight, 0 = off (default 0.1)
 Training:
   --seed N --seed-epochs N --growth-epochs N --batch-size N --lr X
+  --final-lr-fraction X (cosine decay over the growth phase; 1 = constant)
   --diversity-weight X --split-noise X --dormant-threshold X
   --threads N (0 = all cores) --dispatch dense|routed|auto
 Model:

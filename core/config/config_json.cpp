@@ -47,6 +47,7 @@ Json to_json_object(const RunConfig& c) {
         {"growth_epochs", t.growth_epochs},
         {"batch_size", t.batch_size},
         {"learning_rate", t.learning_rate},
+        {"final_lr_fraction", t.final_lr_fraction},
         {"diversity_weight", t.diversity_weight},
         {"probe_size", t.probe_size},
         {"split_noise", t.split_noise},
@@ -180,6 +181,7 @@ void read_training(const Json& j, const std::string& source, TrainingConfig& t) 
   r.read("growth_epochs", t.growth_epochs);
   r.read("batch_size", t.batch_size);
   r.read("learning_rate", t.learning_rate);
+  r.read("final_lr_fraction", t.final_lr_fraction);
   r.read("diversity_weight", t.diversity_weight);
   r.read("probe_size", t.probe_size);
   r.read("split_noise", t.split_noise);

@@ -41,6 +41,8 @@ void validate(const RunConfig& c) {
           "training.growth_epochs must be 0..100000");
   require(t.seed_epochs + t.growth_epochs >= 1, "at least one epoch must be trained");
   require(t.batch_size >= 1 && t.batch_size <= 1000000, "training.batch_size must be positive");
+  require(t.final_lr_fraction > 0 && t.final_lr_fraction <= 1,
+          "training.final_lr_fraction must be in (0, 1]");
   require(t.learning_rate > 0 && t.learning_rate <= 10, "training.learning_rate must be in (0, 10]");
   require(t.diversity_weight >= 0 && t.diversity_weight <= 100,
           "training.diversity_weight must be 0..100");

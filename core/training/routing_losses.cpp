@@ -7,10 +7,10 @@ namespace moelab {
 namespace {
 
 constexpr double kLogFloor = 1e-9;
-// Keeps the entropy term's push on an idle expert finite. Without it an expert at zero share gets
-// a gradient about 20 times a busy one's, and on digits routing swung whole batches from one
-// expert to another epoch after epoch (utilisation 0 -> 100% -> 0).
-constexpr double kIdleShareFloor = 0.05;
+// Keeps the entropy term's push on an idle expert finite, as a fraction of the even share 1/E.
+// Without it an expert at zero share gets a gradient about 20 times a busy one's, and on digits
+// routing swung whole batches from one expert to another epoch after epoch (0 -> 100% -> 0).
+constexpr double kIdleShareFloor = 0.1;
 
 double log_of_count(std::int64_t experts) { return std::log(static_cast<double>(experts)); }
 
@@ -37,7 +37,8 @@ torch::Tensor mean_usage_entropy(const torch::Tensor& router_probs,
 
 torch::Tensor entropy_balance_objective(const torch::Tensor& router_probs,
                                         const torch::Tensor& topk_indices) {
-  return normalized_entropy(routed_share(router_probs, topk_indices), kIdleShareFloor);
+  const auto experts = static_cast<double>(router_probs.size(1));
+  return normalized_entropy(routed_share(router_probs, topk_indices), kIdleShareFloor / experts);
 }
 
 torch::Tensor mean_sample_entropy(const torch::Tensor& router_probs) {

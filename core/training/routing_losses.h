@@ -21,7 +21,8 @@ torch::Tensor mean_usage_entropy(const torch::Tensor& router_probs,
                                  const torch::Tensor& topk_indices);
 
 // What the entropy fix maximises (the loss adds minus this, weighted): the same entropy with a
-// floor of 0.05 inside the logarithm, so that the push on an idle expert stays finite.
+// floor of a tenth of the even share inside the logarithm, so that the push on an idle expert
+// stays finite.
 torch::Tensor entropy_balance_objective(const torch::Tensor& router_probs,
                                         const torch::Tensor& topk_indices);
 

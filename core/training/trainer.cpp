@@ -109,6 +109,7 @@ RunResult Trainer::run() {
   for (int epoch = 1; epoch <= total_epochs; ++epoch) {
     const Phase phase = epoch <= t.seed_epochs ? Phase::Seed : Phase::Growth;
     EpochMetrics metrics;
+    set_learning_rate_for(epoch);
     if (!train_epoch(epoch, phase, metrics)) {
       result_.stopped = true;
       break;
@@ -310,6 +311,21 @@ void Trainer::grow_after_epoch(const EpochMetrics& metrics) {
   logger()->info("split e{} -> e{} at epoch {} ({} experts)", event.parent, event.child,
                  event.epoch, model_->num_experts());
   if (observer_) observer_->on_split(event);
+}
+
+void Trainer::set_learning_rate_for(int epoch) {
+  const auto& t = config_.training;
+  double lr = t.learning_rate;
+  if (epoch > t.seed_epochs && t.growth_epochs > 1) {
+    // Cosine from the full rate at the first growth epoch to final_lr_fraction at the last.
+    const double progress =
+        static_cast<double>(epoch - t.seed_epochs - 1) / static_cast<double>(t.growth_epochs - 1);
+    const double floor = t.final_lr_fraction;
+    lr *= floor + (1.0 - floor) * 0.5 * (1.0 + std::cos(progress * 3.14159265358979323846));
+  }
+  for (auto& group : optimizer_->param_groups()) {
+    static_cast<torch::optim::AdamOptions&>(group.options()).lr(lr);
+  }
 }
 
 void Trainer::finish_report() {

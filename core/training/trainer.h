@@ -38,6 +38,7 @@ class Trainer {
   void grow_after_epoch(const EpochMetrics& metrics);
   void emit_step(StepAccumulator& acc, int epoch, Phase phase);
   void finish_report();
+  void set_learning_rate_for(int epoch);
   double elapsed_seconds() const;
 
   RunConfig config_;
