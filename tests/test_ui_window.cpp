@@ -40,6 +40,8 @@ using State = moelab::ui::RunController::State;
 namespace {
 
 constexpr int kRunTimeoutMs = 30000;
+// Stop and reset only ask; generous, so that a loaded machine never fails the test.
+constexpr int kNonBlockingMs = 500;
 
 RunConfig tiny_config() {
   RunConfig c;  // embedded digits
@@ -56,6 +58,24 @@ RunConfig long_config() {
   c.training.growth_epochs = 400;
   c.training.threads = 1;
   return c;
+}
+
+// After a pause, an epoch that ended just before it may still be on its way. Waits until `spy`
+// has not grown for `quiet_ms` (at most ten seconds) and returns its count.
+int settle(QSignalSpy& spy, int quiet_ms = 400) {
+  QElapsedTimer total;
+  total.start();
+  int count = spy.count();
+  QElapsedTimer quiet;
+  quiet.start();
+  while (quiet.elapsed() < quiet_ms && total.elapsed() < 10000) {
+    QTest::qWait(20);
+    if (spy.count() != count) {
+      count = spy.count();
+      quiet.restart();
+    }
+  }
+  return count;
 }
 
 QString config_json(const RunConfig& c) {
@@ -161,8 +181,7 @@ class TestUiWindow : public QObject {
     w->run_controls()->pause_action()->trigger();
     QCOMPARE(c->state(), State::Paused);
     QCOMPARE(w->run_controls()->pause_action()->text(), QStringLiteral("Resume"));
-    QTest::qWait(300);  // an epoch that ended just before the pause is still on its way
-    const int paused_at = epochs.count();
+    const int paused_at = settle(epochs);
     QTest::qWait(800);
     QCOMPARE(epochs.count(), paused_at);
     w->run_controls()->pause_action()->trigger();  // Resume
@@ -177,7 +196,7 @@ class TestUiWindow : public QObject {
     w->start_run();
     QTRY_VERIFY_WITH_TIMEOUT(epochs.count() >= 1, kRunTimeoutMs);
     c->pause();
-    QTest::qWait(300);
+    settle(epochs);
     for (int round = 1; round <= 2; ++round) {
       const int before = epochs.count();
       w->run_controls()->step_action()->trigger();
@@ -211,8 +230,7 @@ class TestUiWindow : public QObject {
     QTest::keyClick(QApplication::focusWidget(), Qt::Key_Space);
     QCOMPARE(c->state(), State::Paused);
     QVERIFY(w->control_panel()->entropy_switch()->isChecked());
-    QTest::qWait(300);
-    const int before = epochs.count();
+    const int before = settle(epochs);
     QTest::keyClick(w.get(), Qt::Key_N);
     QTRY_COMPARE_WITH_TIMEOUT(epochs.count(), before + 1, kRunTimeoutMs);
     QTest::keyClick(w.get(), Qt::Key_Space);
@@ -270,20 +288,21 @@ class TestUiWindow : public QObject {
       switch (rng.bounded(3)) {
         case 0:
           w->run_controls()->stop_action()->trigger();
-          QVERIFY2(timer.elapsed() < 100, "Stop blocked the GUI thread");
+          QVERIFY2(timer.elapsed() < kNonBlockingMs, "Stop blocked the GUI thread");
           QTRY_VERIFY_WITH_TIMEOUT(c->state() == State::Stopped || c->state() == State::Finished,
                                    10000);
           break;
         case 1:
           w->run_controls()->reset_action()->trigger();
-          QVERIFY2(timer.elapsed() < 100, "Reset blocked the GUI thread");
+          QVERIFY2(timer.elapsed() < kNonBlockingMs, "Reset blocked the GUI thread");
           QCOMPARE(c->state(), State::Idle);
           break;
         default:
           c->pause();
           QTest::qWait(static_cast<int>(rng.bounded(0, 50)));
           c->stop();
-          QVERIFY2(timer.elapsed() < 200, "Stop while paused blocked the GUI thread");
+          QVERIFY2(timer.elapsed() < kNonBlockingMs + 50,
+                   "Stop while paused blocked the GUI thread");
           QTRY_COMPARE_WITH_TIMEOUT(c->state(), State::Stopped, 10000);
           break;
       }
@@ -433,6 +452,16 @@ class TestUiWindow : public QObject {
     QCOMPARE(config_json(w->control_panel()->config()), config_json(mine));
     // The very format moelab-cli reads.
     QCOMPARE(config_json(moelab::load_config_file(path.toStdString())), config_json(mine));
+  }
+
+  void aboutNamesTheDataSources() {
+    MainWindow w;
+    QString shown;
+    accept_next_message_box(&shown);
+    w.show_about();
+    QVERIFY2(shown.contains(QStringLiteral("Alpaydin")), qPrintable(shown));  // digits, UCI
+    QVERIFY(shown.contains(QStringLiteral("CC BY 4.0")));
+    QVERIFY(shown.contains(QStringLiteral("Fashion-MNIST")));
   }
 
   void screenshotOptionWritesPng() {

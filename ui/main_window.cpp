@@ -30,6 +30,15 @@
 #include "run_status_bar.h"
 #include "save_file.h"
 
+// resources/moelab.qrc is compiled into the static moelab_ui library, where the linker would drop
+// it as unreferenced; this references it. Q_INIT_RESOURCE must be used outside any namespace.
+static void init_moelab_resources() {
+  static bool done = false;  // GUI thread only
+  if (done) return;
+  done = true;
+  Q_INIT_RESOURCE(moelab);
+}
+
 namespace moelab::ui {
 
 namespace {
@@ -42,9 +51,20 @@ const char* kSpeedKey = "run/step_delay_ms";
 
 QString one_sentence(const std::exception& e) { return QString::fromUtf8(e.what()); }
 
+// The switch's name as the control panel shows it.
+QString switch_label(const std::string& name) {
+  if (name == "projection_fix") return MainWindow::tr("Projection fix");
+  if (name == "cooldown") return MainWindow::tr("Growth cooldown");
+  if (name == "cooldown_epochs") return MainWindow::tr("Cooldown epochs");
+  if (name == "entropy_loss") return MainWindow::tr("Entropy loss");
+  if (name == "entropy_weight") return MainWindow::tr("Entropy weight");
+  return QString::fromStdString(name);
+}
+
 }  // namespace
 
 MainWindow::MainWindow(QWidget* parent) : QMainWindow(parent) {
+  init_moelab_resources();
   setWindowTitle(tr("MoE Growth Lab"));
   controller_ = new RunController(this);
   build_layout();
@@ -142,12 +162,12 @@ void MainWindow::connect_run() {
   });
   connect(c, &RunController::switchReported, charts_, &ChartPanel::add_switch);
   connect(c, &RunController::switchReported, this, [this](const SwitchEvent& e) {
-    status_->showMessage(tr("%1: %2 -> %3 at epoch %4, step %5.")
-                             .arg(QString::fromStdString(e.name), QString::fromStdString(e.from),
-                                  QString::fromStdString(e.to))
-                             .arg(e.epoch)
-                             .arg(e.step),
-                         5000);
+    status_->showMessage(
+        tr("%1: %2 -> %3 from epoch %4, step %5 (marked on the charts).")
+            .arg(switch_label(e.name), QString::fromStdString(e.from), QString::fromStdString(e.to))
+            .arg(e.epoch)
+            .arg(e.step),
+        5000);
   });
   connect(c, &RunController::phaseReport, report_, &ReportView::set_report);
   connect(c, &RunController::finished, this, [this](const RunResult& result) {

@@ -49,6 +49,8 @@ class MainWindow : public QMainWindow {
   void start_run();
   // Loads an experiment file; a bad one gives a message box and keeps the current settings.
   void open_experiment(const QString& path);
+  // Help > About: what the lab is, and where its data comes from (resources/ATTRIBUTION.md).
+  void show_about();
 
  Q_SIGNALS:
   // The run ended: `completed` is false when it failed. A stopped run counts as ended.
@@ -73,7 +75,6 @@ class MainWindow : public QMainWindow {
   void choose_save_experiment();
   void choose_export_csv();
   void choose_export_image(bool svg);
-  void show_about();
 
   RunController* controller_ = nullptr;
   ControlPanel* controls_ = nullptr;

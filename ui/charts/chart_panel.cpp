@@ -1,8 +1,8 @@
 #include "charts/chart_panel.h"
 
 #include <QCheckBox>
-#include <QCoreApplication>
 #include <QComboBox>
+#include <QCoreApplication>
 #include <QGridLayout>
 #include <QHBoxLayout>
 #include <QLabel>
@@ -48,37 +48,57 @@ XStamp stamp_of(std::int64_t step, double wall, int epoch) {
 
 QString expert_key(int expert) { return QStringLiteral("e%1").arg(expert); }
 
-// Resizes the exported widget for one render and puts it back, so an export can be larger than
-// the window without the user seeing the layout jump.
-class ScopedExportSize {
+// The charts lay out their plot areas on posted events (after a resize, and after new axis
+// ranges change the width of the tick labels); a render that follows at once must see them.
+void settle_layouts() { QCoreApplication::sendPostedEvents(nullptr, QEvent::LayoutRequest); }
+
+// Lays the dashboard out at the export size for one render and puts everything back, so an
+// export can be larger than the window (or made before the panel was ever shown) without the
+// user seeing the layout jump.
+class ScopedExportLayout {
  public:
-  ScopedExportSize(QWidget* widget, QSize size) : widget_(widget), old_(widget->geometry()) {
-    if (size != widget_->size()) {
-      widget_->resize(size);
-      relayout();
-      resized_ = true;
+  ScopedExportLayout(QVBoxLayout* owner, QWidget* dashboard, QSize size)
+      : owner_(owner), dashboard_(dashboard), old_size_(dashboard->size()) {
+    // A widget never shown has no layout and receives its resize events only when painted,
+    // too late for the charts to lay out their plot areas. Shown without a screen, it gets both.
+    if (!dashboard_->isVisible()) {
+      window_ = dashboard_->window();
+      had_no_screen_ = window_->testAttribute(Qt::WA_DontShowOnScreen);
+      window_->setAttribute(Qt::WA_DontShowOnScreen, true);
+      window_->show();
+      settle();
+    }
+    if (size != dashboard_->size()) {
+      // Out of the panel's layout for the render, or the layout would size it back.
+      index_ = owner_->indexOf(dashboard_);
+      owner_->removeWidget(dashboard_);
+      dashboard_->resize(size);
+      settle();
     }
   }
-  ~ScopedExportSize() {
-    if (!resized_) return;
-    widget_->setGeometry(old_);
-    relayout();
+  ~ScopedExportLayout() {
+    if (index_ >= 0) {
+      dashboard_->resize(old_size_);
+      owner_->insertWidget(index_, dashboard_, 1);
+      settle();
+    }
+    if (window_) {
+      window_->hide();
+      window_->setAttribute(Qt::WA_DontShowOnScreen, had_no_screen_);
+    }
   }
-  ScopedExportSize(const ScopedExportSize&) = delete;
-  ScopedExportSize& operator=(const ScopedExportSize&) = delete;
+  ScopedExportLayout(const ScopedExportLayout&) = delete;
+  ScopedExportLayout& operator=(const ScopedExportLayout&) = delete;
 
  private:
-  void relayout() {
-    if (QLayout* layout = widget_->layout()) {
-      layout->invalidate();
-      layout->activate();
-    }
-    // The charts lay out their plot areas on posted events; the render must see the new ones.
-    QCoreApplication::sendPostedEvents(nullptr, QEvent::LayoutRequest);
-  }
-  QWidget* widget_;
-  QRect old_;
-  bool resized_ = false;
+  static void settle() { settle_layouts(); }
+
+  QVBoxLayout* owner_;
+  QWidget* dashboard_;
+  QSize old_size_;
+  int index_ = -1;
+  QWidget* window_ = nullptr;
+  bool had_no_screen_ = false;
 };
 
 }  // namespace
@@ -164,18 +184,18 @@ void ChartPanel::build_charts() {
   grid->setSpacing(6);
 
   accuracy_ = new TimeSeriesChart(tr("Accuracy"), tr("accuracy"), clock_, dashboard_);
-  utilization_ =
-      new TimeSeriesChart(tr("Expert utilisation (validation)"), tr("share of samples"), clock_,
-                          dashboard_);
+  utilization_ = new TimeSeriesChart(tr("Expert utilisation (validation)"), tr("share of samples"),
+                                     clock_, dashboard_);
   loss_ = new TimeSeriesChart(tr("Loss terms"), tr("loss"), clock_, dashboard_);
-  entropy_ = new TimeSeriesChart(tr("Router entropy"), tr("normalised entropy"), clock_, dashboard_);
+  entropy_ =
+      new TimeSeriesChart(tr("Router entropy"), tr("normalised entropy"), clock_, dashboard_);
   bars_ = new UtilizationBarChart(dashboard_);
   heatmap_ = new RoutingHeatmap(dashboard_);
 
   using Style = TimeSeriesChart::LineStyle;
   const qreal width = ChartStyle::line_width();
-  train_step_line_ = accuracy_->add_line(
-      QStringLiteral("train_step"), tr("train (steps)"), Style{kSky, true, false, Qt::SolidLine, 1.5});
+  train_step_line_ = accuracy_->add_line(QStringLiteral("train_step"), tr("train (steps)"),
+                                         Style{kSky, true, false, Qt::SolidLine, 1.5});
   train_epoch_line_ = accuracy_->add_line(QStringLiteral("train"), tr("train"),
                                           Style{kBlue, false, true, Qt::SolidLine, width});
   val_line_ = accuracy_->add_line(QStringLiteral("validation"), tr("validation"),
@@ -194,8 +214,7 @@ void ChartPanel::build_charts() {
 
   usage_entropy_line_ = entropy_->add_line(QStringLiteral("usage_entropy"), tr("usage entropy"),
                                            Style{kBlue, true, false, Qt::SolidLine, width});
-  sample_entropy_line_ = entropy_->add_line(QStringLiteral("sample_entropy"),
-                                            tr("sample entropy"),
+  sample_entropy_line_ = entropy_->add_line(QStringLiteral("sample_entropy"), tr("sample entropy"),
                                             Style{kOrange, true, false, Qt::SolidLine, width});
   // Normalised entropies live in [0, 1]; a fixed axis makes collapse (a fall to 0) unmistakable.
   entropy_->set_y_range(TimeSeriesChart::YRange::Fixed, 0.0, 1.05);
@@ -242,9 +261,11 @@ void ChartPanel::reset(const QStringList& class_names) {
   bars_->set_dormant_threshold(dormant_threshold_);
   heatmap_->clear();
   heatmap_->set_class_names(class_names);
+  const bool follow_was_off = !follow_;
   follow_ = true;
   sync_follow_box();
   schedule_redraw();
+  if (follow_was_off) Q_EMIT follow_changed(true);
 }
 
 void ChartPanel::add_step(const moelab::StepMetrics& m) {
@@ -274,8 +295,8 @@ void ChartPanel::add_epoch(const moelab::EpochMetrics& m) {
     const int expert = utilization_->line_key(line).mid(1).toInt();
     const bool dormant = std::find(m.dormant.begin(), m.dormant.end(), expert) != m.dormant.end();
     utilization_->set_line_dormant(line, dormant);
-    utilization_->set_line_name(line, dormant ? tr("e%1 (dormant)").arg(expert)
-                                              : QStringLiteral("e%1").arg(expert));
+    utilization_->set_line_name(
+        line, dormant ? tr("e%1 (dormant)").arg(expert) : QStringLiteral("e%1").arg(expert));
   }
   pending_epoch_ = m;
   schedule_redraw();
@@ -300,10 +321,10 @@ void ChartPanel::add_split(const moelab::SplitEvent& split) {
 
 void ChartPanel::add_switch(const moelab::SwitchEvent& change) {
   const XStamp at = clock_->event_stamp(change.epoch, change.step);
-  const QString label = QStringLiteral("%1 %2->%3")
-                            .arg(QString::fromStdString(change.name),
-                                 QString::fromStdString(change.from),
-                                 QString::fromStdString(change.to));
+  const QString label =
+      QStringLiteral("%1 %2->%3")
+          .arg(QString::fromStdString(change.name), QString::fromStdString(change.from),
+               QString::fromStdString(change.to));
   for (TimeSeriesChart* chart : time_charts()) {
     chart->add_marker(at, label, TimeSeriesChart::MarkerKind::Switch);
   }
@@ -455,8 +476,9 @@ QSize ChartPanel::export_size(QSize requested) const {
 QImage ChartPanel::render_image(QSize size, qreal pixel_ratio) {
   const QSize logical = export_size(size);
   pixel_ratio = std::clamp(pixel_ratio, 0.25, 8.0);
-  const ScopedExportSize scoped(dashboard_, logical);
+  const ScopedExportLayout scoped(static_cast<QVBoxLayout*>(layout()), dashboard_, logical);
   flush();
+  settle_layouts();
   QImage image(logical * pixel_ratio, QImage::Format_ARGB32_Premultiplied);
   image.setDevicePixelRatio(pixel_ratio);
   image.fill(ChartStyle::background());
@@ -494,8 +516,9 @@ bool ChartPanel::export_svg(const QString& path, QString* error) {
     return false;
   }
   {
-    const ScopedExportSize scoped(dashboard_, logical);
+    const ScopedExportLayout scoped(static_cast<QVBoxLayout*>(layout()), dashboard_, logical);
     flush();
+    settle_layouts();
     QSvgGenerator svg;
     svg.setOutputDevice(&file);
     svg.setSize(logical);

@@ -87,7 +87,8 @@ RoutingHeatmap::Layout RoutingHeatmap::layout() const {
   Layout l;
   const double top = 8 + title.height() + 8 + label.height() + 8;  // title, expert names, swatch
   const double left = 8 + label_width() + 6;
-  const double right = 10 + kColorBarWidth + 4 + small.horizontalAdvance(QStringLiteral("100%")) + 6;
+  const double right =
+      10 + kColorBarWidth + 4 + small.horizontalAdvance(QStringLiteral("100%")) + 6;
   const double bottom = 8 + label.height();
   const double w = std::max(10.0, width() - left - right);
   const double h = std::max(10.0, height() - top - bottom);
@@ -106,8 +107,8 @@ QRectF RoutingHeatmap::cell_rect(int class_index, int expert) const {
     return QRectF();
   }
   const Layout l = layout();
-  return QRectF(l.grid.left() + expert * l.cell_w, l.grid.top() + class_index * l.cell_h,
-                l.cell_w, l.cell_h);
+  return QRectF(l.grid.left() + expert * l.cell_w, l.grid.top() + class_index * l.cell_h, l.cell_w,
+                l.cell_h);
 }
 
 QPoint RoutingHeatmap::cell_at(const QPointF& pos) const {
@@ -130,7 +131,8 @@ QSize RoutingHeatmap::minimumSizeHint() const {
   const int cols = std::max(4, expert_count());
   const double w = 8 + label_width() + 6 + cols * 16 + 60;
   const double h = 8 + title.height() + 8 + label.height() + 8 + rows * 10 + 8 + label.height();
-  return QSize(static_cast<int>(std::max(w, title.horizontalAdvance(tr("Which classes each expert takes")) + 20)),
+  return QSize(static_cast<int>(std::max(
+                   w, title.horizontalAdvance(tr("Which classes each expert takes")) + 20)),
                static_cast<int>(h));
 }
 
@@ -145,10 +147,15 @@ void RoutingHeatmap::paintEvent(QPaintEvent*) {
 
   p.setFont(ChartStyle::title_font());
   p.setPen(ChartStyle::text());
+  const QFontMetricsF title_metrics(ChartStyle::title_font());
   QString title = tr("Which classes each expert takes");
-  if (epoch_ > 0) title += tr(" (epoch %1)").arg(epoch_);
-  p.drawText(QRectF(0, 8, width(), QFontMetricsF(ChartStyle::title_font()).height()),
-             Qt::AlignHCenter, title);
+  // The epoch is the first thing to go when the panel is narrow; the question stays.
+  if (epoch_ > 0) {
+    const QString with_epoch = title + tr(" (epoch %1)").arg(epoch_);
+    if (title_metrics.horizontalAdvance(with_epoch) <= width() - 8) title = with_epoch;
+  }
+  p.drawText(QRectF(0, 8, width(), title_metrics.height()), Qt::AlignHCenter,
+             title_metrics.elidedText(title, Qt::ElideRight, width() - 8));
 
   p.setFont(label_font);
   if (class_count() == 0 || experts_ == 0) {
@@ -190,7 +197,8 @@ void RoutingHeatmap::paintEvent(QPaintEvent*) {
   p.setFont(head_font);
   const double head_top = l.grid.top() - 8 - label.height();
   for (int e = 0; e < experts_; ++e) {
-    const bool dormant = e < static_cast<int>(dormant_.size()) && dormant_[static_cast<std::size_t>(e)];
+    const bool dormant =
+        e < static_cast<int>(dormant_.size()) && dormant_[static_cast<std::size_t>(e)];
     const QColor color = dormant ? ExpertPalette::dormant() : ExpertPalette::color(e);
     const double x = l.grid.left() + e * l.cell_w;
     p.setPen(dormant ? ChartStyle::muted_text() : ChartStyle::text());
@@ -214,9 +222,10 @@ void RoutingHeatmap::paintEvent(QPaintEvent*) {
                Qt::AlignLeft | Qt::AlignVCenter, QStringLiteral("%1%").arg(std::lround(v * 100)));
   }
   p.setFont(label_font);
-  p.drawText(QRectF(l.grid.left(), l.grid.bottom() + 4, std::max(l.grid.width(), 200.0), label.height()),
-             Qt::AlignLeft | Qt::AlignVCenter,
-             text ? tr("% of the class's top-k slots") : tr("colour: share of the class's top-k slots"));
+  p.drawText(
+      QRectF(l.grid.left(), l.grid.bottom() + 4, std::max(l.grid.width(), 200.0), label.height()),
+      Qt::AlignLeft | Qt::AlignVCenter,
+      text ? tr("% of the class's top-k slots") : tr("colour: share of the class's top-k slots"));
 }
 
 bool RoutingHeatmap::event(QEvent* event) {

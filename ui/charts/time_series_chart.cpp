@@ -8,7 +8,6 @@
 #include <QWheelEvent>
 #include <QtCharts/QChart>
 #include <QtCharts/QLegend>
-#include <QtCharts/QLegendMarker>
 #include <QtCharts/QLineSeries>
 #include <QtCharts/QValueAxis>
 #include <algorithm>
@@ -17,15 +16,14 @@
 #include <limits>
 
 #include "charts/chart_style.h"
-#include "charts/decimate_min_max.h"
 
 namespace moelab::ui {
 
 namespace {
 
-constexpr int kFaintAlpha = 60;
 constexpr int kDormantAlpha = 120;
 constexpr double kZoomPerNotch = 0.8;
+constexpr double kFollowHeadroom = 0.1;
 
 double nice_interval(double span, int ticks, bool integer_steps) {
   if (!(span > 0) || ticks < 1) return 1.0;
@@ -81,7 +79,7 @@ TimeSeriesChart::TimeSeriesChart(const QString& title, const QString& y_title,
   setMouseTracking(true);
   viewport()->setMouseTracking(true);
   setFrameShape(QFrame::NoFrame);
-  setMinimumSize(320, 220);
+  setMinimumSize(280, 200);
 
   QChart* c = chart();
   ChartStyle::apply(c);
@@ -125,19 +123,8 @@ int TimeSeriesChart::add_line(const QString& key, const QString& name, const Lin
   line.name = name;
   line.style = style;
   line.ema.set_weight(smoothing_);
-  if (style.smoothable) {
-    // Added first so that it lies behind the smoothed curve.
-    line.faint = new QLineSeries(this);
-    line.faint->setUseOpenGL(false);
-    chart()->addSeries(line.faint);
-    line.faint->attachAxis(x_axis_);
-    line.faint->attachAxis(y_axis_);
-    for (QLegendMarker* m : chart()->legend()->markers(line.faint)) m->setVisible(false);
-  }
   line.series = new QLineSeries(this);
-  line.series->setUseOpenGL(false);
-  line.series->setPointsVisible(style.show_points);
-  if (style.show_points) line.series->setMarkerSize(5.0);
+  line.series->setUseOpenGL(false);  // no GPU on the lab machines; and the series stays empty
   chart()->addSeries(line.series);
   line.series->attachAxis(x_axis_);
   line.series->attachAxis(y_axis_);
@@ -207,13 +194,15 @@ void TimeSeriesChart::clear() {
     line.ema.reset();
     line.dormant = false;
     apply_pen(line);
-    line.series->clear();
-    if (line.faint) line.faint->clear();
+    line.shown.clear();
+    line.shown_faint.clear();
+    ++line.generation;
   }
   markers_.clear();
   references_.clear();
   follow_extent_ = -std::numeric_limits<double>::infinity();
   follow_ = true;
+  follow_range_valid_ = false;
   view_min_ = 0.0;
   view_max_ = 1.0;
   dirty_ = true;
@@ -223,10 +212,6 @@ void TimeSeriesChart::remove_lines() {
   for (Line& line : lines_) {
     chart()->removeSeries(line.series);
     delete line.series;
-    if (line.faint) {
-      chart()->removeSeries(line.faint);
-      delete line.faint;
-    }
   }
   lines_.clear();
   dirty_ = true;
@@ -240,6 +225,7 @@ void TimeSeriesChart::set_x_axis(XAxis axis) {
   remap_x();
   x_axis_->setTitleText(x_title());
   follow_extent_ = -std::numeric_limits<double>::infinity();
+  follow_range_valid_ = false;
   // The old range is in the old unit: show the whole run; following stays as the user set it.
   update_x_range_from_data();
   dirty_ = true;
@@ -256,12 +242,14 @@ void TimeSeriesChart::set_smoothing(double weight) {
 void TimeSeriesChart::set_follow(bool follow) {
   if (follow == follow_) return;
   follow_ = follow;
+  follow_range_valid_ = false;
   dirty_ = true;
 }
 
 void TimeSeriesChart::set_x_range(double min, double max) {
   if (!(max > min) || !std::isfinite(min) || !std::isfinite(max)) return;
   follow_ = false;
+  follow_range_valid_ = false;
   view_min_ = min;
   view_max_ = max;
   dirty_ = true;
@@ -269,6 +257,7 @@ void TimeSeriesChart::set_x_range(double min, double max) {
 
 void TimeSeriesChart::reset_zoom() {
   follow_ = true;
+  follow_range_valid_ = false;
   update_x_range_from_data();
   dirty_ = true;
 }
@@ -308,8 +297,6 @@ bool TimeSeriesChart::refresh() {
   if (!dirty_) return false;
   dirty_ = false;
   if (follow_) update_x_range_from_data();
-  set_axis_range(x_axis_, view_min_, view_max_, static_cast<int>(plot_rect().width()) / 80,
-                 axis_ == XAxis::Step);
   push_points();
   viewport()->update();
   ++refresh_count_;
@@ -323,8 +310,7 @@ QString TimeSeriesChart::line_key(int line) const {
 }
 
 QString TimeSeriesChart::line_name(int line) const {
-  return line >= 0 && line < line_count() ? lines_[static_cast<std::size_t>(line)].name
-                                          : QString();
+  return line >= 0 && line < line_count() ? lines_[static_cast<std::size_t>(line)].name : QString();
 }
 
 bool TimeSeriesChart::line_dormant(int line) const {
@@ -358,18 +344,37 @@ QVector<QPointF> TimeSeriesChart::smoothed_points(int line) const {
 }
 
 QLineSeries* TimeSeriesChart::series(int line) const {
-  return line >= 0 && line < line_count() ? lines_[static_cast<std::size_t>(line)].series
-                                          : nullptr;
+  return line >= 0 && line < line_count() ? lines_[static_cast<std::size_t>(line)].series : nullptr;
 }
 
-QLineSeries* TimeSeriesChart::raw_series(int line) const {
-  return line >= 0 && line < line_count() ? lines_[static_cast<std::size_t>(line)].faint
-                                          : nullptr;
+QList<QPointF> TimeSeriesChart::drawn_points(int line) const {
+  return line >= 0 && line < line_count() ? lines_[static_cast<std::size_t>(line)].shown
+                                          : QList<QPointF>();
+}
+
+QList<QPointF> TimeSeriesChart::faint_points(int line) const {
+  return line >= 0 && line < line_count() ? lines_[static_cast<std::size_t>(line)].shown_faint
+                                          : QList<QPointF>();
 }
 
 int TimeSeriesChart::series_point_count(int line) const {
-  const QLineSeries* s = series(line);
-  return s ? s->count() : 0;
+  return line >= 0 && line < line_count()
+             ? static_cast<int>(lines_[static_cast<std::size_t>(line)].shown.size())
+             : 0;
+}
+
+QPen TimeSeriesChart::line_pen(int line) const {
+  return line >= 0 && line < line_count() ? pen_for(lines_[static_cast<std::size_t>(line)])
+                                          : QPen();
+}
+
+QPen TimeSeriesChart::faint_pen(int line) const {
+  QColor color = line_color(line);
+  color.setAlpha(kFaintAlpha);
+  // Width 1 keeps the raster engine on its fast cosmetic path for the longest curves.
+  QPen pen(color, 1.0);
+  pen.setCapStyle(Qt::FlatCap);
+  return pen;
 }
 
 QString TimeSeriesChart::marker_label(int marker) const {
@@ -413,8 +418,9 @@ QString TimeSeriesChart::tooltip_text(double x) const {
       value += QStringLiteral(" <span style='color:#6b7280'>(raw %1)</span>")
                    .arg(format_value(line.raw[i].y()));
     }
-    rows += QStringLiteral("<tr><td><span style='color:%1'>&#9632;</span> %2</td>"
-                           "<td align='right'>&nbsp;%3</td></tr>")
+    rows += QStringLiteral(
+                "<tr><td><span style='color:%1'>&#9632;</span> %2</td>"
+                "<td align='right'>&nbsp;%3</td></tr>")
                 .arg(line.style.color.name(), line.name.toHtmlEscaped(), value);
   }
   if (rows.isEmpty()) return QString();
@@ -528,6 +534,7 @@ void TimeSeriesChart::drawForeground(QPainter* painter, const QRectF& rect) {
   painter->save();
   painter->setClipRect(plot.adjusted(-1, -1, 1, 1));
   painter->setRenderHint(QPainter::Antialiasing, true);
+  draw_curves(painter, plot);
   draw_references(painter, plot);
   draw_markers(painter, plot);
   if (hovering_) {
@@ -548,27 +555,28 @@ const QVector<QPointF>& TimeSeriesChart::drawn(const Line& line) const {
   return smoothing_applies(line) ? line.smooth : line.raw;
 }
 
-void TimeSeriesChart::apply_pen(Line& line) {
+QPen TimeSeriesChart::pen_for(const Line& line) const {
   QColor color = line.style.color;
   if (line.dormant) color.setAlpha(kDormantAlpha);
   QPen pen(color, line.style.width);
   pen.setStyle(line.dormant ? Qt::DashLine : line.style.pen_style);
-  pen.setCapStyle(Qt::FlatCap);
-  pen.setJoinStyle(Qt::RoundJoin);
+  // Curves are drawn as separate segments: square caps close the joints between them.
+  pen.setCapStyle(Qt::SquareCap);
+  pen.setJoinStyle(Qt::BevelJoin);
+  return pen;
+}
+
+void TimeSeriesChart::apply_pen(Line& line) {
+  const QPen pen = pen_for(line);
   line.series->setPen(pen);
-  line.series->setBrush(color);
+  line.series->setColor(pen.color());
+  line.series->setBrush(pen.color());
   line.series->setName(line.name);
-  if (line.faint) {
-    QColor faint = line.style.color;
-    faint.setAlpha(kFaintAlpha);
-    QPen faint_pen(faint, 1.0);
-    faint_pen.setCapStyle(Qt::FlatCap);
-    line.faint->setPen(faint_pen);
-  }
 }
 
 void TimeSeriesChart::remap_x() {
   for (Line& line : lines_) {
+    ++line.generation;
     const bool smooth = !line.smooth.isEmpty();
     for (qsizetype i = 0; i < line.raw.size(); ++i) {
       const double x = clock_->x(line.stamps[i], axis_);
@@ -579,6 +587,7 @@ void TimeSeriesChart::remap_x() {
 }
 
 void TimeSeriesChart::resmooth(Line& line) {
+  ++line.generation;
   line.ema.set_weight(smoothing_);
   line.smooth.clear();
   if (!smoothing_applies(line)) {
@@ -600,24 +609,28 @@ void TimeSeriesChart::update_x_range_from_data() {
   for (const Marker& m : markers_) hi = std::max(hi, clock_->x(m.at, axis_));
   hi = std::max(hi, follow_extent_);
   if (!(hi > lo)) hi = lo + 1.0;
-  // A little air on the right so the newest point is not drawn on the frame.
+  // The range grows in steps of a tenth rather than with every report: the axis stays still
+  // enough to read while the run goes on, and the pixel columns stay put so the decimation only
+  // scans what is new. It starts over when the data no longer fills half of it (a new run).
+  const bool fits = lo == view_min_ && hi <= view_max_ && hi - lo >= 0.5 * (view_max_ - lo);
+  if (fits && follow_range_valid_) return;
   view_min_ = lo;
-  view_max_ = hi + 0.02 * (hi - lo);
+  view_max_ = hi + kFollowHeadroom * (hi - lo);
+  follow_range_valid_ = true;
 }
 
 void TimeSeriesChart::push_points() {
   const int columns = std::max(50, static_cast<int>(plot_rect().width()));
+  // Shared by every curve: the y range is taken from what is drawn.
   double lo = std::numeric_limits<double>::infinity();
   double hi = -std::numeric_limits<double>::infinity();
-  auto visible = [&](const QVector<QPointF>& buffer) {
+  auto visible = [&](const QVector<QPointF>& buffer, MinMaxDecimator& decimator,
+                     std::uint64_t generation) {
     // One point beyond each edge keeps the line running to the frame when zoomed in.
     const qsizetype first = std::max<qsizetype>(0, lower_index(buffer, view_min_) - 1);
     const qsizetype last = std::min<qsizetype>(buffer.size(), lower_index(buffer, view_max_) + 1);
-    QList<QPointF> out;
-    if (last > first) {
-      out = decimate_min_max(buffer.constData() + first, last - first, view_min_, view_max_,
-                             columns);
-    }
+    QList<QPointF> out =
+        decimator.decimate(buffer, first, last, view_min_, view_max_, columns, generation);
     for (const QPointF& p : out) {
       if (p.x() < view_min_ || p.x() > view_max_) continue;
       lo = std::min(lo, p.y());
@@ -626,15 +639,11 @@ void TimeSeriesChart::push_points() {
     return out;
   };
   for (Line& line : lines_) {
-    line.series->replace(visible(drawn(line)));
-    if (!line.faint) continue;
-    if (smoothing_applies(line)) {
-      line.faint->replace(visible(line.raw));
-    } else if (line.faint->count() > 0) {
-      line.faint->clear();
-    }
+    line.shown = visible(drawn(line), line.bold_decimator, line.generation);
+    line.shown_faint = smoothing_applies(line)
+                           ? visible(line.raw, line.faint_decimator, line.generation)
+                           : QList<QPointF>();
   }
-
   double y_lo = y_lo_;
   double y_hi = y_hi_;
   if (y_mode_ != YRange::Fixed) {
@@ -652,7 +661,20 @@ void TimeSeriesChart::push_points() {
     y_lo = y_mode_ == YRange::AutoFromZero && lo >= 0.0 ? 0.0 : lo - 0.06 * span;
     y_hi = hi + 0.08 * span;
   }
-  set_axis_range(y_axis_, y_lo, y_hi, static_cast<int>(plot_rect().height()) / 45, false);
+  const QRectF plot = plot_rect();
+  if (plot.width() >= 50 && plot.height() >= 20) {
+    const double sx = plot.width() / (view_max_ - view_min_);
+    const double sy = plot.height() / (y_hi - y_lo);
+    for (Line& line : lines_) {
+      drop_subpixel_steps(line.shown, sx, sy);
+      drop_subpixel_steps(line.shown_faint, sx, sy);
+    }
+  }
+  // The same number of x ticks on every chart wide enough, so charts stacked in a column of the
+  // dashboard label the same steps even when a side legend makes one of them narrower.
+  const int x_ticks = plot.width() >= 240 ? 5 : 3;
+  set_axis_range(x_axis_, view_min_, view_max_, x_ticks, axis_ == XAxis::Step);
+  set_axis_range(y_axis_, y_lo, y_hi, static_cast<int>(plot.height()) / 45, false);
 }
 
 void TimeSeriesChart::set_axis_range(QValueAxis* axis, double min, double max, int ticks,
@@ -682,9 +704,7 @@ QString TimeSeriesChart::x_title() const {
   return QString();
 }
 
-QRectF TimeSeriesChart::plot_rect() const {
-  return chart()->mapRectToScene(chart()->plotArea());
-}
+QRectF TimeSeriesChart::plot_rect() const { return chart()->mapRectToScene(chart()->plotArea()); }
 
 double TimeSeriesChart::x_to_pixel(double x, const QRectF& plot) const {
   const double span = view_max_ - view_min_;
@@ -699,6 +719,100 @@ double TimeSeriesChart::y_to_pixel(double y, const QRectF& plot) const {
   const double lo = y_axis_->min();
   const double span = y_axis_->max() - lo;
   return plot.bottom() - (span > 0 ? (y - lo) / span : 0.0) * plot.height();
+}
+
+void TimeSeriesChart::draw_curves(QPainter* painter, const QRectF& plot) {
+  const double x_span = view_max_ - view_min_;
+  const double y_lo = y_axis_->min();
+  const double y_span = y_axis_->max() - y_lo;
+  if (!(x_span > 0) || !(y_span > 0)) return;
+  const double sx = plot.width() / x_span;
+  const double sy = plot.height() / y_span;
+  QPolygonF polygon;
+  QVector<QLineF> segments;
+  auto to_pixels = [&](const QList<QPointF>& points) {
+    polygon.resize(points.size());
+    for (qsizetype i = 0; i < points.size(); ++i) {
+      polygon[i] = QPointF(plot.left() + (points[i].x() - view_min_) * sx,
+                           plot.bottom() - (points[i].y() - y_lo) * sy);
+    }
+  };
+  // All faint raw curves first, so none of them covers a smoothed one.
+  for (int i = 0; i < line_count(); ++i) {
+    const Line& line = lines_[static_cast<std::size_t>(i)];
+    if (line.shown_faint.size() < 2) continue;
+    to_pixels(line.shown_faint);
+    if (polygon.size() > plot.width()) {
+      draw_column_spans(painter, polygon, faint_pen(i).color());
+    } else {
+      painter->setPen(faint_pen(i));
+      painter->drawPolyline(polygon);
+    }
+  }
+  for (const Line& line : lines_) {
+    if (line.shown.isEmpty()) continue;
+    to_pixels(line.shown);
+    const QPen pen = pen_for(line);
+    painter->setPen(pen);
+    painter->setBrush(Qt::NoBrush);
+    if (polygon.size() > 1 && pen.style() == Qt::SolidLine) {
+      // Separate segments take the raster engine's line rasteriser; a wide polyline is stroked
+      // into one outline whose scanline fill costs (rows x segments) on a min/max zigzag.
+      segments.resize(polygon.size() - 1);
+      for (qsizetype i = 1; i < polygon.size(); ++i) {
+        segments[i - 1] = QLineF(polygon[i - 1], polygon[i]);
+      }
+      painter->drawLines(segments.constData(), static_cast<int>(segments.size()));
+    } else if (polygon.size() > 1) {
+      painter->drawPolyline(polygon);  // a dash pattern must run on across the joints
+    }
+    if (line.style.show_points) {
+      // Hollow dots for a dormant expert: still measured, it just gets (almost) nothing.
+      painter->setPen(line.dormant ? QPen(pen.color(), 1.2) : QPen(Qt::NoPen));
+      painter->setBrush(line.dormant ? QColor(Qt::white) : pen.color());
+      const double r = line.style.width + 0.8;
+      for (const QPointF& p : polygon) painter->drawEllipse(p, r, r);
+    }
+  }
+}
+
+void TimeSeriesChart::draw_column_spans(QPainter* painter, const QPolygonF& polygon,
+                                        const QColor& color) {
+  // A curve with more points than pixel columns is, on screen, one vertical run of pixels per
+  // column. Filling those runs is what a 1 px line would light up, without anti-aliasing every
+  // up-and-down of the noise: the faint raw curve of a long run costs a few hundred rectangles.
+  // Each run also reaches the previous column's last point, so a jump stays connected.
+  QVector<QRect> runs;
+  runs.reserve(static_cast<qsizetype>(polygon.size() / 2 + 1));
+  auto flush = [&runs](int column, int width, double lo, double hi) {
+    const int top = static_cast<int>(std::floor(lo));
+    const int bottom = static_cast<int>(std::floor(hi));
+    runs.push_back(QRect(column, top, std::max(width, 1), bottom - top + 1));
+  };
+  int column = static_cast<int>(std::floor(polygon[0].x()));
+  double lo = polygon[0].y();
+  double hi = lo;
+  for (qsizetype i = 1; i < polygon.size(); ++i) {
+    const QPointF& p = polygon[i];
+    const int c = static_cast<int>(std::floor(p.x()));
+    if (c != column) {
+      flush(column, c - column, lo, hi);
+      const double previous = polygon[i - 1].y();
+      lo = std::min(previous, p.y());
+      hi = std::max(previous, p.y());
+      column = c;
+    } else {
+      lo = std::min(lo, p.y());
+      hi = std::max(hi, p.y());
+    }
+  }
+  flush(column, 1, lo, hi);
+  painter->save();
+  painter->setRenderHint(QPainter::Antialiasing, false);
+  painter->setPen(Qt::NoPen);
+  painter->setBrush(color);
+  painter->drawRects(runs.constData(), static_cast<int>(runs.size()));
+  painter->restore();
 }
 
 void TimeSeriesChart::draw_references(QPainter* painter, const QRectF& plot) {

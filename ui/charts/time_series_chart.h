@@ -3,11 +3,18 @@
 // event markers (splits, switch changes), reference lines, x zoom/pan and a hover read-out.
 //
 // Data goes into full-resolution buffers only; refresh() (called by ChartPanel's throttle timer)
-// decimates the visible part to the plot's pixel width and hands each series its points in one
-// replace() call. Appending into QLineSeries point by point would redraw per point.
+// decimates the visible part to the plot's pixel width (min/max per column) and swaps it in whole.
+//
+// Qt Charts draws the frame: title, axes, grid, legend. The curves themselves are painted by this
+// view as one polyline each, over the plot area. Qt Charts 6.4's QLineSeries re-strokes a hit-test
+// outline (QPainterPathStroker, mitre joins, two atan2 per point) on every replace() and again on
+// every axis change, and paints a solid line segment by segment: at eight curves of ~1,600 points
+// that alone took longer than the whole refresh budget (see bench/chart_refresh_bench.cpp). The
+// QLineSeries stay, empty, as the legend's entries.
 
 #include <QList>
 #include <QPointF>
+#include <QPolygonF>
 #include <QString>
 #include <QVector>
 #include <QtCharts/QChartView>
@@ -16,6 +23,7 @@
 #include <vector>
 
 #include "charts/ema_smoother.h"
+#include "charts/min_max_decimator.h"
 #include "charts/x_clock.h"
 
 QT_BEGIN_NAMESPACE
@@ -30,6 +38,7 @@ class TimeSeriesChart : public QChartView {
 
  public:
   enum class MarkerKind { Split, Switch };
+  static constexpr int kFaintAlpha = 60;
   enum class YRange { Auto, AutoFromZero, Fixed };
 
   struct LineStyle {
@@ -94,12 +103,17 @@ class TimeSeriesChart : public QChartView {
   bool line_dormant(int line) const;
   QColor line_color(int line) const;
   int point_count(int line) const;
-  double last_value(int line) const;  // NaN when empty
+  double last_value(int line) const;                 // NaN when empty
   QVector<QPointF> points(int line) const;           // full resolution, current x axis
   QVector<QPointF> smoothed_points(int line) const;  // empty unless smoothing applies
-  QLineSeries* series(int line) const;               // what is drawn bold
-  QLineSeries* raw_series(int line) const;           // the faint raw copy, or null
-  int series_point_count(int line) const;
+  QLineSeries* series(int line) const;               // the line's legend entry (pen, name)
+  // What the last refresh decimated for drawing, in data coordinates: the bold curve (smoothed
+  // when smoothing applies) and the faint raw copy behind it (empty unless smoothing applies).
+  QList<QPointF> drawn_points(int line) const;
+  QList<QPointF> faint_points(int line) const;
+  int series_point_count(int line) const;  // drawn_points(line).size()
+  QPen line_pen(int line) const;           // the bold curve's pen
+  QPen faint_pen(int line) const;
   int marker_count() const { return static_cast<int>(markers_.size()); }
   QString marker_label(int marker) const;
   double marker_x(int marker) const;
@@ -138,8 +152,12 @@ class TimeSeriesChart : public QChartView {
     QVector<QPointF> raw;     // x on the current axis
     QVector<QPointF> smooth;  // same x, smoothed y; kept only for smoothable lines
     EmaSmoother ema;
-    QLineSeries* series = nullptr;
-    QLineSeries* faint = nullptr;
+    QLineSeries* series = nullptr;  // legend entry only
+    QList<QPointF> shown;           // decimated, data coordinates
+    QList<QPointF> shown_faint;
+    std::uint64_t generation = 0;  // bumped when points change other than by appending
+    MinMaxDecimator bold_decimator;
+    MinMaxDecimator faint_decimator;
   };
   struct Marker {
     XStamp at;
@@ -155,6 +173,9 @@ class TimeSeriesChart : public QChartView {
   bool smoothing_applies(const Line& line) const;
   const QVector<QPointF>& drawn(const Line& line) const;
   void apply_pen(Line& line);
+  QPen pen_for(const Line& line) const;
+  void draw_curves(QPainter* painter, const QRectF& plot);
+  static void draw_column_spans(QPainter* painter, const QPolygonF& polygon, const QColor& color);
   void remap_x();
   void resmooth(Line& line);
   void update_x_range_from_data();
@@ -183,6 +204,7 @@ class TimeSeriesChart : public QChartView {
   double view_min_ = 0.0;
   double view_max_ = 1.0;
   double follow_extent_ = -std::numeric_limits<double>::infinity();
+  bool follow_range_valid_ = false;  // view_min_/view_max_ hold a range chosen while following
   YRange y_mode_ = YRange::Auto;
   double y_lo_ = 0.0;
   double y_hi_ = 1.0;

@@ -65,8 +65,11 @@ UtilizationBarChart::Layout UtilizationBarChart::layout() const {
   Layout l;
   const double top = 8 + title.height() + 10 + label.height();  // title, then value labels
   const double left = 12 + label.height() + 6 + label.horizontalAdvance(QStringLiteral("100%")) + 6;
-  const double bottom = 6 + 2 * label.height() + 8;               // expert names, axis title
-  l.plot = QRectF(left, top, std::max(10.0, width() - left - 14), std::max(10.0, height() - top - bottom));
+  const double bottom = 6 + 2 * label.height() + 8;  // expert names, axis title
+  const double right =
+      10 + QFontMetricsF(ChartStyle::small_font()).horizontalAdvance(tr("dormant")) + 8;
+  l.plot = QRectF(left, top, std::max(10.0, width() - left - right),
+                  std::max(10.0, height() - top - bottom));
   l.slot = bar_count() > 0 ? l.plot.width() / bar_count() : l.plot.width();
   double peak = threshold_;
   for (double v : values_) peak = std::max(peak, v);
@@ -97,9 +100,11 @@ void UtilizationBarChart::paintEvent(QPaintEvent*) {
 
   p.setFont(title_font);
   p.setPen(ChartStyle::text());
-  const QString title = epoch_ > 0 ? tr("Utilisation now (epoch %1)").arg(epoch_)
-                                   : tr("Utilisation now");
-  p.drawText(QRectF(0, 8, width(), QFontMetricsF(title_font).height()), Qt::AlignHCenter, title);
+  const QFontMetricsF title_metrics(title_font);
+  QString title = epoch_ > 0 ? tr("Utilisation now (epoch %1)").arg(epoch_) : tr("Utilisation now");
+  if (title_metrics.horizontalAdvance(title) > width() - 8) title = tr("Utilisation now");
+  p.drawText(QRectF(0, 8, width(), title_metrics.height()), Qt::AlignHCenter,
+             title_metrics.elidedText(title, Qt::ElideRight, width() - 8));
 
   // Grid and y labels every 10% (every 20% when the axis is tall in value).
   p.setFont(label_font);
@@ -118,7 +123,7 @@ void UtilizationBarChart::paintEvent(QPaintEvent*) {
   p.translate(12, l.plot.center().y());
   p.rotate(-90);
   p.drawText(QRectF(-l.plot.height() / 2, 0, l.plot.height(), label.height()), Qt::AlignCenter,
-             tr("share of validation samples"));
+             label.elidedText(tr("share of validation samples"), Qt::ElideRight, l.plot.height()));
   p.restore();
 
   if (values_.empty()) {
@@ -157,17 +162,21 @@ void UtilizationBarChart::paintEvent(QPaintEvent*) {
   p.setPen(ChartStyle::muted_text());
   p.drawText(QRectF(l.plot.left(), l.plot.bottom() + 4 + label.height() + 2, l.plot.width(),
                     label.height()),
-             Qt::AlignCenter, tr("expert (hatched: dormant)"));
+             Qt::AlignCenter,
+             label.elidedText(tr("expert (hatched: dormant)"), Qt::ElideRight, l.plot.width()));
 
+  // The threshold's name sits in the right margin, where no bar or value label can hide it.
   const double ty = l.plot.bottom() - threshold_ / l.y_max * l.plot.height();
   p.setPen(QPen(ChartStyle::reference_line(), 1.2, Qt::DashLine));
-  p.drawLine(QPointF(l.plot.left(), ty), QPointF(l.plot.right(), ty));
-  const QString text = tr("dormant < %1").arg(percent(threshold_));
-  const double w = label.horizontalAdvance(text);
-  const QRectF box(l.plot.right() - w - 8, ty - label.height() - 1, w + 6, label.height());
-  p.fillRect(box, QColor(255, 255, 255, 210));
+  p.drawLine(QPointF(l.plot.left(), ty), QPointF(l.plot.right() + 4, ty));
   p.setPen(ChartStyle::reference_line());
-  p.drawText(box, Qt::AlignCenter, text);
+  p.setFont(ChartStyle::small_font());
+  const QFontMetricsF small(ChartStyle::small_font());
+  p.drawText(
+      QRectF(l.plot.right() + 6, ty - small.height(), width() - l.plot.right() - 6, small.height()),
+      Qt::AlignLeft | Qt::AlignBottom, tr("dormant"));
+  p.drawText(QRectF(l.plot.right() + 6, ty, width() - l.plot.right() - 6, small.height()),
+             Qt::AlignLeft | Qt::AlignTop, tr("< %1").arg(percent(threshold_)));
 }
 
 bool UtilizationBarChart::event(QEvent* event) {
@@ -177,8 +186,9 @@ bool UtilizationBarChart::event(QEvent* event) {
     const int e = l.slot > 0 ? static_cast<int>((help->pos().x() - l.plot.left()) / l.slot) : -1;
     if (help->pos().x() >= l.plot.left() && e >= 0 && e < bar_count()) {
       QToolTip::showText(help->globalPos(),
-                         tr("e%1: %2%3").arg(e).arg(percent(value(e)),
-                                                    is_dormant(e) ? tr(" (dormant)") : QString()),
+                         tr("e%1: %2%3")
+                             .arg(e)
+                             .arg(percent(value(e)), is_dormant(e) ? tr(" (dormant)") : QString()),
                          this);
     } else {
       QToolTip::hideText();
