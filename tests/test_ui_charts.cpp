@@ -118,6 +118,7 @@ class TestUiCharts : public QObject {
   void wheel_zoom_links_charts_and_stops_following();
   void tooltip_lists_every_line();
   void export_png_and_svg();
+  void narrow_panel_uses_two_columns();
   void heatmap_paints_and_looks_up_cells();
   void bars_follow_latest_epoch();
   void reset_clears_everything();
@@ -490,7 +491,7 @@ void TestUiCharts::tooltip_lists_every_line() {
   feed_epochs(panel, 1, 2);
   panel.flush();
   const QString text = panel.loss_chart()->tooltip_text(20.0);
-  for (const char* name : {"total", "cross-entropy", "entropy term", "diversity term"}) {
+  for (const char* name : {"total", "cross-entropy", "entropy", "diversity"}) {
     QVERIFY2(text.contains(name), qPrintable(text));
   }
   QVERIFY(text.contains("step 20"));
@@ -537,6 +538,25 @@ void TestUiCharts::export_png_and_svg() {
 
   const QImage small = panel.render_image(QSize(900, 600));
   QCOMPARE(small.size(), QSize(900, 600));
+}
+
+void TestUiCharts::narrow_panel_uses_two_columns() {
+  ChartPanel panel;
+  panel.resize(1500, 800);
+  panel.show();
+  QVERIFY(QTest::qWaitForWindowExposed(&panel));
+  QVERIFY(panel.wide_layout());
+  // The "now" charts sit right of the time charts...
+  QVERIFY(panel.utilization_bars()->geometry().left() >
+          panel.utilization_chart()->geometry().right());
+  panel.resize(850, 700);
+  QTRY_VERIFY(!panel.wide_layout());
+  // ...or under them.
+  QTRY_VERIFY(panel.utilization_bars()->geometry().top() > panel.loss_chart()->geometry().bottom());
+  QVERIFY(panel.loss_chart()->width() > 350);
+  // An export as large as a slide gets the wide layout whatever the window does.
+  QVERIFY(!panel.render_image(QSize(1600, 900)).isNull());
+  QVERIFY(!panel.wide_layout());
 }
 
 void TestUiCharts::heatmap_paints_and_looks_up_cells() {
@@ -701,6 +721,20 @@ void TestUiCharts::render_realistic_run() {
     QVERIFY(from_svg.save(path + ".svg.png"));
     // A laptop-sized export: what a teacher gets on a 1280 x 720 projector next to the controls.
     QVERIFY(panel.render_image(QSize(960, 600)).save(path + ".small.png"));
+    QVERIFY(panel.render_image(QSize(800, 700)).save(path + ".narrow.png"));
+    // Twelve experts, two dormant: the legend moves beside the plot, the palette holds.
+    ChartPanel twelve;
+    twelve.reset(digit_names());
+    for (int epoch = 1; epoch <= 6; ++epoch) {
+      for (int s = 1; s <= 4; ++s)
+        twelve.add_step(make_step((epoch - 1) * kStepsPerEpoch + 5 * s, 12));
+      EpochMetrics e = make_epoch(epoch, 12, {3, 7});
+      for (int x = 0; x < 12; ++x) {
+        if (x != 3 && x != 7) e.utilization[static_cast<std::size_t>(x)] = 0.1f + 0.02f * x;
+      }
+      twelve.add_epoch(e);
+    }
+    QVERIFY(twelve.render_image(QSize(1500, 820)).save(path + ".twelve.png"));
     // The same run by epoch, unsmoothed, zoomed into the growth phase.
     panel.set_x_axis(XAxis::Epoch);
     panel.set_smoothing(0.0);

@@ -10,10 +10,12 @@
 #include <QLineEdit>
 #include <QPushButton>
 #include <QRegularExpressionValidator>
+#include <QSignalBlocker>
 #include <QSpinBox>
 #include <QStackedWidget>
 #include <QVBoxLayout>
 
+#include "ablation/preset.h"
 #include "number_spin_box.h"
 #include "switch_button.h"
 
@@ -82,6 +84,15 @@ QGroupBox* ControlPanel::build_fixes() {
   layout->addWidget(explanation(
       tr("Switch a fix off to reproduce the seed's failure. A change takes effect at the next "
          "training step and is marked on the charts.")));
+  preset_ = new QComboBox;
+  preset_->setToolTip(tr("Teaching scenarios: each sets the three switches and explains, above "
+                         "the charts, what to watch for."));
+  preset_->addItem(tr("Teaching preset..."));
+  for (const auto& p : presets()) preset_->addItem(QString::fromStdString(p.title));
+  connect(preset_, &QComboBox::activated, this, [this](int item) {
+    if (item > 0) Q_EMIT presetChosen(item - 1);
+  });
+  layout->addWidget(preset_);
 
   auto add_switch = [&](SwitchButton*& button, const QString& name, const QString& line,
                         const QString& tip, QWidget* parameter) {
@@ -120,6 +131,11 @@ QGroupBox* ControlPanel::build_fixes() {
              entropy_tip(), entropy_weight_);
   connect(entropy_weight_, &QDoubleSpinBox::valueChanged, this, &ControlPanel::announce_fixes);
   return box;
+}
+
+void ControlPanel::show_preset(int index) {
+  const QSignalBlocker block(preset_);
+  preset_->setCurrentIndex(index + 1);
 }
 
 QGroupBox* ControlPanel::build_data() {

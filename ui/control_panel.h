@@ -39,9 +39,15 @@ class ControlPanel : public QWidget {
   SwitchButton* projection_switch() const { return projection_; }
   SwitchButton* cooldown_switch() const { return cooldown_; }
   SwitchButton* entropy_switch() const { return entropy_; }
+  // The teaching-preset chooser above the switches (item 0: none; item i + 1: presets()[i]).
+  QComboBox* preset_box() const { return preset_; }
+  // Shows preset `index` (-1: none) in the chooser without announcing it.
+  void show_preset(int index);
 
  Q_SIGNALS:
   void fixesChanged(const moelab::FixSwitches& fixes);
+  // The user picked teaching preset `index` (into moelab::presets()) in the chooser.
+  void presetChosen(int index);
 
  private:
   QGroupBox* build_fixes();
@@ -55,6 +61,7 @@ class ControlPanel : public QWidget {
   RunConfig base_;
   bool loading_ = false;
 
+  QComboBox* preset_ = nullptr;
   SwitchButton* projection_ = nullptr;
   SwitchButton* cooldown_ = nullptr;
   SwitchButton* entropy_ = nullptr;

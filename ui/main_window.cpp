@@ -7,6 +7,8 @@
 #include <QFile>
 #include <QFileDialog>
 #include <QFileInfo>
+#include <QLabel>
+#include <QVBoxLayout>
 #include <QMenuBar>
 #include <QMessageBox>
 #include <QPixmap>
@@ -20,7 +22,9 @@
 #include <algorithm>
 #include <stdexcept>
 
+#include "ablation/preset.h"
 #include "charts/chart_panel.h"
+#include "comparison/comparison_window.h"
 #include "config/config_json.h"
 #include "control_panel.h"
 #include "io/run_writer.h"
@@ -92,10 +96,25 @@ void MainWindow::build_layout() {
 
   charts_ = new ChartPanel;
   report_ = new ReportView;
+  // The chosen teaching preset, above the charts.
+  preset_label_ = new QLabel;
+  preset_label_->setObjectName(QStringLiteral("presetLabel"));
+  preset_label_->setWordWrap(true);
+  preset_label_->setTextFormat(Qt::RichText);
+  preset_label_->setStyleSheet(QStringLiteral(
+      "QLabel#presetLabel { background: #eef6ee; border: 1px solid #2e7d32; border-radius: 4px;"
+      " padding: 6px 10px; color: #1f2937; }"));
+  preset_label_->hide();
+  auto* centre = new QWidget;
+  auto* centre_layout = new QVBoxLayout(centre);
+  centre_layout->setContentsMargins(0, 0, 0, 0);
+  centre_layout->setSpacing(4);
+  centre_layout->addWidget(preset_label_);
+  centre_layout->addWidget(charts_, 1);
 
   splitter_ = new QSplitter(Qt::Horizontal);
   splitter_->addWidget(scroll);
-  splitter_->addWidget(charts_);
+  splitter_->addWidget(centre);
   splitter_->addWidget(report_);
   splitter_->setStretchFactor(0, 0);
   splitter_->setStretchFactor(1, 1);
@@ -127,6 +146,17 @@ void MainWindow::build_menus() {
   QMenu* run = menuBar()->addMenu(tr("&Run"));
   run->addActions(run_controls_->run_actions());
 
+  QMenu* presets_menu = menuBar()->addMenu(tr("&Presets"));
+  for (int i = 0; i < static_cast<int>(presets().size()); ++i) {
+    presets_menu->addAction(QString::fromStdString(presets()[static_cast<std::size_t>(i)].title),
+                            this, [this, i] { apply_preset(i); });
+  }
+
+  QMenu* compare = menuBar()->addMenu(tr("&Compare"));
+  QAction* new_comparison =
+      compare->addAction(tr("&New comparison..."), this, &MainWindow::open_comparison);
+  new_comparison->setShortcut(QKeySequence(Qt::CTRL | Qt::Key_K));
+
   QMenu* help = menuBar()->addMenu(tr("&Help"));
   help->addAction(tr("&About MoE Growth Lab"), this, &MainWindow::show_about);
 }
@@ -141,6 +171,7 @@ void MainWindow::connect_run() {
   connect(run_controls_, &RunControls::resetRequested, this, &MainWindow::reset_run);
   connect(run_controls_, &RunControls::stepDelayChanged, c, &RunController::set_step_delay);
   connect(controls_, &ControlPanel::fixesChanged, c, &RunController::set_fixes);
+  connect(controls_, &ControlPanel::presetChosen, this, &MainWindow::apply_preset);
 
   connect(c, &RunController::started, this, &MainWindow::on_started);
   connect(c, &RunController::dataLoaded, this, [this](const DatasetInfo& info) {
@@ -325,6 +356,34 @@ void MainWindow::choose_export_image(bool svg) {
   if (!ok) QMessageBox::warning(this, tr("Export dashboard"), error);
 }
 
+ComparisonWindow* MainWindow::comparison_window() const { return comparison_.data(); }
+
+void MainWindow::apply_preset(int index) {
+  if (index < 0 || index >= static_cast<int>(presets().size())) return;
+  const Preset& preset = presets()[static_cast<std::size_t>(index)];
+  // Only the switches change; a running trainer gets them through fixesChanged().
+  controls_->set_config(preset.apply(controls_->config()));
+  controls_->show_preset(index);
+  preset_label_->setText(
+      QStringLiteral("<b>%1</b><br>%2")
+          .arg(QString::fromStdString(preset.title).toHtmlEscaped(),
+               QString::fromStdString(preset.explanation).toHtmlEscaped().replace(
+                   QLatin1Char('\n'), QStringLiteral("<br>"))));
+  preset_label_->show();
+}
+
+void MainWindow::open_comparison() {
+  if (!comparison_) {
+    comparison_ = new ComparisonWindow(this);
+    comparison_->setWindowFlag(Qt::Window);
+    comparison_->setAttribute(Qt::WA_DeleteOnClose);
+  }
+  comparison_->set_base_config(controls_->config());
+  comparison_->show();
+  comparison_->raise();
+  comparison_->activateWindow();
+}
+
 void MainWindow::show_about() {
   QString attribution;
   QFile file(QStringLiteral(":/ATTRIBUTION.md"));
@@ -385,6 +444,7 @@ void MainWindow::showEvent(QShowEvent* event) {
 
 void MainWindow::closeEvent(QCloseEvent* event) {
   save_settings();
+  if (comparison_) comparison_->close();
   controller_->shutdown();
   event->accept();
 }

@@ -5,6 +5,7 @@
 // settings.
 
 #include <QMainWindow>
+#include <QPointer>
 #include <QString>
 #include <optional>
 
@@ -12,11 +13,13 @@
 #include "run_controller.h"
 
 class QAction;
+class QLabel;
 class QSplitter;
 
 namespace moelab::ui {
 
 class ChartPanel;
+class ComparisonWindow;
 class ControlPanel;
 class ReportView;
 class RunControls;
@@ -43,6 +46,10 @@ class MainWindow : public QMainWindow {
   ReportView* report_view() const { return report_; }
   RunControls* run_controls() const { return run_controls_; }
   RunStatusBar* run_status() const { return status_; }
+  // The comparison window once opened (Compare > New comparison...), else null.
+  ComparisonWindow* comparison_window() const;
+  // The teaching preset's title and explanation, above the charts (hidden until one is chosen).
+  QLabel* preset_label() const { return preset_label_; }
 
  public Q_SLOTS:
   // Starts a run with the control panel's settings (a message box if they cannot run).
@@ -51,6 +58,10 @@ class MainWindow : public QMainWindow {
   void open_experiment(const QString& path);
   // Help > About: what the lab is, and where its data comes from (resources/ATTRIBUTION.md).
   void show_about();
+  // Applies teaching preset `index` (into moelab::presets()) to the switches and explains it.
+  void apply_preset(int index);
+  // Opens (or raises) the comparison window with the control panel's settings as its base.
+  void open_comparison();
 
  Q_SIGNALS:
   // The run ended: `completed` is false when it failed. A stopped run counts as ended.
@@ -83,6 +94,8 @@ class MainWindow : public QMainWindow {
   RunControls* run_controls_ = nullptr;
   RunStatusBar* status_ = nullptr;
   QSplitter* splitter_ = nullptr;
+  QLabel* preset_label_ = nullptr;
+  QPointer<ComparisonWindow> comparison_;
   QAction* export_csv_ = nullptr;
   QString last_dir_;
   bool default_split_ = false;  // no saved splitter state: lay it out at the first show

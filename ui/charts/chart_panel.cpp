@@ -8,6 +8,7 @@
 #include <QLabel>
 #include <QPainter>
 #include <QPushButton>
+#include <QResizeEvent>
 #include <QSaveFile>
 #include <QSlider>
 #include <QSvgGenerator>
@@ -179,9 +180,9 @@ void ChartPanel::build_toolbar() {
 void ChartPanel::build_charts() {
   dashboard_ = new QWidget(this);
   dashboard_->setAutoFillBackground(true);
-  auto* grid = new QGridLayout(dashboard_);
-  grid->setContentsMargins(0, 0, 0, 0);
-  grid->setSpacing(6);
+  grid_ = new QGridLayout(dashboard_);
+  grid_->setContentsMargins(0, 0, 0, 0);
+  grid_->setSpacing(6);
 
   accuracy_ = new TimeSeriesChart(tr("Accuracy"), tr("accuracy"), clock_, dashboard_);
   utilization_ = new TimeSeriesChart(tr("Expert utilisation (validation)"), tr("share of samples"),
@@ -206,9 +207,9 @@ void ChartPanel::build_charts() {
                                      Style{kInk, true, false, Qt::SolidLine, width});
   loss_ce_line_ = loss_->add_line(QStringLiteral("cross_entropy"), tr("cross-entropy"),
                                   Style{kBlue, true, false, Qt::SolidLine, width});
-  loss_entropy_line_ = loss_->add_line(QStringLiteral("entropy_term"), tr("entropy term"),
+  loss_entropy_line_ = loss_->add_line(QStringLiteral("entropy_term"), tr("entropy"),
                                        Style{kOrange, true, false, Qt::SolidLine, width});
-  loss_diversity_line_ = loss_->add_line(QStringLiteral("diversity_term"), tr("diversity term"),
+  loss_diversity_line_ = loss_->add_line(QStringLiteral("diversity_term"), tr("diversity"),
                                          Style{kPurple, true, false, Qt::SolidLine, width});
   loss_->set_y_range(TimeSeriesChart::YRange::Auto);
 
@@ -220,8 +221,7 @@ void ChartPanel::build_charts() {
   entropy_->set_y_range(TimeSeriesChart::YRange::Fixed, 0.0, 1.05);
 
   utilization_->set_y_range(TimeSeriesChart::YRange::AutoFromZero);
-  // Up to 12 experts: the legend goes to the right where it can stack.
-  utilization_->chart()->legend()->setAlignment(Qt::AlignRight);
+  utilization_->set_legend_auto_placement(true);  // 2 to 12+ experts
 
   for (TimeSeriesChart* chart : time_charts()) {
     chart->set_smoothing(smoothing_);
@@ -230,17 +230,61 @@ void ChartPanel::build_charts() {
     connect(chart, &TimeSeriesChart::reset_zoom_requested, this, &ChartPanel::reset_zoom);
   }
 
-  // Time on the left two columns, "now" on the right.
-  grid->addWidget(accuracy_, 0, 0);
-  grid->addWidget(utilization_, 0, 1);
-  grid->addWidget(bars_, 0, 2);
-  grid->addWidget(loss_, 1, 0);
-  grid->addWidget(entropy_, 1, 1);
-  grid->addWidget(heatmap_, 1, 2);
-  grid->setColumnStretch(0, 4);
-  grid->setColumnStretch(1, 4);
-  grid->setColumnStretch(2, 3);
+  arrange(true);
+  dashboard_->installEventFilter(this);
   static_cast<QVBoxLayout*>(layout())->addWidget(dashboard_, 1);
+}
+
+void ChartPanel::arrange(bool wide) {
+  if (arranged_ && wide == wide_) return;
+  arranged_ = true;
+  wide_ = wide;
+  for (QWidget* w :
+       std::initializer_list<QWidget*>{accuracy_, utilization_, bars_, loss_, entropy_, heatmap_}) {
+    grid_->removeWidget(w);
+  }
+  for (int i = 0; i < 3; ++i) {
+    grid_->setColumnStretch(i, 0);
+    grid_->setRowStretch(i, 0);
+  }
+  if (wide) {
+    // Time on the left two columns, "now" on the right.
+    grid_->addWidget(accuracy_, 0, 0);
+    grid_->addWidget(utilization_, 0, 1);
+    grid_->addWidget(bars_, 0, 2);
+    grid_->addWidget(loss_, 1, 0);
+    grid_->addWidget(entropy_, 1, 1);
+    grid_->addWidget(heatmap_, 1, 2);
+    grid_->setColumnStretch(0, 4);
+    grid_->setColumnStretch(1, 4);
+    grid_->setColumnStretch(2, 3);
+    grid_->setRowStretch(0, 1);
+    grid_->setRowStretch(1, 1);
+  } else {
+    // Next to the controls and the report there is room for two columns: the four time charts
+    // keep their width, "now" moves underneath.
+    grid_->addWidget(accuracy_, 0, 0);
+    grid_->addWidget(utilization_, 0, 1);
+    grid_->addWidget(loss_, 1, 0);
+    grid_->addWidget(entropy_, 1, 1);
+    grid_->addWidget(bars_, 2, 0);
+    grid_->addWidget(heatmap_, 2, 1);
+    grid_->setColumnStretch(0, 1);
+    grid_->setColumnStretch(1, 1);
+    grid_->setRowStretch(0, 3);
+    grid_->setRowStretch(1, 3);
+    grid_->setRowStretch(2, 2);
+  }
+}
+
+bool ChartPanel::eventFilter(QObject* watched, QEvent* event) {
+  if (watched == dashboard_ && event->type() == QEvent::Resize) {
+    // Some hysteresis, so that a splitter dragged across the threshold does not flicker.
+    const int width = static_cast<QResizeEvent*>(event)->size().width();
+    if (wide_ && width < kNarrowBelow) arrange(false);
+    if (!wide_ && width >= kWideFrom) arrange(true);
+  }
+  return QWidget::eventFilter(watched, event);
 }
 
 QList<TimeSeriesChart*> ChartPanel::time_charts() const {

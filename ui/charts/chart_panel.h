@@ -20,6 +20,7 @@
 QT_BEGIN_NAMESPACE
 class QCheckBox;
 class QComboBox;
+class QGridLayout;
 class QLabel;
 class QSlider;
 QT_END_NAMESPACE
@@ -37,6 +38,9 @@ class ChartPanel : public QWidget {
   using XAxis = moelab::ui::XAxis;
   static constexpr int kRedrawIntervalMs = 33;
   static constexpr double kDefaultSmoothing = 0.6;  // TensorBoard's default
+  // Dashboard widths for three columns (time, time, now) and back to two.
+  static constexpr int kWideFrom = 1150;
+  static constexpr int kNarrowBelow = 1080;
 
   explicit ChartPanel(QWidget* parent = nullptr);
   ~ChartPanel() override;
@@ -70,6 +74,8 @@ class ChartPanel : public QWidget {
   bool redraw_pending() const { return redraw_timer_.isActive(); }
   // Points currently handed to the drawn series of all time charts.
   int series_point_count() const;
+  // Three columns when wide, two (time charts, then "now" underneath) when not.
+  bool wide_layout() const { return wide_; }
 
   TimeSeriesChart* accuracy_chart() const { return accuracy_; }
   TimeSeriesChart* utilization_chart() const { return utilization_; }
@@ -91,9 +97,13 @@ class ChartPanel : public QWidget {
   void smoothing_changed(double weight);
   void x_axis_changed(moelab::ui::XAxis axis);
 
+ protected:
+  bool eventFilter(QObject* watched, QEvent* event) override;
+
  private:
   void build_toolbar();
   void build_charts();
+  void arrange(bool wide);
   void schedule_redraw();
   int ensure_expert_line(int expert);
   void on_chart_navigated(TimeSeriesChart* source, double min, double max);
@@ -116,6 +126,9 @@ class ChartPanel : public QWidget {
   QCheckBox* follow_box_ = nullptr;
 
   QWidget* dashboard_ = nullptr;
+  QGridLayout* grid_ = nullptr;
+  bool arranged_ = false;
+  bool wide_ = true;
   TimeSeriesChart* accuracy_ = nullptr;
   TimeSeriesChart* utilization_ = nullptr;
   TimeSeriesChart* loss_ = nullptr;

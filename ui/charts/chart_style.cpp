@@ -1,5 +1,6 @@
 #include "charts/chart_style.h"
 
+#include <QFontMetricsF>
 #include <QGraphicsLayout>
 #include <QtCharts/QChart>
 #include <QtCharts/QLegend>
@@ -11,6 +12,15 @@ QFont ChartStyle::title_font() {
   QFont f;
   f.setPointSizeF(11.5);
   f.setBold(true);
+  return f;
+}
+
+QFont ChartStyle::fitted_title_font(const QString& text, double width) {
+  QFont f = title_font();
+  for (double size = f.pointSizeF(); size >= 10.0; size -= 0.5) {
+    f.setPointSizeF(size);
+    if (QFontMetricsF(f).horizontalAdvance(text) <= width) break;
+  }
   return f;
 }
 

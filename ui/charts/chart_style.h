@@ -15,6 +15,8 @@ namespace moelab::ui {
 class ChartStyle {
  public:
   static QFont title_font();
+  // The title font, a little smaller (down to 10 pt) if that makes `text` fit in `width`.
+  static QFont fitted_title_font(const QString& text, double width);
   static QFont label_font();
   static QFont axis_title_font();
   static QFont small_font();

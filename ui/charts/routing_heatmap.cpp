@@ -16,8 +16,6 @@ namespace moelab::ui {
 
 namespace {
 
-constexpr double kMinCellWidthForText = 26.0;
-constexpr double kMinCellHeightForText = 15.0;
 constexpr double kColorBarWidth = 12.0;
 
 }  // namespace
@@ -120,23 +118,24 @@ QPoint RoutingHeatmap::cell_at(const QPointF& pos) const {
 }
 
 bool RoutingHeatmap::shows_values() const {
+  // Values are whole percents: "100" is the widest text a cell has to hold.
   const Layout l = layout();
-  return l.cell_w >= kMinCellWidthForText && l.cell_h >= kMinCellHeightForText;
+  const QFontMetricsF fm(ChartStyle::small_font());
+  return l.cell_w >= fm.horizontalAdvance(QStringLiteral("100")) + 4 && l.cell_h >= fm.height();
 }
 
 QSize RoutingHeatmap::minimumSizeHint() const {
+  // Room for 16 px cells; the title elides rather than widen the column.
   const QFontMetricsF title(ChartStyle::title_font());
   const QFontMetricsF label(ChartStyle::label_font());
   const int rows = std::max(4, std::max(class_count(), static_cast<int>(class_names_.size())));
   const int cols = std::max(4, expert_count());
   const double w = 8 + label_width() + 6 + cols * 16 + 60;
   const double h = 8 + title.height() + 8 + label.height() + 8 + rows * 10 + 8 + label.height();
-  return QSize(static_cast<int>(std::max(
-                   w, title.horizontalAdvance(tr("Which classes each expert takes")) + 20)),
-               static_cast<int>(h));
+  return QSize(static_cast<int>(w), static_cast<int>(h));
 }
 
-QSize RoutingHeatmap::sizeHint() const { return QSize(420, 300); }
+QSize RoutingHeatmap::sizeHint() const { return QSize(340, 300); }
 
 void RoutingHeatmap::paintEvent(QPaintEvent*) {
   QPainter p(this);
@@ -145,15 +144,18 @@ void RoutingHeatmap::paintEvent(QPaintEvent*) {
   const QFont label_font = ChartStyle::label_font();
   const QFontMetricsF label(label_font);
 
-  p.setFont(ChartStyle::title_font());
-  p.setPen(ChartStyle::text());
-  const QFontMetricsF title_metrics(ChartStyle::title_font());
   QString title = tr("Which classes each expert takes");
   // The epoch is the first thing to go when the panel is narrow; the question stays.
   if (epoch_ > 0) {
     const QString with_epoch = title + tr(" (epoch %1)").arg(epoch_);
-    if (title_metrics.horizontalAdvance(with_epoch) <= width() - 8) title = with_epoch;
+    if (QFontMetricsF(ChartStyle::title_font()).horizontalAdvance(with_epoch) <= width() - 8) {
+      title = with_epoch;
+    }
   }
+  const QFont title_font = ChartStyle::fitted_title_font(title, width() - 8);
+  const QFontMetricsF title_metrics(title_font);
+  p.setFont(title_font);
+  p.setPen(ChartStyle::text());
   p.drawText(QRectF(0, 8, width(), title_metrics.height()), Qt::AlignHCenter,
              title_metrics.elidedText(title, Qt::ElideRight, width() - 8));
 
@@ -175,8 +177,10 @@ void RoutingHeatmap::paintEvent(QPaintEvent*) {
       const double v = value_at(c, e);
       p.fillRect(cell, ViridisColorMap::at(v));
       if (text && !std::isnan(v)) {
+        p.setFont(ChartStyle::small_font());
         p.setPen(ViridisColorMap::text_color(v));
         p.drawText(cell, Qt::AlignCenter, QString::number(std::lround(v * 100.0)));
+        p.setFont(label_font);
       }
     }
   }
@@ -196,14 +200,17 @@ void RoutingHeatmap::paintEvent(QPaintEvent*) {
   head_font.setBold(true);
   p.setFont(head_font);
   const double head_top = l.grid.top() - 8 - label.height();
+  // All heads alike: "e0 ... e9 10 11" would read as two kinds of column.
+  const QFontMetricsF head_metrics(head_font);
+  const bool short_names =
+      head_metrics.horizontalAdvance(QStringLiteral("e%1").arg(experts_ - 1)) + 2 > l.cell_w;
   for (int e = 0; e < experts_; ++e) {
     const bool dormant =
         e < static_cast<int>(dormant_.size()) && dormant_[static_cast<std::size_t>(e)];
     const QColor color = dormant ? ExpertPalette::dormant() : ExpertPalette::color(e);
     const double x = l.grid.left() + e * l.cell_w;
     p.setPen(dormant ? ChartStyle::muted_text() : ChartStyle::text());
-    QString name = QStringLiteral("e%1").arg(e);
-    if (label.horizontalAdvance(name) > l.cell_w) name = QString::number(e);
+    const QString name = short_names ? QString::number(e) : QStringLiteral("e%1").arg(e);
     p.drawText(QRectF(x, head_top, l.cell_w, label.height()), Qt::AlignCenter, name);
     p.fillRect(QRectF(x + 1, l.grid.top() - 6, l.cell_w - 2, 4), color);
   }
@@ -222,10 +229,12 @@ void RoutingHeatmap::paintEvent(QPaintEvent*) {
                Qt::AlignLeft | Qt::AlignVCenter, QStringLiteral("%1%").arg(std::lround(v * 100)));
   }
   p.setFont(label_font);
-  p.drawText(
-      QRectF(l.grid.left(), l.grid.bottom() + 4, std::max(l.grid.width(), 200.0), label.height()),
-      Qt::AlignLeft | Qt::AlignVCenter,
-      text ? tr("% of the class's top-k slots") : tr("colour: share of the class's top-k slots"));
+  const QString caption =
+      text ? tr("% of each class's top-k slots") : tr("share of each class's top-k slots");
+  const double caption_width = width() - l.grid.left() - 4;
+  p.drawText(QRectF(l.grid.left(), l.grid.bottom() + 4, caption_width, label.height()),
+             Qt::AlignLeft | Qt::AlignVCenter,
+             label.elidedText(caption, Qt::ElideRight, caption_width));
 }
 
 bool RoutingHeatmap::event(QEvent* event) {

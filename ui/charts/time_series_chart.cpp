@@ -11,7 +11,6 @@
 #include <QtCharts/QLineSeries>
 #include <QtCharts/QValueAxis>
 #include <algorithm>
-#include <array>
 #include <cmath>
 #include <limits>
 
@@ -73,7 +72,6 @@ TimeSeriesChart::TimeSeriesChart(const QString& title, const QString& y_title,
                                  std::shared_ptr<const XClock> clock, QWidget* parent)
     : QChartView(new QChart(), parent),
       clock_(clock ? std::move(clock) : std::make_shared<const XClock>()) {
-  // No GPU on the lab machines and no benefit at a few thousand drawn points.
   setRenderHint(QPainter::Antialiasing, true);
   setRubberBand(QChartView::NoRubberBand);
   setMouseTracking(true);
@@ -297,6 +295,7 @@ bool TimeSeriesChart::refresh() {
   if (!dirty_) return false;
   dirty_ = false;
   if (follow_) update_x_range_from_data();
+  place_legend();
   push_points();
   viewport()->update();
   ++refresh_count_;
@@ -674,7 +673,7 @@ void TimeSeriesChart::push_points() {
   // dashboard label the same steps even when a side legend makes one of them narrower.
   const int x_ticks = plot.width() >= 240 ? 5 : 3;
   set_axis_range(x_axis_, view_min_, view_max_, x_ticks, axis_ == XAxis::Step);
-  set_axis_range(y_axis_, y_lo, y_hi, static_cast<int>(plot.height()) / 45, false);
+  set_axis_range(y_axis_, y_lo, y_hi, std::max(3, static_cast<int>(plot.height()) / 45), false);
 }
 
 void TimeSeriesChart::set_axis_range(QValueAxis* axis, double min, double max, int ticks,
@@ -719,6 +718,22 @@ double TimeSeriesChart::y_to_pixel(double y, const QRectF& plot) const {
   const double lo = y_axis_->min();
   const double span = y_axis_->max() - lo;
   return plot.bottom() - (span > 0 ? (y - lo) / span : 0.0) * plot.height();
+}
+
+void TimeSeriesChart::set_legend_auto_placement(bool automatic) {
+  legend_auto_ = automatic;
+  if (!automatic) chart()->legend()->setAlignment(Qt::AlignBottom);
+  dirty_ = true;
+}
+
+void TimeSeriesChart::place_legend() {
+  if (!legend_auto_) return;
+  const QFontMetricsF fm(ChartStyle::label_font());
+  double needed = 0;
+  for (const Line& line : lines_) needed += fm.horizontalAdvance(line.name) + fm.height() + 16;
+  const Qt::Alignment side =
+      needed <= chart()->size().width() - 16 ? Qt::AlignBottom : Qt::AlignRight;
+  if (chart()->legend()->alignment() != side) chart()->legend()->setAlignment(side);
 }
 
 void TimeSeriesChart::draw_curves(QPainter* painter, const QRectF& plot) {
@@ -863,23 +878,31 @@ void TimeSeriesChart::draw_markers(QPainter* painter, const QRectF& plot) {
     painter->drawLine(QPointF(p.px, plot.top()), QPointF(p.px, plot.bottom()));
   }
 
-  // Labels run upwards along their line, from the top of the plot. A label that would overprint
-  // an earlier one moves down its line below it; one that finds no room is left out (the line
-  // stays, and the label nearby names the crowd).
-  std::vector<QRectF> taken;
+  // Labels run upwards along their line, from the top of the plot; in a plot too short for
+  // that they lie flat beside it, in rows. A label that would overprint an earlier one moves down
+  // below it; one that finds no room is left out (the line stays, and the label nearby names the
+  // crowd).
   const double gap = 4;
+  double longest = 0;
   for (const Placed& p : placed) {
-    const QString text = fm.elidedText(p.marker->label, Qt::ElideRight, plot.height() - 2 * gap);
+    longest = std::max(longest, fm.horizontalAdvance(p.marker->label) + 6);
+  }
+  const bool upright = longest + 2 * gap <= plot.height();
+  std::vector<QRectF> taken;
+  for (const Placed& p : placed) {
+    const double room = upright ? plot.height() - 2 * gap : plot.width() / 2;
+    const QString text = fm.elidedText(p.marker->label, Qt::ElideRight, room);
     const double length = fm.horizontalAdvance(text) + 6;
+    const double across = upright ? fm.height() : length;
     // Past the right edge the label goes on the left of its line.
-    const double left = p.px + fm.height() + 2 > plot.right() ? p.px - fm.height() - 1 : p.px + 1;
-    QRectF box(left, plot.top() + gap, fm.height(), length);
+    const double left = p.px + across + 2 > plot.right() ? p.px - across - 1 : p.px + 1;
+    QRectF box(left, plot.top() + gap, across, upright ? length : fm.height());
     bool moved = true;
     while (moved) {
       moved = false;
       for (const QRectF& other : taken) {
         if (box.intersects(other.adjusted(-1, -1, 1, 1))) {
-          box.moveTop(other.bottom() + gap);
+          box.moveTop(other.bottom() + (upright ? gap : 1));
           moved = true;
         }
       }
@@ -888,9 +911,12 @@ void TimeSeriesChart::draw_markers(QPainter* painter, const QRectF& plot) {
     taken.push_back(box);
     const bool split = p.marker->kind == MarkerKind::Split;
     painter->save();
-    painter->translate(box.left(), box.bottom());
-    painter->rotate(-90);
-    const QRectF local(0, 0, box.height(), box.width());
+    QRectF local = box;
+    if (upright) {
+      painter->translate(box.left(), box.bottom());
+      painter->rotate(-90);
+      local = QRectF(0, 0, box.height(), box.width());
+    }
     painter->fillRect(local, QColor(255, 255, 255, 190));
     painter->setPen(split ? ChartStyle::split_marker() : ChartStyle::switch_marker());
     painter->drawText(local, Qt::AlignCenter, text);

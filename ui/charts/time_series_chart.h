@@ -5,14 +5,16 @@
 // Data goes into full-resolution buffers only; refresh() (called by ChartPanel's throttle timer)
 // decimates the visible part to the plot's pixel width (min/max per column) and swaps it in whole.
 //
-// Qt Charts draws the frame: title, axes, grid, legend. The curves themselves are painted by this
-// view as one polyline each, over the plot area. Qt Charts 6.4's QLineSeries re-strokes a hit-test
-// outline (QPainterPathStroker, mitre joins, two atan2 per point) on every replace() and again on
-// every axis change, and paints a solid line segment by segment: at eight curves of ~1,600 points
-// that alone took longer than the whole refresh budget (see bench/chart_refresh_bench.cpp). The
-// QLineSeries stay, empty, as the legend's entries.
+// Qt Charts draws the frame: title, axes, grid, legend. The curves are painted by this view over
+// the plot area (drawForeground). Qt Charts 6.4's QLineSeries re-strokes a hit-test outline
+// (QPainterPathStroker, mitre joins, two atan2 per point) on every replace() and again on every
+// axis change, then paints segment by segment: eight curves of ~1,600 points took several times
+// the whole refresh budget (bench/chart_refresh_bench.cpp). The QLineSeries stay, empty, as the
+// legend's entries.
 
+#include <QColor>
 #include <QList>
+#include <QPen>
 #include <QPointF>
 #include <QPolygonF>
 #include <QString>
@@ -85,6 +87,9 @@ class TimeSeriesChart : public QChartView {
   void set_x_range(double min, double max);
   void reset_zoom();
   void set_y_range(YRange mode, double lo = 0.0, double hi = 1.0);
+  // Legend below the plot (default), or below only while it fits in one row and beside the plot
+  // once it would be elided: for charts whose number of lines grows, like one per expert.
+  void set_legend_auto_placement(bool automatic);
   // The largest x of any point or marker on the current axis; -infinity when empty.
   double data_x_max() const;
   // While following, show at least up to x: ChartPanel passes the newest x of all its charts so
@@ -125,6 +130,8 @@ class TimeSeriesChart : public QChartView {
   double y_max() const;
   // The hover read-out at x (nearest point of every line), as rich text.
   QString tooltip_text(double x) const;
+
+  QSize sizeHint() const override { return QSize(480, 320); }
 
  Q_SIGNALS:
   // The user zoomed or panned; ChartPanel keeps the other charts on the same range.
@@ -175,6 +182,7 @@ class TimeSeriesChart : public QChartView {
   void apply_pen(Line& line);
   QPen pen_for(const Line& line) const;
   void draw_curves(QPainter* painter, const QRectF& plot);
+  void place_legend();
   static void draw_column_spans(QPainter* painter, const QPolygonF& polygon, const QColor& color);
   void remap_x();
   void resmooth(Line& line);
@@ -210,6 +218,7 @@ class TimeSeriesChart : public QChartView {
   double y_hi_ = 1.0;
   bool dirty_ = true;
   bool refresh_queued_ = false;
+  bool legend_auto_ = false;
   int refresh_count_ = 0;
 
   bool dragging_ = false;

@@ -56,8 +56,8 @@ bool UtilizationBarChart::is_dormant(int expert) const {
   return expert >= 0 && expert < bar_count() && dormant_[static_cast<std::size_t>(expert)];
 }
 
-QSize UtilizationBarChart::minimumSizeHint() const { return QSize(260, 200); }
-QSize UtilizationBarChart::sizeHint() const { return QSize(420, 300); }
+QSize UtilizationBarChart::minimumSizeHint() const { return QSize(220, 200); }
+QSize UtilizationBarChart::sizeHint() const { return QSize(340, 300); }
 
 UtilizationBarChart::Layout UtilizationBarChart::layout() const {
   const QFontMetricsF title(ChartStyle::title_font());
@@ -100,9 +100,12 @@ void UtilizationBarChart::paintEvent(QPaintEvent*) {
 
   p.setFont(title_font);
   p.setPen(ChartStyle::text());
-  const QFontMetricsF title_metrics(title_font);
   QString title = epoch_ > 0 ? tr("Utilisation now (epoch %1)").arg(epoch_) : tr("Utilisation now");
-  if (title_metrics.horizontalAdvance(title) > width() - 8) title = tr("Utilisation now");
+  if (QFontMetricsF(title_font).horizontalAdvance(title) > width() - 8)
+    title = tr("Utilisation now");
+  const QFont fitted = ChartStyle::fitted_title_font(title, width() - 8);
+  const QFontMetricsF title_metrics(fitted);
+  p.setFont(fitted);
   p.drawText(QRectF(0, 8, width(), title_metrics.height()), Qt::AlignHCenter,
              title_metrics.elidedText(title, Qt::ElideRight, width() - 8));
 
@@ -123,7 +126,7 @@ void UtilizationBarChart::paintEvent(QPaintEvent*) {
   p.translate(12, l.plot.center().y());
   p.rotate(-90);
   p.drawText(QRectF(-l.plot.height() / 2, 0, l.plot.height(), label.height()), Qt::AlignCenter,
-             label.elidedText(tr("share of validation samples"), Qt::ElideRight, l.plot.height()));
+             label.elidedText(tr("share of samples"), Qt::ElideRight, l.plot.height()));
   p.restore();
 
   if (values_.empty()) {
@@ -133,6 +136,12 @@ void UtilizationBarChart::paintEvent(QPaintEvent*) {
   }
 
   const bool labels_fit = l.slot >= label.horizontalAdvance(QStringLiteral("00.0%")) + 2;
+  QFont name_font = label_font;
+  name_font.setBold(true);
+  // All names alike: "e0 ... e9 10 11" would read as two kinds of bar.
+  const bool short_names =
+      QFontMetricsF(name_font).horizontalAdvance(QStringLiteral("e%1").arg(bar_count() - 1)) + 2 >
+      l.slot;
   for (int e = 0; e < bar_count(); ++e) {
     const QRectF bar = bar_rect(e);
     const QColor color = ExpertPalette::color(e);
@@ -152,18 +161,18 @@ void UtilizationBarChart::paintEvent(QPaintEvent*) {
     }
     // The expert's name in its colour ties the bar to its curve in the other charts.
     p.setPen(is_dormant(e) ? ExpertPalette::dormant() : color.darker(115));
-    QFont name_font = label_font;
-    name_font.setBold(true);
     p.setFont(name_font);
     p.drawText(QRectF(l.plot.left() + l.slot * e, l.plot.bottom() + 4, l.slot, label.height()),
-               Qt::AlignCenter, QStringLiteral("e%1").arg(e));
+               Qt::AlignCenter, short_names ? QString::number(e) : QStringLiteral("e%1").arg(e));
     p.setFont(label_font);
   }
   p.setPen(ChartStyle::muted_text());
   p.drawText(QRectF(l.plot.left(), l.plot.bottom() + 4 + label.height() + 2, l.plot.width(),
                     label.height()),
              Qt::AlignCenter,
-             label.elidedText(tr("expert (hatched: dormant)"), Qt::ElideRight, l.plot.width()));
+             label.horizontalAdvance(tr("expert (hatched: dormant)")) <= l.plot.width()
+                 ? tr("expert (hatched: dormant)")
+                 : tr("expert"));
 
   // The threshold's name sits in the right margin, where no bar or value label can hide it.
   const double ty = l.plot.bottom() - threshold_ / l.y_max * l.plot.height();

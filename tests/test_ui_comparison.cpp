@@ -1,0 +1,265 @@
+// The comparison window end to end, offscreen: a 2-arm x 2-seed comparison runs to completion and
+// its table matches the runs' own reports; cancel keeps finished runs and stops every worker;
+// save then open restores the table; a bad file is refused without touching the current state;
+// each teaching preset sets the switches the core says and shows its explanation.
+// MOELAB_COMPARE_SCREENSHOT=path additionally runs 8 arms x 2 seeds and saves the window there.
+
+#include <QCheckBox>
+#include <QComboBox>
+#include <QElapsedTimer>
+#include <QLabel>
+#include <QPushButton>
+#include <QSignalSpy>
+#include <QSortFilterProxyModel>
+#include <QSpinBox>
+#include <QTableView>
+#include <QStandardPaths>
+#include <QTemporaryDir>
+#include <QtTest>
+#include <memory>
+
+#include "ablation/preset.h"
+#include "comparison/comparison_charts.h"
+#include "comparison/comparison_controller.h"
+#include "comparison/comparison_window.h"
+#include "comparison/summary_table_model.h"
+#include "control_panel.h"
+#include "main_window.h"
+#include "switch_button.h"
+
+using moelab::RunConfig;
+using moelab::ui::ComparisonWindow;
+using moelab::ui::MainWindow;
+using moelab::ui::SummaryTableModel;
+
+namespace {
+
+constexpr int kRunTimeoutMs = 60000;
+
+RunConfig tiny_config() {
+  RunConfig c;  // embedded digits
+  c.training.seed_epochs = 2;
+  c.training.growth_epochs = 2;
+  return c;
+}
+
+std::unique_ptr<ComparisonWindow> two_by_two(const RunConfig& config) {
+  auto w = std::make_unique<ComparisonWindow>();
+  w->set_base_config(config);
+  w->choose_ab();  // pce and PCE
+  w->seeds_spin()->setValue(2);
+  return w;
+}
+
+// Every cell's text of the (sorted) table, row by row.
+QStringList table_text(const ComparisonWindow& w) {
+  QStringList cells;
+  const auto* m = w.table_proxy();
+  for (int r = 0; r < m->rowCount(); ++r) {
+    for (int c = 0; c < m->columnCount(); ++c) cells << m->index(r, c).data().toString();
+  }
+  return cells;
+}
+
+}  // namespace
+
+class TestUiComparison : public QObject {
+  Q_OBJECT
+
+ private Q_SLOTS:
+  void initTestCase() {
+    QStandardPaths::setTestModeEnabled(true);
+    QVERIFY(temp_.isValid());
+  }
+
+  void comparisonRunsToCompletion() {
+    auto w = two_by_two(tiny_config());
+    QSignalSpy ended(w.get(), &ComparisonWindow::comparisonEnded);
+    QSignalSpy epochs(w->controller(), &moelab::ui::ComparisonController::epochReported);
+    QTest::mouseClick(w->start_button(), Qt::LeftButton);
+    QVERIFY(w->controller()->running());
+    QVERIFY(!w->start_button()->isEnabled());
+    QTRY_COMPARE_WITH_TIMEOUT(ended.count(), 1, kRunTimeoutMs);
+    QCOMPARE(ended.at(0).at(0).toBool(), false);
+    QCOMPARE(epochs.count(), 4 * 4);
+    const auto& results = w->comparison().results;
+    QCOMPARE(static_cast<int>(results.size()), 4);
+    auto* model = w->table_model();
+    QCOMPARE(model->rowCount(), 2);
+    for (int row = 0; row < 2; ++row) {
+      double sum = 0;
+      int n = 0;
+      for (const auto& r : results) {
+        if (static_cast<int>(r.arm) != row) continue;
+        QVERIFY(r.result.report.has_value());
+        sum += r.result.report->final_val_accuracy;
+        ++n;
+      }
+      QCOMPARE(n, 2);
+      const double shown =
+          model->index(row, SummaryTableModel::FinalAccuracy).data(SummaryTableModel::kSortRole).toDouble();
+      QCOMPARE(shown, sum / n);
+      QCOMPARE(model->index(row, SummaryTableModel::Runs).data().toString(), QStringLiteral("2 / 2"));
+    }
+    // The charts hold a band of every epoch for each arm.
+    QVERIFY(w->charts()->band(0, moelab::ui::ComparisonCharts::Accuracy).size() == 4);
+    // Sortable by the numbers behind the cells.
+    w->table_view()->sortByColumn(SummaryTableModel::FinalAccuracy, Qt::DescendingOrder);
+    const auto* proxy = w->table_proxy();
+    QVERIFY(proxy->index(0, SummaryTableModel::FinalAccuracy).data(SummaryTableModel::kSortRole).toDouble() >=
+            proxy->index(1, SummaryTableModel::FinalAccuracy).data(SummaryTableModel::kSortRole).toDouble());
+    // Small multiples: one chart per arm.
+    w->set_layout_mode(true);
+    QCOMPARE(w->charts()->chart_count(), 2);
+    w->set_layout_mode(false);
+    QCOMPARE(w->charts()->chart_count(), 4);
+    // Exports are the core's table.
+    QString error;
+    const QString csv = temp_.filePath(QStringLiteral("t.csv"));
+    const QString md = temp_.filePath(QStringLiteral("t.md"));
+    QVERIFY2(w->export_csv(csv, &error), qPrintable(error));
+    QVERIFY2(w->export_markdown(md, &error), qPrintable(error));
+    QFile f(csv);
+    QVERIFY(f.open(QIODevice::ReadOnly));
+    QVERIFY(f.readAll().startsWith("arm,code,runs"));
+
+    // Save, then open into a fresh window: the same table, cell for cell.
+    const QString path = temp_.filePath(QStringLiteral("cmp.json"));
+    QVERIFY2(w->save_comparison(path, &error), qPrintable(error));
+    auto other = std::make_unique<ComparisonWindow>();
+    QVERIFY2(other->open_comparison(path, &error), qPrintable(error));
+    other->table_view()->sortByColumn(SummaryTableModel::FinalAccuracy, Qt::DescendingOrder);
+    QCOMPARE(table_text(*other), table_text(*w));
+    QCOMPARE(other->comparison().seeds, w->comparison().seeds);
+    QCOMPARE(other->seeds_spin()->value(), 2);
+    QVERIFY(other->arm_box(0)->isChecked() && other->arm_box(7)->isChecked());
+    for (int c = 0; c < SummaryTableModel::ColumnCount; ++c) {
+      for (int r = 0; r < 2; ++r) {
+        QCOMPARE(other->table_model()->index(r, c).data(SummaryTableModel::kSortRole),
+                 w->table_model()->index(r, c).data(SummaryTableModel::kSortRole));
+      }
+    }
+    // The charts were redrawn from the file.
+    QCOMPARE(other->charts()->band(1, moelab::ui::ComparisonCharts::Experts).size(),
+             w->charts()->band(1, moelab::ui::ComparisonCharts::Experts).size());
+    // A bad file: an error, and the table stays as it was.
+    const QStringList before = table_text(*other);
+    for (const QByteArray& bad :
+         {QByteArray("not json"), QByteArray("{\"format\": \"something else\"}"),
+          QByteArray("{\"format\": \"moelab-comparison\", \"version\": 1, \"base\": {}, "
+                     "\"arms\": [\"XYZ\"], \"seeds\": [1], \"runs\": []}"),
+          QByteArray("{\"format\": \"moelab-comparison\", \"version\": 1, \"base\": {}, "
+                     "\"arms\": [\"PCE\"], \"seeds\": [1], \"runs\": [{\"arm\": 5}]}")}) {
+      const QString bad_path = temp_.filePath(QStringLiteral("bad.json"));
+      QFile b(bad_path);
+      QVERIFY(b.open(QIODevice::WriteOnly | QIODevice::Truncate));
+      b.write(bad);
+      b.close();
+      error.clear();
+      QVERIFY(!other->open_comparison(bad_path, &error));
+      QVERIFY(!error.isEmpty());
+      QCOMPARE(table_text(*other), before);
+    }
+    QVERIFY(!other->open_comparison(temp_.filePath(QStringLiteral("missing.json")), &error));
+  }
+
+  void cancelKeepsFinishedRuns() {
+    // One run at a time, cancelled as soon as the first has finished: the others are running or
+    // queued, never finished.
+    auto w = two_by_two(tiny_config());
+    w->controller()->set_max_jobs(1);
+    QSignalSpy finished_runs(w->controller(), &moelab::ui::ComparisonController::runFinished);
+    QSignalSpy ended(w.get(), &ComparisonWindow::comparisonEnded);
+    QVERIFY(w->start());
+    QTRY_VERIFY_WITH_TIMEOUT(finished_runs.count() >= 1, kRunTimeoutMs);
+    QTest::mouseClick(w->cancel_button(), Qt::LeftButton);
+    QTRY_COMPARE_WITH_TIMEOUT(ended.count(), 1, 20000);
+    QVERIFY(!w->controller()->running());
+    const int kept = static_cast<int>(w->comparison().results.size());
+    QVERIFY(kept >= 1);
+    QVERIFY(kept < 4);
+    QCOMPARE(w->table_model()->rowCount(), 2);
+    int runs = 0;
+    for (int r = 0; r < 2; ++r) {
+      runs += w->table_model()->index(r, SummaryTableModel::Runs).data(SummaryTableModel::kSortRole).toInt();
+    }
+    QCOMPARE(runs, kept);
+    QVERIFY(w->start_button()->isEnabled());
+  }
+
+  void closingMidComparisonIsSafe() {
+    RunConfig config = tiny_config();
+    config.training.growth_epochs = 500;
+    auto w = two_by_two(config);
+    w->show();
+    QSignalSpy epochs(w->controller(), &moelab::ui::ComparisonController::epochReported);
+    QVERIFY(w->start());
+    QTRY_VERIFY_WITH_TIMEOUT(epochs.count() >= 1, kRunTimeoutMs);
+    QElapsedTimer t;
+    t.start();
+    w->close();
+    w.reset();  // joins every worker
+    QVERIFY(t.elapsed() < 20000);
+  }
+
+  void presetsSetSwitchesAndExplain() {
+    MainWindow w;
+    const auto& all = moelab::presets();
+    QCOMPARE(w.control_panel()->preset_box()->count(), static_cast<int>(all.size()) + 1);
+    for (int i = 0; i < static_cast<int>(all.size()); ++i) {
+      const auto& p = all[static_cast<std::size_t>(i)];
+      // Through the chooser near the switches, like a user.
+      w.control_panel()->preset_box()->setCurrentIndex(i + 1);
+      Q_EMIT w.control_panel()->preset_box()->activated(i + 1);
+      const auto fixes = w.control_panel()->fixes();
+      QCOMPARE(fixes.projection_fix, p.projection_fix);
+      QCOMPARE(fixes.cooldown, p.cooldown);
+      QCOMPARE(fixes.entropy_loss, p.entropy_loss);
+      QCOMPARE(w.control_panel()->projection_switch()->isChecked(), p.projection_fix);
+      QVERIFY(!w.preset_label()->isHidden());
+      const QString text = w.preset_label()->text();
+      QVERIFY(text.contains(QString::fromStdString(p.title).toHtmlEscaped()));
+      const QString first_line = QString::fromStdString(p.explanation).section(QLatin1Char('\n'), 0, 0);
+      QVERIFY2(text.contains(first_line.toHtmlEscaped()), qPrintable(text));
+    }
+    // The Compare menu opens the comparison window with the panel's settings as its base.
+    w.control_panel()->set_config(tiny_config());
+    w.open_comparison();
+    QVERIFY(w.comparison_window() != nullptr);
+    QCOMPARE(w.comparison_window()->base_config().training.growth_epochs, 2);
+  }
+
+  void screenshotOfFullGrid() {
+    const QByteArray path = qgetenv("MOELAB_COMPARE_SCREENSHOT");
+    if (path.isEmpty()) QSKIP("set MOELAB_COMPARE_SCREENSHOT=file.png to take the screenshot");
+    RunConfig config;
+    config.training.seed_epochs = 6;
+    config.training.growth_epochs = 10;
+    config.fixes.cooldown_epochs = 3;
+    ComparisonWindow w;
+    w.set_base_config(config);
+    for (int i = 0; i < ComparisonWindow::kGridArms; ++i) w.arm_box(i)->setChecked(true);
+    w.seeds_spin()->setValue(2);
+    w.resize(1600, 1000);
+    w.show();
+    QSignalSpy ended(&w, &ComparisonWindow::comparisonEnded);
+    QVERIFY(w.start());
+    QTRY_COMPARE_WITH_TIMEOUT(ended.count(), 1, 600000);
+    w.table_view()->sortByColumn(SummaryTableModel::FinalAccuracy, Qt::DescendingOrder);
+    QTest::qWait(200);
+    QString error;
+    QVERIFY2(w.save_screenshot(QString::fromLocal8Bit(path), &error), qPrintable(error));
+    QVERIFY(w.save_comparison(QString::fromLocal8Bit(path) + QStringLiteral(".json"), &error));
+    w.set_layout_mode(true);
+    QTest::qWait(200);
+    QVERIFY(w.save_screenshot(QString::fromLocal8Bit(path).replace(QStringLiteral(".png"),
+                                                                     QStringLiteral("-multiples.png")),
+                              &error));
+  }
+
+ private:
+  QTemporaryDir temp_;
+};
+
+QTEST_MAIN(TestUiComparison)
+#include "test_ui_comparison.moc"

@@ -1,0 +1,268 @@
+#include "comparison/comparison_file.h"
+
+#include <cmath>
+#include <limits>
+
+#include <QJsonArray>
+#include <QJsonDocument>
+#include <QJsonObject>
+#include <QObject>
+#include <stdexcept>
+
+#include "config/config_json.h"
+
+namespace moelab::ui {
+
+namespace {
+
+constexpr int kFormatVersion = 1;
+const char* kFormat = "moelab-comparison";
+
+class FileError : public std::runtime_error {
+ public:
+  using std::runtime_error::runtime_error;
+};
+
+QJsonArray ints(const std::vector<int>& values) {
+  QJsonArray a;
+  for (int v : values) a.append(v);
+  return a;
+}
+
+QJsonArray floats(const std::vector<float>& values) {
+  QJsonArray a;
+  for (float v : values) a.append(static_cast<double>(v));
+  return a;
+}
+
+QJsonObject split_json(const SplitEvent& s) {
+  return {{"epoch", s.epoch}, {"step", static_cast<qint64>(s.step)}, {"parent", s.parent},
+          {"child", s.child}};
+}
+
+QJsonObject report_json(const PhaseReport& r) {
+  QJsonArray splits, criteria;
+  for (const auto& s : r.splits) splits.append(split_json(s));
+  for (const auto& c : r.criteria) {
+    criteria.append(QJsonObject{{"name", QString::fromStdString(c.name)},
+                                {"passed", c.passed},
+                                // Infinity (fewer than two splits) is not JSON: null.
+                                {"value", std::isfinite(c.value) ? QJsonValue(c.value)
+                                                                 : QJsonValue(QJsonValue::Null)},
+                                {"detail", QString::fromStdString(c.detail)}});
+  }
+  return {{"go", r.go},
+          {"seed_val_accuracy", r.seed_val_accuracy},
+          {"final_val_accuracy", r.final_val_accuracy},
+          {"experts", r.experts},
+          {"dormant", ints(r.dormant)},
+          {"splits", splits},
+          {"utilization", floats(r.utilization)},
+          {"criteria", criteria},
+          {"growth_epochs", r.growth_epochs},
+          {"cooldown_window", r.cooldown_window},
+          {"dormant_threshold", r.dormant_threshold}};
+}
+
+QJsonObject epoch_json(const EpochMetrics& m) {
+  return {{"epoch", m.epoch},
+          {"phase", m.phase == Phase::Seed ? "seed" : "growth"},
+          {"step", static_cast<qint64>(m.step)},
+          {"train_accuracy", m.train_accuracy},
+          {"val_accuracy", m.val_accuracy},
+          {"usage_entropy", m.usage_entropy},
+          {"sample_entropy", m.sample_entropy},
+          {"expert_similarity", m.expert_similarity},
+          {"experts", m.experts},
+          {"dormant", ints(m.dormant)},
+          {"utilization", floats(m.utilization)}};
+}
+
+// --- reading: every accessor checks the type and names the key it refused ---
+
+QJsonValue need(const QJsonObject& o, const char* key) {
+  const QJsonValue v = o.value(QLatin1String(key));
+  if (v.isUndefined()) throw FileError(std::string("the key \"") + key + "\" is missing");
+  return v;
+}
+
+double number(const QJsonObject& o, const char* key) {
+  const QJsonValue v = need(o, key);
+  if (!v.isDouble()) throw FileError(std::string("\"") + key + "\" must be a number");
+  return v.toDouble();
+}
+
+int integer(const QJsonObject& o, const char* key) { return static_cast<int>(number(o, key)); }
+
+bool boolean(const QJsonObject& o, const char* key) {
+  const QJsonValue v = need(o, key);
+  if (!v.isBool()) throw FileError(std::string("\"") + key + "\" must be true or false");
+  return v.toBool();
+}
+
+QJsonArray array(const QJsonObject& o, const char* key) {
+  const QJsonValue v = need(o, key);
+  if (!v.isArray()) throw FileError(std::string("\"") + key + "\" must be a list");
+  return v.toArray();
+}
+
+QJsonObject object(const QJsonValue& v, const char* what) {
+  if (!v.isObject()) throw FileError(std::string(what) + " must be an object");
+  return v.toObject();
+}
+
+std::vector<int> int_list(const QJsonObject& o, const char* key) {
+  std::vector<int> out;
+  for (const auto& v : array(o, key)) out.push_back(v.toInt());
+  return out;
+}
+
+std::vector<float> float_list(const QJsonObject& o, const char* key) {
+  std::vector<float> out;
+  for (const auto& v : array(o, key)) out.push_back(static_cast<float>(v.toDouble()));
+  return out;
+}
+
+SplitEvent split_from(const QJsonValue& v) {
+  const QJsonObject o = object(v, "a split");
+  return {integer(o, "epoch"), static_cast<std::int64_t>(number(o, "step")), integer(o, "parent"),
+          integer(o, "child")};
+}
+
+PhaseReport report_from(const QJsonObject& o) {
+  PhaseReport r;
+  r.go = boolean(o, "go");
+  r.seed_val_accuracy = number(o, "seed_val_accuracy");
+  r.final_val_accuracy = number(o, "final_val_accuracy");
+  r.experts = integer(o, "experts");
+  r.dormant = int_list(o, "dormant");
+  for (const auto& s : array(o, "splits")) r.splits.push_back(split_from(s));
+  r.utilization = float_list(o, "utilization");
+  for (const auto& c : array(o, "criteria")) {
+    const QJsonObject co = object(c, "a criterion");
+    r.criteria.push_back({need(co, "name").toString().toStdString(), boolean(co, "passed"),
+                          co.value("value").isNull() ? std::numeric_limits<double>::infinity()
+                                                     : number(co, "value"),
+                          need(co, "detail").toString().toStdString()});
+  }
+  r.growth_epochs = integer(o, "growth_epochs");
+  r.cooldown_window = integer(o, "cooldown_window");
+  r.dormant_threshold = number(o, "dormant_threshold");
+  return r;
+}
+
+EpochMetrics epoch_from(const QJsonValue& v) {
+  const QJsonObject o = object(v, "an epoch");
+  EpochMetrics m;
+  m.epoch = integer(o, "epoch");
+  m.phase = need(o, "phase").toString() == QLatin1String("seed") ? Phase::Seed : Phase::Growth;
+  m.step = static_cast<std::int64_t>(number(o, "step"));
+  m.train_accuracy = number(o, "train_accuracy");
+  m.val_accuracy = number(o, "val_accuracy");
+  m.usage_entropy = number(o, "usage_entropy");
+  m.sample_entropy = number(o, "sample_entropy");
+  m.expert_similarity = number(o, "expert_similarity");
+  m.experts = integer(o, "experts");
+  m.dormant = int_list(o, "dormant");
+  m.utilization = float_list(o, "utilization");
+  return m;
+}
+
+}  // namespace
+
+QByteArray comparison_to_json(const Comparison& c) {
+  QJsonArray arms, seeds, runs;
+  for (const auto& a : c.arms) arms.append(QString::fromStdString(arm_code(a.fixes)));
+  for (auto s : c.seeds) seeds.append(static_cast<qint64>(s));
+  for (const auto& r : c.results) {
+    QJsonArray epochs, splits;
+    for (const auto& m : r.result.epochs) epochs.append(epoch_json(m));
+    for (const auto& s : r.result.splits) splits.append(split_json(s));
+    QJsonObject run{{"arm", static_cast<int>(r.arm)},
+                    {"seed", static_cast<qint64>(r.seed)},
+                    {"seed_val_accuracy", r.result.seed_val_accuracy},
+                    {"wall_seconds", r.result.wall_seconds},
+                    {"epochs", epochs},
+                    {"splits", splits}};
+    if (r.result.report) run.insert(QStringLiteral("report"), report_json(*r.result.report));
+    runs.append(run);
+  }
+  const QJsonDocument base = QJsonDocument::fromJson(QByteArray::fromStdString(config_to_json(c.base)));
+  const QJsonObject root{{"format", kFormat},     {"version", kFormatVersion},
+                         {"base", base.object()}, {"arms", arms},
+                         {"seeds", seeds},        {"runs", runs}};
+  return QJsonDocument(root).toJson(QJsonDocument::Indented);
+}
+
+bool comparison_from_json(const QByteArray& bytes, Comparison* out, QString* error) {
+  QJsonParseError parse;
+  const QJsonDocument doc = QJsonDocument::fromJson(bytes, &parse);
+  try {
+    if (parse.error != QJsonParseError::NoError) {
+      throw FileError("it is not JSON (" + parse.errorString().toStdString() + " at offset " +
+                      std::to_string(parse.offset) + ")");
+    }
+    if (!doc.isObject()) throw FileError("it is not a JSON object");
+    const QJsonObject root = doc.object();
+    if (root.value(QStringLiteral("format")).toString() != QLatin1String(kFormat)) {
+      throw FileError("it is not a comparison file (no \"format\": \"moelab-comparison\")");
+    }
+    if (integer(root, "version") > kFormatVersion) {
+      throw FileError("it was written by a newer version of the lab");
+    }
+    Comparison c;
+    const QByteArray base = QJsonDocument(object(need(root, "base"), "\"base\"")).toJson();
+    try {
+      c.base = config_from_json(base.toStdString(), "the comparison's base experiment");
+    } catch (const std::exception& e) {
+      throw FileError(e.what());
+    }
+    std::string spec;
+    for (const auto& a : array(root, "arms")) {
+      if (!a.isString()) throw FileError("every arm must be a three-letter code such as \"PcE\"");
+      spec += (spec.empty() ? "" : ",") + a.toString().toStdString();
+    }
+    if (spec.empty()) throw FileError("it has no arms");
+    try {
+      c.arms = parse_arms(spec, c.base.fixes);
+    } catch (const std::exception& e) {
+      throw FileError(e.what());
+    }
+    for (const auto& s : array(root, "seeds")) {
+      if (!s.isDouble() || s.toDouble() < 0) throw FileError("every seed must be a whole number");
+      c.seeds.push_back(static_cast<std::uint64_t>(s.toDouble()));
+    }
+    for (const auto& v : array(root, "runs")) {
+      const QJsonObject o = object(v, "a run");
+      ArmSeedResult r;
+      const int arm = integer(o, "arm");
+      if (arm < 0 || arm >= static_cast<int>(c.arms.size())) {
+        throw FileError("a run names arm " + std::to_string(arm) + ", which the file does not have");
+      }
+      r.arm = static_cast<std::size_t>(arm);
+      r.seed = static_cast<std::uint64_t>(number(o, "seed"));
+      r.result.config = c.base;
+      r.result.config.fixes = c.arms[r.arm].fixes;
+      r.result.config.training.seed = r.seed;
+      r.result.seed_val_accuracy = number(o, "seed_val_accuracy");
+      r.result.wall_seconds = number(o, "wall_seconds");
+      for (const auto& e : array(o, "epochs")) {
+        r.result.epochs.push_back(epoch_from(e));
+        r.result.accuracy_history.push_back(r.result.epochs.back().val_accuracy);
+      }
+      for (const auto& s : array(o, "splits")) r.result.splits.push_back(split_from(s));
+      if (o.contains(QStringLiteral("report"))) {
+        if (r.result.epochs.empty()) throw FileError("a run with a report has no epochs");
+        r.result.report = report_from(object(o.value(QStringLiteral("report")), "\"report\""));
+      }
+      c.results.push_back(std::move(r));
+    }
+    *out = std::move(c);
+    return true;
+  } catch (const std::exception& e) {
+    if (error) *error = QObject::tr("This comparison file cannot be used: %1.").arg(QString::fromUtf8(e.what()));
+    return false;
+  }
+}
+
+}  // namespace moelab::ui
