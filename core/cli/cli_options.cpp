@@ -205,7 +205,7 @@ Training:
   --seed N --seed-epochs N --growth-epochs N --batch-size N --lr X
   --final-lr-fraction X (cosine decay over the growth phase; 1 = constant)
   --diversity-weight X --split-noise X --dormant-threshold X
-  --threads N (0 = all cores) --dispatch dense|routed|auto
+  --threads N (default 1; 0 = all cores) --dispatch dense|routed|auto
 Model:
   --hidden N --expert-hidden N --initial-experts N --max-experts N --top-k N
 Files and output:

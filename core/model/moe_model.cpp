@@ -73,7 +73,7 @@ torch::Tensor MoeModelImpl::combine_dense(const torch::Tensor& hidden,
                                           const torch::Tensor& gates) {
   // Gate matrix [B, E] with zeros for unchosen experts, then one batched contraction.
   auto gate_matrix = torch::zeros({hidden.size(0), num_experts()}, hidden.options())
-                         .scatter(1, topk_indices, gates);
+                         .scatter_(1, topk_indices, gates);
   auto outputs = all_expert_outputs(hidden);  // [E, B, H]
   return torch::bmm(gate_matrix.unsqueeze(1), outputs.transpose(0, 1)).squeeze(1);
 }

@@ -30,15 +30,23 @@ torch::Tensor normalized_entropy(const torch::Tensor& distribution, double floor
   return -(distribution * (distribution + floor).log()).sum() / log_of_count(experts);
 }
 
+torch::Tensor usage_entropy_of_share(const torch::Tensor& share) {
+  return normalized_entropy(share, kLogFloor);
+}
+
+torch::Tensor entropy_balance_of_share(const torch::Tensor& share) {
+  const auto experts = static_cast<double>(share.size(0));
+  return normalized_entropy(share, kIdleShareFloor / experts);
+}
+
 torch::Tensor mean_usage_entropy(const torch::Tensor& router_probs,
                                  const torch::Tensor& topk_indices) {
-  return normalized_entropy(routed_share(router_probs, topk_indices), kLogFloor);
+  return usage_entropy_of_share(routed_share(router_probs, topk_indices));
 }
 
 torch::Tensor entropy_balance_objective(const torch::Tensor& router_probs,
                                         const torch::Tensor& topk_indices) {
-  const auto experts = static_cast<double>(router_probs.size(1));
-  return normalized_entropy(routed_share(router_probs, topk_indices), kIdleShareFloor / experts);
+  return entropy_balance_of_share(routed_share(router_probs, topk_indices));
 }
 
 torch::Tensor mean_sample_entropy(const torch::Tensor& router_probs) {

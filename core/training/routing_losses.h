@@ -26,6 +26,11 @@ torch::Tensor mean_usage_entropy(const torch::Tensor& router_probs,
 torch::Tensor entropy_balance_objective(const torch::Tensor& router_probs,
                                         const torch::Tensor& topk_indices);
 
+// The two above from a share already computed with routed_share (the training step computes it
+// once and uses it for both; the values are the same as calling the functions above).
+torch::Tensor usage_entropy_of_share(const torch::Tensor& share);
+torch::Tensor entropy_balance_of_share(const torch::Tensor& share);
+
 // Mean over samples of each sample's normalised routing entropy: how undecided the router is.
 torch::Tensor mean_sample_entropy(const torch::Tensor& router_probs);
 

@@ -156,6 +156,10 @@ void ComparisonCharts::rebuild() {
       views_.push_back(view);
     }
   }
+  for (int i = 0; i < 4; ++i) {
+    grid_->setColumnStretch(i, i < grid_->columnCount() ? 1 : 0);
+    grid_->setRowStretch(i, i < grid_->rowCount() ? 1 : 0);
+  }
   structure_dirty_ = false;
 }
 
@@ -169,6 +173,10 @@ QChart* ComparisonCharts::make_chart(const QString& title) {
   ChartStyle::apply(x, tr("epoch"));
   ChartStyle::apply(y, QString());
   x->setLabelFormat(QStringLiteral("%d"));
+  // The shared style's dynamic ticks suit 0..1 charts; these axes span whole epochs and
+  // percentages, so their tick counts are set per fill instead.
+  x->setTickType(QValueAxis::TicksFixed);
+  y->setTickType(QValueAxis::TicksFixed);
   chart->addAxis(x, Qt::AlignBottom);
   chart->addAxis(y, Qt::AlignLeft);
   return chart;
