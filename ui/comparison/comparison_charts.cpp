@@ -138,6 +138,8 @@ void ComparisonCharts::rebuild() {
     delete view;
   }
   views_.clear();
+  int rows = 2;
+  int columns = 2;
   if (layout_ == Layout::Overlay || names_.isEmpty()) {
     for (int m = 0; m < MetricCount; ++m) {
       auto* view = new QChartView(make_chart(metric_title(static_cast<Metric>(m))));
@@ -147,7 +149,8 @@ void ComparisonCharts::rebuild() {
     }
   } else {
     const int n = static_cast<int>(names_.size());
-    const int columns = n <= 2 ? n : (n <= 4 ? 2 : (n <= 6 ? 3 : 4));
+    columns = n <= 2 ? n : (n <= 4 ? 2 : (n <= 6 ? 3 : 4));
+    rows = (n + columns - 1) / columns;
     for (int a = 0; a < n; ++a) {
       auto* view = new QChartView(make_chart(names_[a]));
       view->chart()->setTitleBrush(colors_[static_cast<std::size_t>(a)].darker(120));
@@ -156,9 +159,11 @@ void ComparisonCharts::rebuild() {
       views_.push_back(view);
     }
   }
-  for (int i = 0; i < 4; ++i) {
-    grid_->setColumnStretch(i, i < grid_->columnCount() ? 1 : 0);
-    grid_->setRowStretch(i, i < grid_->rowCount() ? 1 : 0);
+  // QGridLayout never forgets a row or column once used: stretch only those in use now, so a
+  // switch back from small multiples does not leave empty cells taking space.
+  for (int i = 0; i < std::max(grid_->columnCount(), grid_->rowCount()); ++i) {
+    grid_->setColumnStretch(i, i < columns ? 1 : 0);
+    grid_->setRowStretch(i, i < rows ? 1 : 0);
   }
   structure_dirty_ = false;
 }
@@ -172,7 +177,7 @@ QChart* ComparisonCharts::make_chart(const QString& title) {
   auto* y = new QValueAxis;
   ChartStyle::apply(x, tr("epoch"));
   ChartStyle::apply(y, QString());
-  x->setLabelFormat(QStringLiteral("%d"));
+  x->setLabelFormat(QStringLiteral("%.0f"));
   // The shared style's dynamic ticks suit 0..1 charts; these axes span whole epochs and
   // percentages, so their tick counts are set per fill instead.
   x->setTickType(QValueAxis::TicksFixed);
@@ -276,8 +281,8 @@ void ComparisonCharts::fill(QChart* chart, Metric metric, int only_arm) {
   x->setTickCount(std::min(last_epoch, 8) < 2 ? 2 : std::min(last_epoch, 8));
   y->setRange(lo, hi);
   if (metric == Experts || metric == Dormant) {
-    y->setLabelFormat(QStringLiteral("%d"));
-    y->setTickCount(std::min(static_cast<int>(hi) + 1, 7));
+    y->setLabelFormat(QStringLiteral("%.0f"));
+    y->applyNiceNumbers();  // whole-number ticks for counts
   } else {
     y->setLabelFormat(metric == Entropy ? QStringLiteral("%.2f") : QStringLiteral("%.0f"));
     y->setTickCount(5);
