@@ -61,6 +61,18 @@ struct Trainer::StepAccumulator {
     const auto c = scalars.contiguous();
     return {c.data_ptr<float>(), c.data_ptr<float>() + Count};
   }
+
+  // Step and epoch reports share the loss and accuracy fields: fill them from the means.
+  template <typename Metrics>
+  void fill_means(Metrics& m) const {
+    const auto sums = read();
+    const double n = static_cast<double>(std::max<std::int64_t>(steps, 1));
+    m.loss_total = sums[Total] / n;
+    m.loss_cross_entropy = sums[CrossEntropy] / n;
+    m.loss_entropy = sums[Entropy] / n;
+    m.loss_diversity = sums[Diversity] / n;
+    m.train_accuracy = sums[Correct] / static_cast<double>(std::max<std::int64_t>(samples, 1));
+  }
 };
 
 Trainer::Trainer(RunConfig config, DatasetSplit data, TrainingObserver* observer,
@@ -180,17 +192,10 @@ bool Trainer::train_epoch(int epoch, Phase phase, EpochMetrics& metrics) {
   }
   if (step_acc.steps > 0) emit_step(step_acc, epoch, phase);
 
-  const double steps = static_cast<double>(std::max<std::int64_t>(epoch_acc.steps, 1));
   metrics.epoch = epoch;
   metrics.phase = phase;
   metrics.step = step_;
-  using S = StepAccumulator;
-  const auto sums = epoch_acc.read();
-  metrics.loss_total = sums[S::Total] / steps;
-  metrics.loss_cross_entropy = sums[S::CrossEntropy] / steps;
-  metrics.loss_entropy = sums[S::Entropy] / steps;
-  metrics.loss_diversity = sums[S::Diversity] / steps;
-  metrics.train_accuracy = sums[S::Correct] / static_cast<double>(n);
+  epoch_acc.fill_means(metrics);
   metrics.samples_per_second = train_seconds > 0 ? static_cast<double>(n) / train_seconds : 0;
   return true;
 }
@@ -236,15 +241,10 @@ void Trainer::emit_step(StepAccumulator& acc, int epoch, Phase phase) {
     m.epoch = epoch;
     m.phase = phase;
     m.wall_seconds = elapsed_seconds();
-    using S = StepAccumulator;
+    acc.fill_means(m);
     const auto sums = acc.read();
-    m.loss_total = sums[S::Total] / steps;
-    m.loss_cross_entropy = sums[S::CrossEntropy] / steps;
-    m.loss_entropy = sums[S::Entropy] / steps;
-    m.loss_diversity = sums[S::Diversity] / steps;
-    m.usage_entropy = sums[S::UsageEntropy] / steps;
-    m.sample_entropy = sums[S::SampleEntropy] / steps;
-    m.train_accuracy = sums[S::Correct] / static_cast<double>(acc.samples);
+    m.usage_entropy = sums[StepAccumulator::UsageEntropy] / steps;
+    m.sample_entropy = sums[StepAccumulator::SampleEntropy] / steps;
     m.usage = to_vector(acc.usage / steps);
     observer_->on_step(m);
   }
