@@ -4,7 +4,7 @@ set -euo pipefail
 
 packages=(
   build-essential cmake ninja-build pkg-config
-  qt6-base-dev qt6-charts-dev qt6-svg-dev libqt6svg6-dev libqt6opengl6-dev libgl-dev
+  qt6-base-dev qt6-charts-dev qt6-svg-dev libqt6opengl6-dev libgl-dev
   libtorch-dev libopenblas0-pthread   # OpenBLAS: 24x faster training than the reference BLAS
   libspdlog-dev zlib1g-dev nlohmann-json3-dev
   dataset-fashion-mnist               # optional larger real data set (IDX)

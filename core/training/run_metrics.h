@@ -22,7 +22,7 @@ struct StepMetrics {
   double usage_entropy = 0;  // normalised entropy of the batch's mean routing distribution
   double sample_entropy = 0; // mean normalised per-sample routing entropy
   double train_accuracy = 0;
-  std::vector<float> usage;  // mean routing probability per expert
+  std::vector<float> usage;  // share of top-k slots each expert took (sums to 1)
 };
 
 struct EpochMetrics {
