@@ -112,7 +112,7 @@ ChartPanel::ChartPanel(QWidget* parent) : QWidget(parent), clock_(std::make_shar
 
   redraw_timer_.setSingleShot(true);
   redraw_timer_.setInterval(kRedrawIntervalMs);
-  connect(&redraw_timer_, &QTimer::timeout, this, &ChartPanel::flush);
+  connect(&redraw_timer_, &QTimer::timeout, this, &ChartPanel::refresh_next_chart);
 
   auto* layout = new QVBoxLayout(this);
   layout->setContentsMargins(6, 4, 6, 6);
@@ -295,6 +295,8 @@ QList<TimeSeriesChart*> ChartPanel::time_charts() const {
 
 void ChartPanel::reset(const QStringList& class_names) {
   redraw_timer_.stop();
+  stagger_cursor_ = 0;
+  round_changed_ = false;
   clock_->clear();
   pending_epoch_.reset();
   for (TimeSeriesChart* chart : time_charts()) chart->clear();
@@ -477,25 +479,57 @@ void ChartPanel::schedule_redraw() {
   if (!redraw_timer_.isActive()) redraw_timer_.start();
 }
 
-void ChartPanel::flush() {
-  redraw_timer_.stop();
+void ChartPanel::align_follow_extents() {
   // Every chart follows up to the newest x of any chart so their x axes line up.
   double newest = -std::numeric_limits<double>::infinity();
   for (const TimeSeriesChart* chart : time_charts()) newest = std::max(newest, chart->data_x_max());
+  for (TimeSeriesChart* chart : time_charts()) chart->set_follow_extent(newest);
+}
+
+bool ChartPanel::refresh_epoch_widgets() {
+  if (!pending_epoch_) return false;
+  const moelab::EpochMetrics& m = *pending_epoch_;
+  bars_->set_utilization(m.utilization, m.dormant, m.epoch);
+  heatmap_->set_matrix(m.routing_matrix, m.epoch);
+  heatmap_->set_dormant(m.dormant);
+  pending_epoch_.reset();
+  return true;
+}
+
+void ChartPanel::flush() {
+  redraw_timer_.stop();
+  stagger_cursor_ = 0;
+  round_changed_ = false;
+  align_follow_extents();
   bool changed = false;
-  for (TimeSeriesChart* chart : time_charts()) {
-    chart->set_follow_extent(newest);
-    changed = chart->refresh() || changed;
-  }
-  if (pending_epoch_) {
-    const moelab::EpochMetrics& m = *pending_epoch_;
-    bars_->set_utilization(m.utilization, m.dormant, m.epoch);
-    heatmap_->set_matrix(m.routing_matrix, m.epoch);
-    heatmap_->set_dormant(m.dormant);
-    pending_epoch_.reset();
-    changed = true;
-  }
+  for (TimeSeriesChart* chart : time_charts()) changed = chart->refresh() || changed;
+  changed = refresh_epoch_widgets() || changed;
   if (changed) ++redraw_count_;
+}
+
+void ChartPanel::refresh_next_chart() {
+  // One chart per tick: repainting the whole dashboard at once held the GUI thread for 12-18 ms
+  // (bench/gui_latency_bench: event-loop p99 over 16 ms while training); one chart takes a few.
+  if (stagger_cursor_ == 0) align_follow_extents();
+  const auto charts = time_charts();
+  const int slots = static_cast<int>(charts.size()) + 1;
+  while (stagger_cursor_ < slots) {
+    const int slot = stagger_cursor_++;
+    const bool changed =
+        slot < static_cast<int>(charts.size()) ? charts[slot]->refresh() : refresh_epoch_widgets();
+    if (changed) {
+      round_changed_ = true;
+      redraw_timer_.start();
+      return;
+    }
+  }
+  stagger_cursor_ = 0;
+  if (round_changed_) {
+    ++redraw_count_;
+    // Data that came in during the round may sit in a chart already passed: one more round.
+    round_changed_ = false;
+    redraw_timer_.start();
+  }
 }
 
 int ChartPanel::series_point_count() const {

@@ -101,6 +101,9 @@ class ChartPanel : public QWidget {
   bool eventFilter(QObject* watched, QEvent* event) override;
 
  private:
+  void refresh_next_chart();
+  void align_follow_extents();
+  bool refresh_epoch_widgets();
   void build_toolbar();
   void build_charts();
   void arrange(bool wide);
@@ -113,6 +116,8 @@ class ChartPanel : public QWidget {
   std::shared_ptr<XClock> clock_;
   QTimer redraw_timer_;
   int redraw_count_ = 0;
+  int stagger_cursor_ = 0;      // next slot of the staggered round (time charts, then epoch widgets)
+  bool round_changed_ = false;  // the current round redrew something
 
   XAxis axis_ = XAxis::Step;
   double smoothing_ = kDefaultSmoothing;
