@@ -149,12 +149,20 @@ class TestAblation : public QObject {
     QVERIFY(collapse.splits.size() >= 4 * r.splits.size());
   }
 
+  // On digits the entropy term keeps about a third of the cascade's dormant experts awake (8.8 ->
+  // 5.6 dormant over seeds 1-5, README); single seeds range from 3 to 7, so the test asks for
+  // the direction on every one of three paired seeds, not for a size.
   void presetEntropyWakesSleepingExperts() {
-    const auto collapse = run_preset("collapse");
-    const auto r = run_preset("entropy");
-    QVERIFY2(2 * r.report->dormant.size() <= collapse.report->dormant.size(),
-             qPrintable(QString("%1 vs %2").arg(r.report->dormant.size()).arg(collapse.report->dormant.size())));
-    QVERIFY(r.epochs.back().usage_entropy > collapse.epochs.back().usage_entropy);
+    for (std::uint64_t seed = 1; seed <= 3; ++seed) {
+      const auto collapse = run_preset("collapse", seed);
+      const auto r = run_preset("entropy", seed);
+      QVERIFY2(r.report->dormant.size() < collapse.report->dormant.size(),
+               qPrintable(QString("seed %1: %2 vs %3 dormant")
+                              .arg(seed)
+                              .arg(r.report->dormant.size())
+                              .arg(collapse.report->dormant.size())));
+      QVERIFY(r.epochs.back().usage_entropy > collapse.epochs.back().usage_entropy);
+    }
   }
 
   void presetProjectionBugLeavesExpertsAlike() {

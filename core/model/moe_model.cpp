@@ -61,10 +61,7 @@ MoeOutput MoeModelImpl::forward_hidden(const torch::Tensor& hidden, Dispatch dis
 
 torch::Tensor MoeModelImpl::combine(const torch::Tensor& hidden, const torch::Tensor& topk_indices,
                                     const torch::Tensor& gates, Dispatch dispatch) {
-  const bool routed =
-      dispatch == Dispatch::Routed ||
-      (dispatch == Dispatch::Auto && prefer_routed_dispatch(num_experts(), effective_top_k()));
-  return routed ? combine_routed(hidden, topk_indices, gates)
+  return routes(dispatch) ? combine_routed(hidden, topk_indices, gates)
                 : combine_dense(hidden, topk_indices, gates);
 }
 
@@ -95,6 +92,11 @@ torch::Tensor MoeModelImpl::combine_routed(const torch::Tensor& hidden,
     mixed = mixed.index_add(0, rows, y * flat_gates.index_select(0, slots).unsqueeze(1));
   }
   return mixed;
+}
+
+bool MoeModelImpl::routes(Dispatch dispatch) const {
+  return dispatch == Dispatch::Routed ||
+         (dispatch == Dispatch::Auto && prefer_routed_dispatch(num_experts(), effective_top_k()));
 }
 
 std::vector<torch::Tensor> MoeModelImpl::expert_parameters() const {

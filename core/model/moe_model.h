@@ -29,6 +29,10 @@ class MoeModelImpl : public torch::nn::Module {
   // Every expert on every sample: [E, B, H].
   torch::Tensor all_expert_outputs(const torch::Tensor& hidden);
 
+  // Whether forward() with this dispatch runs the routed (gather/scatter) path at the current
+  // expert count.
+  bool routes(Dispatch dispatch) const;
+
   std::int64_t num_experts() const { return router_weight_.size(0); }
   std::int64_t effective_top_k() const { return std::min<std::int64_t>(top_k_, num_experts()); }
   std::int64_t input_dim() const { return input_dim_; }
@@ -37,8 +41,13 @@ class MoeModelImpl : public torch::nn::Module {
   // The parameters that grow by one row along dim 0 at every split, in a fixed order.
   std::vector<torch::Tensor> expert_parameters() const;
   torch::nn::Linear& projection() { return projection_; }
+  torch::nn::Linear& classifier() { return classifier_; }
   torch::Tensor& router_weight() { return router_weight_; }
   torch::Tensor& router_bias() { return router_bias_; }
+  const torch::Tensor& expert_w_in() const { return w_in_; }
+  const torch::Tensor& expert_b_in() const { return b_in_; }
+  const torch::Tensor& expert_w_out() const { return w_out_; }
+  const torch::Tensor& expert_b_out() const { return b_out_; }
 
  private:
   torch::Tensor combine(const torch::Tensor& hidden, const torch::Tensor& topk_indices,

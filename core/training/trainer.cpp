@@ -6,6 +6,8 @@
 #include <ATen/CPUGeneratorImpl.h>
 
 #include "growth/expert_splitter.h"
+#include "training/adam_update.h"
+#include "training/fused_dense_step.h"
 #include "training/model_factory.h"
 #include "training/routing_losses.h"
 #include "util/blas_check.h"
@@ -41,37 +43,40 @@ std::vector<float> to_vector(const torch::Tensor& t) {
 
 }  // namespace
 
-// Running sums of the step's scalars, kept as tensors so nothing is read back between reports.
-// The scalars travel stacked in one float tensor (see Scalar) so that a step costs two additions,
-// not fourteen; float32 element-wise sums are the same numbers as separate 0-dim sums, and the
-// correct count stays exact (integers below 2^24).
+// Running sums of the steps' scalars and routed shares between two reports.
 struct Trainer::StepAccumulator {
-  enum Scalar { Total, CrossEntropy, Entropy, Diversity, UsageEntropy, SampleEntropy, Correct, Count };
-  torch::Tensor scalars;  // float [Count]
-  torch::Tensor usage;
+  StepScalars sums;
+  std::vector<double> usage;  // per expert; restarts when a split changes the count
   std::int64_t steps = 0;
   std::int64_t samples = 0;
 
   void reset() { *this = StepAccumulator(); }
-  static void add(torch::Tensor& sum, const torch::Tensor& value) {
-    sum = sum.defined() ? sum + value.detach() : value.detach().clone();
-  }
-  // The sums read back at once (one copy instead of one item() per scalar).
-  std::vector<double> read() const {
-    const auto c = scalars.contiguous();
-    return {c.data_ptr<float>(), c.data_ptr<float>() + Count};
+
+  void add(const StepLosses& step, std::int64_t batch) {
+    const auto& s = step.scalars;
+    sums.total += s.total;
+    sums.cross_entropy += s.cross_entropy;
+    sums.entropy_term += s.entropy_term;
+    sums.diversity_term += s.diversity_term;
+    sums.usage_entropy += s.usage_entropy;
+    sums.sample_entropy += s.sample_entropy;
+    sums.correct += s.correct;
+    if (usage.size() != step.usage.size()) usage.assign(step.usage.size(), 0.0);
+    for (std::size_t e = 0; e < usage.size(); ++e) usage[e] += step.usage[e];
+    steps += 1;
+    samples += batch;
   }
 
   // Step and epoch reports share the loss and accuracy fields: fill them from the means.
   template <typename Metrics>
   void fill_means(Metrics& m) const {
-    const auto sums = read();
     const double n = static_cast<double>(std::max<std::int64_t>(steps, 1));
-    m.loss_total = sums[Total] / n;
-    m.loss_cross_entropy = sums[CrossEntropy] / n;
-    m.loss_entropy = sums[Entropy] / n;
-    m.loss_diversity = sums[Diversity] / n;
-    m.train_accuracy = sums[Correct] / static_cast<double>(std::max<std::int64_t>(samples, 1));
+    m.loss_total = sums.total / n;
+    m.loss_cross_entropy = sums.cross_entropy / n;
+    m.loss_entropy = sums.entropy_term / n;
+    m.loss_diversity = sums.diversity_term / n;
+    m.train_accuracy =
+        static_cast<double>(sums.correct) / static_cast<double>(std::max<std::int64_t>(samples, 1));
   }
 };
 
@@ -114,6 +119,7 @@ RunResult Trainer::run() {
   const auto probe_rows = torch::randperm(train.size(), generator_, torch::kLong)
                               .narrow(0, 0, std::min<std::int64_t>(t.probe_size, train.size()));
   probe_ = train.features.index_select(0, probe_rows);
+  fused_step_ = std::make_unique<FusedDenseStep>(probe_);
 
   result_ = RunResult();
   result_.config = config_;
@@ -173,19 +179,11 @@ bool Trainer::train_epoch(int epoch, Phase phase, EpochMetrics& metrics) {
     const auto rows = order.narrow(0, begin, std::min(batch, n - begin));
     const auto x = train.features.index_select(0, rows);
     const auto y = train.labels.index_select(0, rows);
-    optimizer_->zero_grad();
-    StepAccumulator batch_acc;
-    auto loss = training_loss(x, y, batch_acc);
-    loss.backward();
-    optimizer_->step();
+    const auto losses = compute_gradients(x, y);
+    adam_update(*optimizer_);
     ++step_;
-    for (auto* acc : {&step_acc, &epoch_acc}) {
-      StepAccumulator::add(acc->scalars, batch_acc.scalars);
-      acc->steps += 1;
-      acc->samples += x.size(0);
-    }
-    // Usage changes length at a split, so it is kept per report interval only.
-    StepAccumulator::add(step_acc.usage, batch_acc.usage);
+    step_acc.add(losses, x.size(0));
+    epoch_acc.add(losses, x.size(0));
     train_seconds +=
         std::chrono::duration<double>(std::chrono::steady_clock::now() - step_start).count();
     if (step_acc.steps >= config_.training.log_interval) emit_step(step_acc, epoch, phase);
@@ -200,26 +198,42 @@ bool Trainer::train_epoch(int epoch, Phase phase, EpochMetrics& metrics) {
   return true;
 }
 
-torch::Tensor Trainer::training_loss(const torch::Tensor& x, const torch::Tensor& y,
-                                     StepAccumulator& acc) {
+StepLosses Trainer::compute_gradients(const torch::Tensor& x, const torch::Tensor& y) {
+  const StepLossWeights weights{fixes_.effective_entropy_weight(),
+                                config_.training.diversity_weight, fixes_.projection_fix};
+  if (!model_->routes(config_.training.dispatch)) return fused_step_->run(*model_, x, y, weights);
+  optimizer_->zero_grad();
+  auto losses = autograd_losses(x, y, weights);
+  losses.total.backward();
+  return losses;
+}
+
+StepLosses Trainer::autograd_losses(const torch::Tensor& x, const torch::Tensor& y,
+                                    const StepLossWeights& weights) {
   const auto out = model_->forward(x, config_.training.dispatch);
   const auto cross_entropy = torch::nn::functional::cross_entropy(out.logits, y);
-  const double entropy_weight = fixes_.effective_entropy_weight();
-  // One routed share for the loss term and the two statistics (same values as computing it
-  // three times; the statistics use it detached).
   const auto share = routed_share(out.router_probs, out.topk_indices);
-  const auto entropy_term = entropy_balance_of_share(share) * -entropy_weight;
-  const auto diversity_term = diversity_loss() * config_.training.diversity_weight;
-  auto total = cross_entropy + diversity_term;
-  if (entropy_weight != 0.0) total = total + entropy_term;
+  const auto entropy_term = entropy_balance_of_share(share) * -weights.entropy;
+  const auto diversity_term = diversity_loss() * weights.diversity;
+  StepLosses losses;
+  losses.total = cross_entropy + diversity_term;
+  if (weights.entropy != 0.0) losses.total = losses.total + entropy_term;
 
+  // The statistics, read back at once.
+  torch::NoGradGuard no_grad;
   const auto usage = share.detach();
-  acc.scalars = torch::stack({total.detach(), cross_entropy.detach(), entropy_term.detach(),
-                              diversity_term.detach(), usage_entropy_of_share(usage),
-                              mean_sample_entropy(out.router_probs.detach()),
-                              (out.logits.detach().argmax(1) == y).sum().to(torch::kFloat)});
-  acc.usage = usage;
-  return total;
+  const auto scalars = torch::stack({losses.total.detach(), cross_entropy.detach(),
+                                     entropy_term.detach(), diversity_term.detach(),
+                                     usage_entropy_of_share(usage),
+                                     mean_sample_entropy(out.router_probs.detach()),
+                                     (out.logits.detach().argmax(1) == y).sum().to(torch::kFloat)})
+                           .to(torch::kDouble);
+  const auto* v = scalars.data_ptr<double>();
+  losses.scalars = {v[0], v[1], v[2], v[3], v[4], v[5], static_cast<std::int64_t>(v[6])};
+  const auto usage_values = usage.to(torch::kDouble).contiguous();
+  losses.usage.assign(usage_values.data_ptr<double>(),
+                      usage_values.data_ptr<double>() + usage_values.numel());
+  return losses;
 }
 
 torch::Tensor Trainer::diversity_loss() {
@@ -242,17 +256,17 @@ void Trainer::emit_step(StepAccumulator& acc, int epoch, Phase phase) {
     m.phase = phase;
     m.wall_seconds = elapsed_seconds();
     acc.fill_means(m);
-    const auto sums = acc.read();
-    m.usage_entropy = sums[StepAccumulator::UsageEntropy] / steps;
-    m.sample_entropy = sums[StepAccumulator::SampleEntropy] / steps;
-    m.usage = to_vector(acc.usage / steps);
+    m.usage_entropy = acc.sums.usage_entropy / steps;
+    m.sample_entropy = acc.sums.sample_entropy / steps;
+    m.usage.clear();
+    for (const double u : acc.usage) m.usage.push_back(static_cast<float>(u / steps));
     observer_->on_step(m);
   }
   acc.reset();
 }
 
 void Trainer::evaluate(EpochMetrics& m) {
-  torch::NoGradGuard no_grad;
+  c10::InferenceMode inference;
   model_->eval();
   const auto& val = data_.validation;
   const auto experts = model_->num_experts();

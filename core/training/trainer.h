@@ -8,6 +8,7 @@
 #include "data/dataset.h"
 #include "growth/growth_policy.h"
 #include "model/moe_model.h"
+#include "training/fused_dense_step.h"
 #include "training/run_result.h"
 #include "training/training_control.h"
 #include "training/training_observer.h"
@@ -30,8 +31,11 @@ class Trainer {
   struct StepAccumulator;
 
   bool train_epoch(int epoch, Phase phase, EpochMetrics& metrics);
-  torch::Tensor training_loss(const torch::Tensor& x, const torch::Tensor& y,
-                              StepAccumulator& acc);
+  // Sets every parameter's gradient for one batch: the fused dense step when the dispatch is
+  // dense, autograd through the model's routed forward otherwise.
+  StepLosses compute_gradients(const torch::Tensor& x, const torch::Tensor& y);
+  StepLosses autograd_losses(const torch::Tensor& x, const torch::Tensor& y,
+                             const StepLossWeights& weights);
   torch::Tensor diversity_loss();
   void evaluate(EpochMetrics& metrics);
   void apply_switch_changes(int epoch, std::int64_t step);
@@ -52,6 +56,7 @@ class Trainer {
   std::unique_ptr<torch::optim::Adam> optimizer_;
   GrowthPolicy growth_;
   torch::Tensor probe_;
+  std::unique_ptr<FusedDenseStep> fused_step_;
   at::Generator generator_;  // the run's own: shuffles, probe, split noise
   std::int64_t step_ = 0;
   RunResult result_;
