@@ -145,8 +145,10 @@ struct PeerStats {
   std::string error;
 };
 
-PeerStats run_peer(const Options& o, const std::vector<std::string>& args) {
-  std::string command = o.python + " " + o.peer;
+// own_kernel_choice: launch the peer without OPENBLAS_CORETYPE, as a user's python3 starts.
+PeerStats run_peer(const Options& o, const std::vector<std::string>& args,
+                   bool own_kernel_choice = false) {
+  std::string command = (own_kernel_choice ? "env -u OPENBLAS_CORETYPE " : "") + o.python + " " + o.peer;
   for (const auto& a : args) command += " " + a;
   command += " 2>/dev/null";
   PeerStats stats;
@@ -312,6 +314,9 @@ Options parse(int argc, char** argv) {
 }  // namespace
 
 int main(int argc, char** argv) {
+  // C++, the peer and every child run with the same OpenBLAS kernels (children inherit the
+  // variable this may set); the peer is also run once with OpenBLAS's own choice, below.
+  use_matching_openblas_kernels(argv);
   Options o;
   try {
     o = parse(argc, argv);
@@ -333,6 +338,10 @@ int main(int argc, char** argv) {
   md << "| cores (nproc) | " << cores << " |\n";
   md << "| BLAS | " << (blas.library.empty() ? "unknown" : blas.library)
      << (blas.optimised ? "" : " (reference BLAS: slow)") << " |\n";
+  const char* coretype = std::getenv("OPENBLAS_CORETYPE");
+  md << "| OpenBLAS kernels | " << (blas.openblas_core.empty() ? "n/a" : blas.openblas_core)
+     << (coretype ? std::string(" (OPENBLAS_CORETYPE=") + coretype + ")" : std::string())
+     << " |\n";
   md << "| LibTorch | " << TORCH_VERSION << " |\n";
   md << "| load average at start (1/5/15 min) | " << load_before.substr(0, load_before.rfind(' '))
      << " |\n";
@@ -399,6 +408,25 @@ int main(int argc, char** argv) {
   md << "\nTarget: at least 2x the peer on the default scenario. Split epochs replayed by the "
         "peer: "
      << (split_epochs.empty() ? "none" : join(split_epochs)) << ".\n";
+
+  // The same peer as a user's python3 starts it: OpenBLAS picks its own kernels (on a CPU it
+  // does not know, the generic ones). Not the fair comparison, but what a user would see.
+  if (const char* coretype = std::getenv("OPENBLAS_CORETYPE")) {
+    progress("default run, peer with OpenBLAS's own kernel choice");
+    const auto own = run_peer(o,
+                              {"--threads", "1", "--split-after",
+                               split_epochs.empty() ? "0" : join(split_epochs)},
+                              /*own_kernel_choice=*/true);
+    const double cs = median(default_runs[1].cpp_step);
+    md << "\nThe peer as a user's `python3` starts it, without `OPENBLAS_CORETYPE=" << coretype
+       << "` (OpenBLAS picks its own kernels), 1 thread: ";
+    if (own.error.empty()) {
+      md << fixed(own.step_samples_per_second, 0) << " step samples/s; C++ above is "
+         << fixed(cs / own.step_samples_per_second, 2) << "x that.\n";
+    } else {
+      md << "failed (`" << own.error << "`).\n";
+    }
+  }
 
   // (b) Fashion-MNIST: 784 inputs, a 10,000-sample stratified subset, 3 seed epochs.
   md << "\n### Training throughput, Fashion-MNIST (784 inputs, 10,000-sample subset = 8,000 "

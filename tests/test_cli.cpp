@@ -1,6 +1,7 @@
 // The experiment file and the headless runner's flags, in process and as a real process.
 #include "cli/cli_options.h"
 #include "config/config_json.h"
+#include "util/blas_check.h"
 
 #include <QJsonDocument>
 #include <QJsonObject>
@@ -184,6 +185,31 @@ class TestCli : public QObject {
     const auto saved = load_config_file(dir.filePath("a/config.json").toStdString());
     QCOMPARE(saved.training.seed, std::uint64_t(2));
     QVERIFY(!saved.fixes.cooldown);
+  }
+
+  void openblasFallbackKernelsAreReplacedOnlyWhenTheCpuHasBetter() {
+    QCOMPARE(openblas_kernels_to_request(nullptr, "Prescott", true, true), std::string("SkylakeX"));
+    QCOMPARE(openblas_kernels_to_request(nullptr, "Prescott", true, false), std::string("Haswell"));
+    QCOMPARE(openblas_kernels_to_request(nullptr, "Prescott", false, false), std::string());
+    QCOMPARE(openblas_kernels_to_request("Prescott", "Prescott", true, true), std::string());
+    QCOMPARE(openblas_kernels_to_request(nullptr, "Haswell", true, true), std::string());
+    QCOMPARE(openblas_kernels_to_request(nullptr, "", true, true), std::string());
+  }
+
+  // The process, not the function: whatever OpenBLAS detects on this machine, moelab-cli must not
+  // train on the generic SSE3 kernels of a CPU that has AVX2.
+  void processNeverTrainsOnGenericKernelsWhenTheCpuHasAvx2() {
+    QTemporaryDir dir;
+    const auto r = run_cli({"--seed-epochs", "1", "--growth-epochs", "0", "--log-level", "debug",
+                            "--out", dir.filePath("run")});
+    QCOMPARE(r.exit_code, 0);
+    const auto blas_line = r.err.split('\n').filter("BLAS: ");
+    QVERIFY2(blas_line.size() == 1, qPrintable(r.err));
+    __builtin_cpu_init();
+    if (__builtin_cpu_supports("avx2") && __builtin_cpu_supports("fma") &&
+        detect_blas().openblas_core.size() > 0) {
+      QVERIFY2(!blas_line.front().endsWith("Prescott"), qPrintable(blas_line.front()));
+    }
   }
 };
 

@@ -3,6 +3,10 @@
 #include <dlfcn.h>
 #include <link.h>
 
+#include <unistd.h>
+
+#include <algorithm>
+#include <cctype>
 #include <cstdlib>
 #include <filesystem>
 
@@ -26,7 +30,44 @@ int collect_blas(dl_phdr_info* info, size_t, void* data) {
   return 0;
 }
 
+std::string loaded_openblas_core() {
+  using CoreName = char* (*)();
+  auto* name = reinterpret_cast<CoreName>(dlsym(RTLD_DEFAULT, "openblas_get_corename"));
+  const char* core = name ? name() : nullptr;
+  return core ? core : "";
+}
+
+std::string lower(std::string text) {
+  std::transform(text.begin(), text.end(), text.begin(),
+                 [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
+  return text;
+}
+
 }  // namespace
+
+std::string openblas_kernels_to_request(const char* current, const std::string& loaded_core,
+                                        bool has_avx2_fma, bool has_avx512) {
+  if (current != nullptr) return "";  // the user's (or our first execution's) choice stands
+  if (lower(loaded_core) != "prescott") return "";  // detected properly, or not OpenBLAS
+  if (has_avx512) return "SkylakeX";
+  if (has_avx2_fma) return "Haswell";
+  return "";
+}
+
+void use_matching_openblas_kernels(char** argv) {
+  __builtin_cpu_init();
+  const bool avx2_fma = __builtin_cpu_supports("avx2") && __builtin_cpu_supports("fma");
+  const bool avx512 = __builtin_cpu_supports("avx512f") && __builtin_cpu_supports("avx512bw") &&
+                      __builtin_cpu_supports("avx512vl") && __builtin_cpu_supports("avx512dq");
+  const auto request = openblas_kernels_to_request(std::getenv("OPENBLAS_CORETYPE"),
+                                                   loaded_openblas_core(), avx2_fma, avx512);
+  if (request.empty()) return;
+  setenv("OPENBLAS_CORETYPE", request.c_str(), 1);
+  execv("/proc/self/exe", argv);
+  // Still here: this execution keeps the fallback kernels; the variable stays set for children.
+  logger()->warn("OpenBLAS runs its generic kernels; restarting with OPENBLAS_CORETYPE={} failed",
+                 request);
+}
 
 BlasInfo detect_blas() {
   BlasInfo info;
@@ -34,6 +75,7 @@ BlasInfo detect_blas() {
   for (const char* marker : {"openblas", "blis", "mkl"}) {
     if (info.library.find(marker) != std::string::npos) info.optimised = true;
   }
+  info.openblas_core = loaded_openblas_core();
   return info;
 }
 
@@ -45,7 +87,7 @@ BlasInfo warn_if_reference_blas() {
         "Install OpenBLAS: sudo apt-get install libopenblas0-pthread",
         info.library.empty() ? "unknown" : info.library);
   } else {
-    logger()->debug("BLAS: {}", info.library);
+    logger()->debug("BLAS: {} {}", info.library, info.openblas_core);
   }
   return info;
 }
