@@ -23,7 +23,6 @@ void complain(const QString& message) { std::fprintf(stderr, "moelab: %s\n", qPr
 }  // namespace
 
 int main(int argc, char** argv) {
-  moelab::use_matching_openblas_kernels(argv);
   QApplication app(argc, argv);
   QApplication::setOrganizationName(QStringLiteral("MoE Growth Lab"));
   QApplication::setApplicationName(QStringLiteral("moelab"));

@@ -10,7 +10,6 @@
 
 int main(int argc, char** argv) {
   using namespace moelab;
-  use_matching_openblas_kernels(argv);
   try {
     const auto options = parse_cli_options({argv + 1, argv + argc});
     if (options.show_help) {

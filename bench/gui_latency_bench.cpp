@@ -165,7 +165,6 @@ void print_row(const char* condition, const char* probe, const Stats& s) {
 }  // namespace
 
 int main(int argc, char** argv) {
-  moelab::use_matching_openblas_kernels(argv);
   if (!qEnvironmentVariableIsSet("QT_QPA_PLATFORM") && !qEnvironmentVariableIsSet("DISPLAY")) {
     qputenv("QT_QPA_PLATFORM", "offscreen");
   }

@@ -185,19 +185,21 @@ std::string join(const std::vector<int>& v) {
 // ---------------------------------------------------------------------------------------------
 // FLOPs and the sgemm peak.
 
-// Matrix-multiply FLOPs of one training step (forward x 3 for forward + backward) at the default
-// architecture with `experts` experts run densely; element-wise work is ignored.
+// Matrix-multiply FLOPs of one fused dense training step (core/training/fused_dense_step.cpp)
+// with `experts` experts: every product it runs, forward and backward. The projection needs no
+// gradient for its input, so its backward is one product, not two; element-wise work and the
+// probe's Gram matrix (a loop) are left out.
 double step_flops(std::int64_t batch, std::int64_t d, std::int64_t h, std::int64_t f,
                   std::int64_t c, std::int64_t experts, std::int64_t probe) {
   const double B = batch, D = d, H = h, F = f, C = c, E = experts, P = probe;
-  const double projection = 2 * B * D * H + 2 * P * D * H;
-  const double router = 2 * B * H * E;
-  const double experts_batch = 2 * E * B * (H * F + F * H);
-  const double experts_probe = 2 * E * P * (H * F + F * H);
-  const double combine = 2 * B * E * H;
-  const double classifier = 2 * B * H * C;
-  const double gram = 2 * E * E * P * H;
-  return 3.0 * (projection + router + experts_batch + experts_probe + combine + classifier + gram);
+  const double rows = P + B;  // the probe goes through the projection and the first layer too
+  const double projection = 2 * rows * D * H * 2;           // forward, weight gradient
+  const double router = 2 * B * H * E * 3;                  // forward, weight and input gradients
+  const double first_layer = 2 * rows * H * E * F * 3;
+  const double mixture = (2 * B * E * F * H + 2 * B * E * H) * 3;
+  const double probe_second_layer = 2 * P * E * F * H * 3;
+  const double classifier = 2 * B * H * C * 3;
+  return projection + router + first_layer + mixture + probe_second_layer + classifier;
 }
 
 double sgemm_gflops(int threads, int repeats, std::int64_t n) {
@@ -314,9 +316,9 @@ Options parse(int argc, char** argv) {
 }  // namespace
 
 int main(int argc, char** argv) {
-  // C++, the peer and every child run with the same OpenBLAS kernels (children inherit the
-  // variable this may set); the peer is also run once with OpenBLAS's own choice, below.
-  use_matching_openblas_kernels(argv);
+  // C++, the peer and every child run with the same OpenBLAS kernels: children inherit the
+  // OPENBLAS_CORETYPE that util/blas_check.cpp sets before start-up. The peer also runs once
+  // with OpenBLAS's own choice, below.
   Options o;
   try {
     o = parse(argc, argv);
@@ -472,8 +474,9 @@ int main(int argc, char** argv) {
   // (c) Fraction of the sgemm peak.
   md << "\n### Achieved GFLOP/s against the sgemm peak\n\n";
   md << "Peak: best of 5 `torch::mm` of 2048x2048 float. Training step: matrix-multiply FLOPs "
-        "counted analytically (projection, router, dense experts on batch and probe, combine, "
-        "classifier, diversity Gram; backward counted as 2x forward), divided by the measured "
+        "of the fused dense step counted product by product (projection and first layer on "
+        "probe + batch, router, gated mixture, the probe's second layer per expert, classifier; "
+        "forward and backward; see `step_flops`), divided by the measured "
         "training-step time of the default run's seed phase (2 experts, 20 epochs; median of "
         "its epochs 2-20).\n\n";
   md << "| threads | sgemm peak GFLOP/s | training step GFLOP/s | fraction of peak |\n"
@@ -513,15 +516,18 @@ int main(int argc, char** argv) {
        << fixed(step_flops(batch, digits.train.dimension(), m.hidden, m.expert_hidden,
                          digits.train.num_classes, m.initial_experts,
                          defaults.training.probe_size) / 1e6, 2)
-       << " MFLOP (largest single product: " << m.initial_experts << " x [" << batch << "x"
-       << m.hidden << "] @ [" << m.hidden << "x" << m.expert_hidden << "]).\n";
+       << " MFLOP (largest single product: [" << batch + defaults.training.probe_size << "x"
+       << m.hidden << "] @ [" << m.hidden << "x" << m.initial_experts * m.expert_hidden
+       << "], the experts' first layer on probe and batch).\n";
   }
 
   // (d) Scaling: fixed expert counts, dense versus routed, k = 1 and 2, one thread.
   md << "\n### Scaling: training time per epoch (ms) at fixed expert counts, 1 thread, digits\n\n";
   md << "initial = max experts = E, no growth, 2 epochs, the second timed (training steps "
-        "only). The diversity loss runs every expert on the 128-sample probe in both "
-        "dispatches; only the batch's expert mixture differs.\n\n";
+        "only). *Dense* is the fused step (every expert on every sample, one product per layer, "
+        "hand-derived gradients); *routed* gathers each expert's samples and scatters the "
+        "results back, under autograd. The diversity loss runs every expert on the 128-sample "
+        "probe in both.\n\n";
   const std::vector<int> expert_counts = {2, 4, 8, 16, 32, 64};
   md << "| E | k=1 dense | k=1 routed | k=2 dense | k=2 routed |\n|---:|---:|---:|---:|---:|\n";
   std::map<std::pair<int, int>, std::pair<double, double>> scaling;  // (k,E) -> (dense, routed)

@@ -24,8 +24,10 @@ struct ProcessResult {
   QString err;
 };
 
-ProcessResult run_cli(const QStringList& args) {
+ProcessResult run_cli(const QStringList& args,
+                      const QProcessEnvironment& environment = QProcessEnvironment::systemEnvironment()) {
   QProcess p;
+  p.setProcessEnvironment(environment);
   p.start(MOELAB_CLI_PATH, args);
   if (!p.waitForFinished(120000)) {
     p.kill();
@@ -187,21 +189,24 @@ class TestCli : public QObject {
     QVERIFY(!saved.fixes.cooldown);
   }
 
-  void openblasFallbackKernelsAreReplacedOnlyWhenTheCpuHasBetter() {
-    QCOMPARE(openblas_kernels_to_request(nullptr, "Prescott", true, true), std::string("SkylakeX"));
-    QCOMPARE(openblas_kernels_to_request(nullptr, "Prescott", true, false), std::string("Haswell"));
-    QCOMPARE(openblas_kernels_to_request(nullptr, "Prescott", false, false), std::string());
-    QCOMPARE(openblas_kernels_to_request("Prescott", "Prescott", true, true), std::string());
-    QCOMPARE(openblas_kernels_to_request(nullptr, "Haswell", true, true), std::string());
-    QCOMPARE(openblas_kernels_to_request(nullptr, "", true, true), std::string());
+  void openblasKernelsFollowTheCpuUnlessTheUserChose() {
+    QCOMPARE(QString(openblas_kernels_for_cpu(nullptr, true, true)), QString("SkylakeX"));
+    QCOMPARE(QString(openblas_kernels_for_cpu(nullptr, true, false)), QString("Haswell"));
+    QCOMPARE(QString(openblas_kernels_for_cpu(nullptr, false, false)), QString());
+    QCOMPARE(QString(openblas_kernels_for_cpu("Prescott", true, true)), QString());
+    QCOMPARE(QString(openblas_kernels_for_cpu("", true, true)), QString());
   }
 
-  // The process, not the function: whatever OpenBLAS detects on this machine, moelab-cli must not
-  // train on the generic SSE3 kernels of a CPU that has AVX2.
+  // The process, not the function: started without OPENBLAS_CORETYPE (this test process set it
+  // for itself), moelab-cli must not train on OpenBLAS's generic SSE3 kernels when the CPU has
+  // AVX2, whatever OpenBLAS detects on this machine.
   void processNeverTrainsOnGenericKernelsWhenTheCpuHasAvx2() {
     QTemporaryDir dir;
+    auto environment = QProcessEnvironment::systemEnvironment();
+    environment.remove("OPENBLAS_CORETYPE");
     const auto r = run_cli({"--seed-epochs", "1", "--growth-epochs", "0", "--log-level", "debug",
-                            "--out", dir.filePath("run")});
+                            "--out", dir.filePath("run")},
+                           environment);
     QCOMPARE(r.exit_code, 0);
     const auto blas_line = r.err.split('\n').filter("BLAS: ");
     QVERIFY2(blas_line.size() == 1, qPrintable(r.err));

@@ -110,7 +110,11 @@ struct FusedDenseStep::Workspace {
   std::vector<std::int64_t> top_index;  // [Bcap, k], by descending probability
   std::vector<float> top_sum;           // [Bcap]
   std::vector<float> probe_norm;        // [E]
-  std::vector<double> soft_share, d_share, usage;  // [E]
+  std::vector<double> d_share, usage;              // [E]
+  std::vector<std::int64_t> expert_order;          // [E], one sample's experts by probability
+  std::vector<float> d_probs;                      // [E], one sample's d(loss)/d(probs)
+  std::vector<float> probe_unit_sum;               // [P*H], sum of the experts' unit rows
+  std::vector<float> column_sum;                   // [H]
 
   bool fits(std::int64_t p, std::int64_t b, std::int64_t d, std::int64_t h, std::int64_t e,
             std::int64_t f, std::int64_t k, std::int64_t c, bool through) const {
@@ -150,9 +154,12 @@ struct FusedDenseStep::Workspace {
     top_index.assign(bc * k, 0);
     top_sum.assign(bc, 0.0f);
     probe_norm.assign(e, 0.0f);
-    soft_share.assign(e, 0.0);
     d_share.assign(e, 0.0);
     usage.assign(e, 0.0);
+    expert_order.assign(e, 0);
+    d_probs.assign(e, 0.0f);
+    probe_unit_sum.assign(p * h, 0.0f);
+    column_sum.assign(h, 0.0f);
   }
 
   // The phases of run(), in order. B = batch rows of this call.
@@ -188,18 +195,17 @@ void FusedDenseStep::Workspace::project(const Params& w, const torch::Tensor& x,
   out.relu_();
 }
 
-// Softmax, top-k and renormalised gates per sample, with the routed share, the soft mean share
-// (the entropy term's straight-through path) and the sample entropy on the way.
+// Softmax, top-k and renormalised gates per sample, with the routed share and the sample
+// entropy on the way.
 void FusedDenseStep::Workspace::route(const Params& w, std::int64_t b, StepScalars& out) {
   const auto E = experts;
   const auto K = top_k;
   auto probs_b = probs.narrow(0, 0, b);
   addmm_into(probs_b, w.router_b, batch_rows(expert_input, b), w.router_w.t());
-  std::fill(soft_share.begin(), soft_share.end(), 0.0);
   std::fill(usage.begin(), usage.end(), 0.0);
   gate_matrix.narrow(0, 0, b).zero_();
   double sample_entropy = 0.0;
-  std::vector<std::int64_t> order(E);
+  auto& order = expert_order;
   for (std::int64_t i = 0; i < b; ++i) {
     float* p = f32(probs) + i * E;
     const float top = *std::max_element(p, p + E);
@@ -208,7 +214,6 @@ void FusedDenseStep::Workspace::route(const Params& w, std::int64_t b, StepScala
     double entropy = 0.0;
     for (std::int64_t e = 0; e < E; ++e) {
       p[e] /= sum;
-      soft_share[e] += p[e];
       entropy -= p[e] * std::log(p[e] + kLogFloor);
     }
     sample_entropy += entropy;
@@ -227,10 +232,7 @@ void FusedDenseStep::Workspace::route(const Params& w, std::int64_t b, StepScala
     }
   }
   const double n = static_cast<double>(b);
-  for (std::int64_t e = 0; e < E; ++e) {
-    soft_share[e] /= n;
-    usage[e] /= n * static_cast<double>(K);
-  }
+  for (std::int64_t e = 0; e < E; ++e) usage[e] /= n * static_cast<double>(K);
   out.sample_entropy = E < 2 ? 0.0 : sample_entropy / n / std::log(static_cast<double>(E));
   out.usage_entropy = normalised_entropy(usage.data(), E, kLogFloor);
 }
@@ -359,7 +361,8 @@ void FusedDenseStep::Workspace::backward_probe(const Params& w, double weight) {
   const auto F = inner;
   const auto n = P * hidden;
   const auto pair_weight = static_cast<float>(2.0 * weight / static_cast<double>(E * (E - 1)));
-  std::vector<float> total(n, 0.0f);
+  auto& total = probe_unit_sum;
+  std::fill(total.begin(), total.end(), 0.0f);
   for (std::int64_t e = 0; e < E; ++e) {
     const float* u = f32(probe_unit) + e * n;
     for (std::int64_t i = 0; i < n; ++i) total[i] += u[i];
@@ -382,9 +385,8 @@ void FusedDenseStep::Workspace::backward_probe(const Params& w, double weight) {
     const auto d_out = d_probe[e];
     const auto probe_inner = inner_out.narrow(0, 0, P).narrow(1, e * F, F);
     grad_w_out[e].addmm_(probe_inner.t(), d_out);
-    std::vector<float> bias_sum(hidden);
-    column_sums(d, P, hidden, hidden, bias_sum.data());
-    for (std::int64_t h = 0; h < hidden; ++h) grad_b_out[e * hidden + h] += bias_sum[h];
+    column_sums(d, P, hidden, hidden, column_sum.data());
+    for (std::int64_t h = 0; h < hidden; ++h) grad_b_out[e * hidden + h] += column_sum[h];
     auto d_inner_block = d_inner.narrow(0, 0, P).narrow(1, e * F, F);
     mm_into(d_inner_block, d_out, w.w_out[e].t());
   }
@@ -418,7 +420,6 @@ void FusedDenseStep::Workspace::backward_router(const Params& w, std::int64_t b,
                    std::log(static_cast<double>(E)) / static_cast<double>(b);
     }
   }
-  std::vector<float> d_probs(E);
   for (std::int64_t i = 0; i < b; ++i) {
     const float* p = f32(probs) + i * E;
     const float* dgm = f32(d_gate_matrix) + i * E;

@@ -4,6 +4,7 @@
 #include <cmath>
 
 #include <ATen/CPUGeneratorImpl.h>
+#include <malloc.h>
 
 #include "growth/expert_splitter.h"
 #include "training/adam_update.h"
@@ -34,6 +35,16 @@ std::vector<SwitchEvent> diff_switches(const FixSwitches& a, const FixSwitches& 
   add("entropy_loss", on_off(a.entropy_loss), on_off(b.entropy_loss));
   add("entropy_weight", format_number(a.entropy_weight, 4), format_number(b.entropy_weight, 4));
   return events;
+}
+
+// The evaluation's temporaries (1-2 MiB at 12 experts) are freed every epoch, but the epoch's
+// metrics, allocated meanwhile and kept, split the freed space, so glibc's heap grew by about that
+// much per epoch while the memory in use stayed at 45 MiB: resident memory rose 168 -> 245 MiB
+// over a 100-epoch run. Returning the free pages each epoch keeps it flat, for ~0.3 ms.
+void release_free_heap_pages() {
+#ifdef __GLIBC__
+  malloc_trim(0);
+#endif
 }
 
 std::vector<float> to_vector(const torch::Tensor& t) {
@@ -142,6 +153,7 @@ RunResult Trainer::run() {
       break;
     }
     evaluate(metrics);
+    release_free_heap_pages();
     metrics.wall_seconds = elapsed_seconds();
     result_.accuracy_history.push_back(metrics.val_accuracy);
     result_.epochs.push_back(metrics);
