@@ -192,11 +192,26 @@ int main(int argc, char** argv) {
                      ++epochs;
                      samples_per_second = m.samples_per_second;
                    });
-  // Train again as soon as a run ends, so the whole window is under load.
-  QObject::connect(&window, &moelab::ui::MainWindow::runEnded, &window, [&] {
+  // (a) Default runs back to back: a default run now lasts under a second, so this load is mostly
+  // run boundaries (charts reset, phase report rendered, result shown) several times a second.
+  const auto restart = QObject::connect(&window, &moelab::ui::MainWindow::runEnded, &window, [&] {
     ++runs;
     window.start_run();
   });
+  window.start_run();
+  const Measurement back_to_back = measure(std::chrono::seconds(seconds));
+  QObject::disconnect(restart);
+  controller->stop();
+  while (controller->state() == moelab::ui::RunController::State::Running ||
+         controller->state() == moelab::ui::RunController::State::Paused) {
+    QCoreApplication::processEvents(QEventLoop::AllEvents, 50);
+  }
+
+  // (b) One long run at full speed: the steady state a user watches (steps, epochs, splits).
+  moelab::RunConfig long_run;
+  long_run.training.seed_epochs = 200;
+  long_run.training.growth_epochs = 200;
+  window.control_panel()->set_config(long_run);
   window.start_run();
   app.recording = true;
   const Measurement busy = measure(std::chrono::seconds(seconds));
@@ -208,26 +223,29 @@ int main(int argc, char** argv) {
   controller->shutdown();
 
   const auto blas = moelab::detect_blas();
-  std::printf("## GUI event-loop latency while training (default digits run, full speed)\n\n");
+  std::printf("## GUI event-loop latency while training (digits, full speed)\n\n");
   std::printf(
-      "%d s of training: %d runs completed, %d epochs, last epoch %.0f samples/s; "
-      "%u hardware threads; BLAS %s.\n\n",
-      seconds, runs, epochs, samples_per_second, std::thread::hardware_concurrency(),
-      blas.library.empty() ? "unknown" : blas.library.c_str());
+      "Back to back: %d s of default runs (%d completed). Long run: one 400-epoch run, %d s "
+      "measured, then %d s with the charts hidden. %d epochs reported in all, last epoch "
+      "%.0f samples/s; %u hardware threads; BLAS %s.\n\n",
+      seconds, runs, seconds, std::max(2, seconds / 2), epochs, samples_per_second,
+      std::thread::hardware_concurrency(), blas.library.empty() ? "unknown" : blas.library.c_str());
   std::printf("| condition | probe | samples | median ms | p99 ms | max ms |\n");
   std::printf("| --- | --- | ---: | ---: | ---: | ---: |\n");
   print_row("idle", "posted event wait", idle.posted);
   print_row("idle", "5 ms timer lateness", idle.timer);
-  print_row("training", "posted event wait", busy.posted);
-  print_row("training", "5 ms timer lateness", busy.timer);
-  print_row("training, charts hidden", "posted event wait", no_charts.posted);
-  print_row("training, charts hidden", "5 ms timer lateness", no_charts.timer);
+  print_row("default runs back to back", "posted event wait", back_to_back.posted);
+  print_row("default runs back to back", "5 ms timer lateness", back_to_back.timer);
+  print_row("long run", "posted event wait", busy.posted);
+  print_row("long run", "5 ms timer lateness", busy.timer);
+  print_row("long run, charts hidden", "posted event wait", no_charts.posted);
+  print_row("long run, charts hidden", "5 ms timer lateness", no_charts.timer);
   std::vector<std::pair<QString, TimingApplication::Cost>> costs(app.costs.begin(),
                                                                  app.costs.end());
   std::sort(costs.begin(), costs.end(),
             [](const auto& a, const auto& b) { return a.second.max_ms > b.second.max_ms; });
   std::printf(
-      "\nWho held the GUI thread while training (top-level event deliveries, by "
+      "\nWho held the GUI thread during the long run (top-level event deliveries, by "
       "receiver):\n\n");
   std::printf("| receiver | events | total ms | longest ms |\n| --- | ---: | ---: | ---: |\n");
   for (std::size_t i = 0; i < std::min<std::size_t>(6, costs.size()); ++i) {
@@ -235,7 +253,10 @@ int main(int argc, char** argv) {
     std::printf("| %s | %d | %.1f | %.2f |\n", qPrintable(name), cost.events, cost.total_ms,
                 cost.max_ms);
   }
-  const bool ok = busy.posted.p99 < 16.0 && busy.timer.p99 < 16.0;
-  std::printf("\nTarget p99 < 16 ms: %s\n", ok ? "met" : "NOT met");
+  auto verdict = [](const Measurement& m) {
+    return m.posted.p99 < 16.0 && m.timer.p99 < 16.0 ? "met" : "NOT met";
+  };
+  std::printf("\nTarget p99 < 16 ms: long run %s; default runs back to back %s.\n",
+              verdict(busy), verdict(back_to_back));
   return 0;
 }

@@ -180,8 +180,10 @@ void MainWindow::connect_run() {
     charts_->reset(names);
     status_->set_data(info);
   });
-  connect(c, &RunController::stepReported, charts_, &ChartPanel::add_step);
-  connect(c, &RunController::stepReported, status_, &RunStatusBar::add_step);
+  connect(c, &RunController::stepsReported, charts_, &ChartPanel::add_steps);
+  // The status bar shows where the run is: the batch's last step is enough.
+  connect(c, &RunController::stepsReported, status_,
+          [status = status_](const std::vector<StepMetrics>& steps) { status->add_step(steps.back()); });
   connect(c, &RunController::epochReported, this, &MainWindow::on_epoch);
   connect(c, &RunController::splitReported, charts_, &ChartPanel::add_split);
   connect(c, &RunController::splitReported, this, [this](const SplitEvent& e) {

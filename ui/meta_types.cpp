@@ -7,6 +7,7 @@ void register_meta_types() {
   qRegisterMetaType<moelab::FixSwitches>("moelab::FixSwitches");
   qRegisterMetaType<moelab::DatasetInfo>("moelab::DatasetInfo");
   qRegisterMetaType<moelab::StepMetrics>("moelab::StepMetrics");
+  qRegisterMetaType<std::vector<moelab::StepMetrics>>("std::vector<moelab::StepMetrics>");
   qRegisterMetaType<moelab::EpochMetrics>("moelab::EpochMetrics");
   qRegisterMetaType<moelab::SplitEvent>("moelab::SplitEvent");
   qRegisterMetaType<moelab::SwitchEvent>("moelab::SwitchEvent");

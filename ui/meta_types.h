@@ -3,6 +3,7 @@
 // Only plain values travel: metrics, events, reports, a config; never a tensor or a model pointer.
 
 #include <QMetaType>
+#include <vector>
 
 #include "config/run_config.h"
 #include "report/phase_report.h"
@@ -13,6 +14,7 @@ Q_DECLARE_METATYPE(moelab::RunConfig)
 Q_DECLARE_METATYPE(moelab::FixSwitches)
 Q_DECLARE_METATYPE(moelab::DatasetInfo)
 Q_DECLARE_METATYPE(moelab::StepMetrics)
+Q_DECLARE_METATYPE(std::vector<moelab::StepMetrics>)
 Q_DECLARE_METATYPE(moelab::EpochMetrics)
 Q_DECLARE_METATYPE(moelab::SplitEvent)
 Q_DECLARE_METATYPE(moelab::SwitchEvent)

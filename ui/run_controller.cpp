@@ -46,9 +46,10 @@ void RunController::start(const RunConfig& config) {
   connect(worker, &TrainingWorker::dataLoaded, this, [this, id](const DatasetInfo& info) {
     if (is_current(id)) Q_EMIT dataLoaded(info);
   });
-  connect(worker, &TrainingWorker::stepReported, this, [this, id](const StepMetrics& m) {
-    if (is_current(id)) Q_EMIT stepReported(m);
-  });
+  connect(worker, &TrainingWorker::stepsReported, this,
+          [this, id](const std::vector<StepMetrics>& steps) {
+            if (is_current(id)) Q_EMIT stepsReported(steps);
+          });
   connect(worker, &TrainingWorker::epochReported, this, [this, id](const EpochMetrics& m) {
     if (is_current(id)) Q_EMIT epochReported(m);
   });

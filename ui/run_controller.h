@@ -75,7 +75,8 @@ class RunController : public QObject {
 
   void started(const moelab::RunConfig& config);
   void dataLoaded(const moelab::DatasetInfo& info);
-  void stepReported(const moelab::StepMetrics& metrics);
+  // Step reports in order, a batch per ~25 ms of training (see TrainingWorker::stepsReported).
+  void stepsReported(const std::vector<moelab::StepMetrics>& steps);
   void epochReported(const moelab::EpochMetrics& metrics);
   void splitReported(const moelab::SplitEvent& event);
   void switchReported(const moelab::SwitchEvent& event);

@@ -9,6 +9,7 @@
 
 #include <algorithm>
 #include <cerrno>
+#include <chrono>
 #include <exception>
 #include <stdexcept>
 
@@ -22,20 +23,50 @@ namespace moelab::ui {
 
 namespace {
 
+// Step reports travel in batches: at full speed the default run reports ~400 steps a second, and
+// one queued event each kept the GUI thread busy enough to miss frames (event-loop p99 18 ms,
+// bench/gui_latency_bench). A report waits at most this long, and never past the next epoch,
+// split, switch or the end of the run.
+constexpr auto kStepBatchInterval = std::chrono::milliseconds(25);
+
 // The observer adapter: called on the training thread, it copies each value into a signal. The
 // receivers live on the GUI thread, so every emission is queued and returns at once.
 class SignalObserver final : public TrainingObserver {
  public:
   explicit SignalObserver(TrainingWorker& worker) : worker_(worker) {}
 
-  void on_step(const StepMetrics& m) override { Q_EMIT worker_.stepReported(m); }
-  void on_epoch(const EpochMetrics& m) override { Q_EMIT worker_.epochReported(m); }
-  void on_split(const SplitEvent& e) override { Q_EMIT worker_.splitReported(e); }
-  void on_switch(const SwitchEvent& e) override { Q_EMIT worker_.switchReported(e); }
-  void on_phase_report(const PhaseReport& r) override { Q_EMIT worker_.phaseReport(r); }
+  void on_step(const StepMetrics& m) override {
+    pending_steps_.push_back(m);
+    if (std::chrono::steady_clock::now() - last_steps_sent_ >= kStepBatchInterval) flush_steps();
+  }
+  void on_epoch(const EpochMetrics& m) override {
+    flush_steps();
+    Q_EMIT worker_.epochReported(m);
+  }
+  void on_split(const SplitEvent& e) override {
+    flush_steps();
+    Q_EMIT worker_.splitReported(e);
+  }
+  void on_switch(const SwitchEvent& e) override {
+    flush_steps();
+    Q_EMIT worker_.switchReported(e);
+  }
+  void on_phase_report(const PhaseReport& r) override {
+    flush_steps();
+    Q_EMIT worker_.phaseReport(r);
+  }
+
+  void flush_steps() {
+    last_steps_sent_ = std::chrono::steady_clock::now();
+    if (pending_steps_.empty()) return;
+    Q_EMIT worker_.stepsReported(pending_steps_);
+    pending_steps_.clear();
+  }
 
  private:
   TrainingWorker& worker_;
+  std::vector<StepMetrics> pending_steps_;
+  std::chrono::steady_clock::time_point last_steps_sent_{};
 };
 
 // How much nicer than the GUI thread the training thread runs (Linux nice steps).
@@ -77,7 +108,9 @@ void TrainingWorker::start(const moelab::RunConfig& config) {
                                   train.dimension(), train.num_classes, train.class_names});
     SignalObserver observer(*this);
     Trainer trainer(config, std::move(data), &observer, control_.get());
-    Q_EMIT finished(trainer.run());
+    auto result = trainer.run();
+    observer.flush_steps();  // a stopped run's last steps
+    Q_EMIT finished(result);
   } catch (const DataError& e) {
     Q_EMIT failed(sentence("The data set could not be loaded: ", e.what()));
   } catch (const std::invalid_argument& e) {

@@ -26,7 +26,9 @@ class TrainingWorker : public QObject {
 
  Q_SIGNALS:
   void dataLoaded(const moelab::DatasetInfo& info);
-  void stepReported(const moelab::StepMetrics& metrics);
+  // Step reports in order, gathered over about kStepBatchMs so that a fast run (hundreds of step
+  // reports a second) posts tens of events to the GUI thread, not hundreds.
+  void stepsReported(const std::vector<moelab::StepMetrics>& steps);
   void epochReported(const moelab::EpochMetrics& metrics);
   void splitReported(const moelab::SplitEvent& event);
   void switchReported(const moelab::SwitchEvent& event);

@@ -71,8 +71,11 @@ class MoeModelImpl : public torch::nn::Module {
 };
 TORCH_MODULE(MoeModel);
 
-// Dense dispatch wins at few experts (one batched product); routed wins when most experts are
-// idle for most samples. The crossover is measured by bench/; this is the rule it supports.
+// Whether Dispatch::Auto gathers each expert's samples (routed, under autograd) instead of running
+// every expert on every sample (dense, the fused step). Routed does less arithmetic once most
+// experts are idle for most samples, but bench/ measured the fused dense step faster at every
+// size it tried, 2 to 64 experts with k = 1 and 2 (docs/performance.md), so Auto is dense; the
+// routed dispatch stays available by name.
 bool prefer_routed_dispatch(std::int64_t experts, std::int64_t top_k);
 
 }  // namespace moelab

@@ -327,6 +327,10 @@ void ChartPanel::add_step(const moelab::StepMetrics& m) {
   schedule_redraw();
 }
 
+void ChartPanel::add_steps(const std::vector<moelab::StepMetrics>& steps) {
+  for (const auto& m : steps) add_step(m);
+}
+
 void ChartPanel::add_epoch(const moelab::EpochMetrics& m) {
   clock_->add_epoch_end(m.epoch, m.step, m.wall_seconds);
   const XStamp at = stamp_of(m.step, m.wall_seconds, m.epoch);

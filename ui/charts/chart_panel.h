@@ -49,6 +49,7 @@ class ChartPanel : public QWidget {
   // Clears everything for a new run; keeps the view settings (x axis, smoothing).
   void reset(const QStringList& class_names);
   void add_step(const moelab::StepMetrics& step);
+  void add_steps(const std::vector<moelab::StepMetrics>& steps);
   void add_epoch(const moelab::EpochMetrics& epoch);
   void add_split(const moelab::SplitEvent& split);
   void add_switch(const moelab::SwitchEvent& change);
