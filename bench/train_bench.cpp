@@ -575,7 +575,7 @@ int main(int argc, char** argv) {
         break;
       }
     }
-    md << "k=" << k << " routed from " << (first ? "E = " + std::to_string(*first) : "never")
+    md << "k=" << k << ": " << (first ? "routed from E = " + std::to_string(*first) : "always dense")
        << (k == 1 ? "; " : ".\n");
   }
 
