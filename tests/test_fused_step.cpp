@@ -140,6 +140,13 @@ class TestFusedStep : public QObject {
     QCOMPARE(losses.scalars.correct, (out.logits.argmax(1) == y).sum().item<std::int64_t>());
   }
 
+  void labelOutsideTheClassesIsRefusedNotRead() {
+    MoeModel model(20, 5, model_config(2, 2, 20));
+    FusedDenseStep step(torch::randn({13, 20}));
+    const auto y = torch::tensor({0, 5, 1}, torch::kLong);
+    QVERIFY_THROWS_EXCEPTION(c10::Error, step.run(*model, torch::randn({3, 20}), y, {0.1, 0.05, true}));
+  }
+
   void autogradStepAfterAFusedStepAndASplitStillWorks() {
     MoeModel model(20, 5, model_config(2, 2, 20));
     torch::optim::Adam adam(model->parameters(), torch::optim::AdamOptions(1e-3));

@@ -270,6 +270,8 @@ void FusedDenseStep::Workspace::classify(const Params& w, const torch::Tensor& y
   std::int64_t correct = 0;
   const float scale = 1.0f / static_cast<float>(b);
   for (std::int64_t i = 0; i < b; ++i) {
+    TORCH_CHECK(label[i] >= 0 && label[i] < C, "label ", label[i], " is not one of the ", C,
+                " classes");
     float* z = f32(logits) + i * C;
     const auto best = std::max_element(z, z + C) - z;
     correct += best == label[i] ? 1 : 0;
