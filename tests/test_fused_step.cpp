@@ -8,6 +8,7 @@
 #include "training/adam_update.h"
 #include "training/fused_dense_step.h"
 #include "training/routing_losses.h"
+#include "util/sgemm.h"
 
 #include <QtTest>
 
@@ -163,6 +164,34 @@ class TestFusedStep : public QObject {
     reference_loss(*model, x, y, probe, {0.1, 0.05, true}).backward();
     adam.step();
     QCOMPARE(model->num_experts(), std::int64_t{3});
+  }
+
+  void sgemmMatchesMatmulForEveryTransposeAndStride_data() {
+    QTest::addColumn<bool>("transposeA");
+    QTest::addColumn<bool>("transposeB");
+    QTest::addColumn<float>("beta");
+    QTest::newRow("a b") << false << false << 0.0f;
+    QTest::newRow("a' b") << true << false << 0.0f;
+    QTest::newRow("a b'") << false << true << 0.0f;
+    QTest::newRow("a' b' + c") << true << true << 1.0f;
+  }
+  void sgemmMatchesMatmulForEveryTransposeAndStride() {
+    QFETCH(bool, transposeA);
+    QFETCH(bool, transposeB);
+    QFETCH(float, beta);
+    const std::int64_t m = 5, n = 7, k = 3, pad = 4;
+    // Operands stored with a wider leading dimension than they need, as blocks of a buffer.
+    const auto a_store = torch::randn({transposeA ? k : m, (transposeA ? m : k) + pad});
+    const auto b_store = torch::randn({transposeB ? n : k, (transposeB ? k : n) + pad});
+    auto c_store = torch::randn({m, n + pad});
+    const auto a = a_store.narrow(1, 0, transposeA ? m : k);
+    const auto b = b_store.narrow(1, 0, transposeB ? k : n);
+    const auto expected = torch::mm(transposeA ? a.t() : a, transposeB ? b.t() : b) +
+                          beta * c_store.narrow(1, 0, n);
+    sgemm(transposeA, transposeB, m, n, k, a_store.data_ptr<float>(), a_store.size(1),
+          b_store.data_ptr<float>(), b_store.size(1), beta, c_store.data_ptr<float>(),
+          c_store.size(1));
+    QVERIFY(torch::allclose(c_store.narrow(1, 0, n), expected, 1e-5, 1e-5));
   }
 
   void adamUpdateMatchesLibTorchAdam() {

@@ -4,6 +4,7 @@
 #include <cmath>
 
 #include "training/routing_losses.h"
+#include "util/sgemm.h"
 
 namespace moelab {
 
@@ -25,14 +26,15 @@ void column_sums(const float* data, std::int64_t rows, std::int64_t cols, std::i
   }
 }
 
-// Matrix products written into an existing buffer (often a view of one), out = a b or
-// out = bias + a b; BLAS reads transposed and row-strided operands in place.
-void mm_into(torch::Tensor out, const torch::Tensor& a, const torch::Tensor& b) {
-  at::mm_out(out, a, b);
+// Every row of out[rows, cols] (leading dimension ld) set to bias[cols]: the start of
+// out = bias + a b, which sgemm then accumulates into (beta = 1).
+void fill_rows(float* out, std::int64_t rows, std::int64_t cols, std::int64_t ld,
+               const float* bias) {
+  for (std::int64_t r = 0; r < rows; ++r) std::copy(bias, bias + cols, out + r * ld);
 }
-void addmm_into(torch::Tensor out, const torch::Tensor& bias, const torch::Tensor& a,
-                const torch::Tensor& b) {
-  at::addmm_out(out, bias, a, b);
+
+void relu_in_place(float* data, std::int64_t n) {
+  for (std::int64_t i = 0; i < n; ++i) data[i] = data[i] > 0.0f ? data[i] : 0.0f;
 }
 
 // Zeroes the gradient wherever the ReLU's output was zero.
@@ -174,12 +176,6 @@ struct FusedDenseStep::Workspace {
   void backward_router(const Params& w, std::int64_t b, double entropy_weight);
   void backward_projection(const Params& w, std::int64_t b);
 
-  torch::Tensor batch_rows(const torch::Tensor& t, std::int64_t b) const {
-    return t.narrow(0, probe_rows, b);
-  }
-  torch::Tensor all_rows(const torch::Tensor& t, std::int64_t b) const {
-    return t.narrow(0, 0, probe_rows + b);
-  }
   // Rows the projection sees: the probe's too when it goes through it.
   std::int64_t projection_begin() const { return probe_through_projection ? 0 : probe_rows; }
 };
@@ -187,12 +183,16 @@ struct FusedDenseStep::Workspace {
 
 
 void FusedDenseStep::Workspace::project(const Params& w, const torch::Tensor& x, std::int64_t b) {
-  batch_rows(input, b).copy_(x);
+  const auto D = inputs;
+  const auto H = hidden;
+  const auto batch = x.contiguous();
+  std::copy(f32(batch), f32(batch) + b * D, f32(input) + probe_rows * D);
   const auto begin = projection_begin();
   const auto rows = probe_rows + b - begin;
-  auto out = expert_input.narrow(0, begin, rows);
-  addmm_into(out, w.projection_b, input.narrow(0, begin, rows), w.projection_w.t());
-  out.relu_();
+  float* out = f32(expert_input) + begin * H;
+  fill_rows(out, rows, H, H, f32(w.projection_b));
+  sgemm(false, true, rows, H, D, f32(input) + begin * D, D, f32(w.projection_w), D, 1.0f, out, H);
+  relu_in_place(out, rows * H);
 }
 
 // Softmax, top-k and renormalised gates per sample, with the routed share and the sample
@@ -200,10 +200,11 @@ void FusedDenseStep::Workspace::project(const Params& w, const torch::Tensor& x,
 void FusedDenseStep::Workspace::route(const Params& w, std::int64_t b, StepScalars& out) {
   const auto E = experts;
   const auto K = top_k;
-  auto probs_b = probs.narrow(0, 0, b);
-  addmm_into(probs_b, w.router_b, batch_rows(expert_input, b), w.router_w.t());
+  fill_rows(f32(probs), b, E, E, f32(w.router_b));
+  sgemm(false, true, b, E, hidden, f32(expert_input) + probe_rows * hidden, hidden,
+        f32(w.router_w), hidden, 1.0f, f32(probs), E);
   std::fill(usage.begin(), usage.end(), 0.0);
-  gate_matrix.narrow(0, 0, b).zero_();
+  std::fill(f32(gate_matrix), f32(gate_matrix) + b * E, 0.0f);
   double sample_entropy = 0.0;
   auto& order = expert_order;
   for (std::int64_t i = 0; i < b; ++i) {
@@ -242,10 +243,20 @@ void FusedDenseStep::Workspace::route(const Params& w, std::int64_t b, StepScala
 void FusedDenseStep::Workspace::mix_experts(const Params& w, std::int64_t b) {
   const auto E = experts;
   const auto F = inner;
-  w_in_cat.view({hidden, E, F}).copy_(w.w_in.permute({1, 0, 2}));
-  auto inner_rows = all_rows(inner_out, b);
-  addmm_into(inner_rows, w.b_in.view({E * F}), all_rows(expert_input, b), w_in_cat);
-  inner_rows.relu_();
+  const auto H = hidden;
+  const auto rows = probe_rows + b;
+  // w_in [E, H, F] -> [H, E*F]: row h holds every expert's weights from hidden unit h.
+  const float* w_in = f32(w.w_in);
+  float* cat = f32(w_in_cat);
+  for (std::int64_t e = 0; e < E; ++e) {
+    for (std::int64_t h = 0; h < H; ++h) {
+      std::copy(w_in + (e * H + h) * F, w_in + (e * H + h + 1) * F, cat + h * E * F + e * F);
+    }
+  }
+  fill_rows(f32(inner_out), rows, E * F, E * F, f32(w.b_in));
+  sgemm(false, false, rows, E * F, H, f32(expert_input), H, cat, E * F, 1.0f, f32(inner_out),
+        E * F);
+  relu_in_place(f32(inner_out), rows * E * F);
   const float* v = f32(inner_out) + probe_rows * E * F;
   const float* g = f32(gate_matrix);
   float* out = f32(gated);
@@ -253,17 +264,17 @@ void FusedDenseStep::Workspace::mix_experts(const Params& w, std::int64_t b) {
     const float gate = g[i];
     for (std::int64_t f = 0; f < F; ++f) out[i * F + f] = v[i * F + f] * gate;
   }
-  auto mixed_b = mixed.narrow(0, 0, b);
-  mm_into(mixed_b, gate_matrix.narrow(0, 0, b), w.b_out.view({E, hidden}));
-  mixed_b.addmm_(gated.narrow(0, 0, b), w.w_out.view({E * F, hidden}));
+  sgemm(false, false, b, H, E, f32(gate_matrix), E, f32(w.b_out), H, 0.0f, f32(mixed), H);
+  sgemm(false, false, b, H, E * F, f32(gated), E * F, f32(w.w_out), H, 1.0f, f32(mixed), H);
 }
 
 // Logits, cross entropy, accuracy, and d(cross entropy)/d(logits) in place of the logits.
 void FusedDenseStep::Workspace::classify(const Params& w, const torch::Tensor& y, std::int64_t b,
                                          StepScalars& out) {
   const auto C = classes;
-  addmm_into(logits.narrow(0, 0, b), w.classifier_b, mixed.narrow(0, 0, b),
-                w.classifier_w.t());
+  fill_rows(f32(logits), b, C, C, f32(w.classifier_b));
+  sgemm(false, true, b, C, hidden, f32(mixed), hidden, f32(w.classifier_w), hidden, 1.0f,
+        f32(logits), C);
   const auto labels = y.contiguous();
   const std::int64_t* label = labels.data_ptr<std::int64_t>();
   double loss = 0.0;
@@ -296,10 +307,10 @@ double FusedDenseStep::Workspace::probe_similarity(const Params& w) {
   const auto F = inner;
   const auto n = P * hidden;
   for (std::int64_t e = 0; e < E; ++e) {
-    auto out = probe_unit[e];
-    addmm_into(out, w.b_out[e].view({hidden}), inner_out.narrow(0, 0, P).narrow(1, e * F, F),
-                  w.w_out[e]);
     float* u = f32(probe_unit) + e * n;
+    fill_rows(u, P, hidden, hidden, f32(w.b_out) + e * hidden);
+    sgemm(false, false, P, hidden, F, f32(inner_out) + e * F, E * F,
+          f32(w.w_out) + e * F * hidden, hidden, 1.0f, u, hidden);
     double squares = 0.0;
     for (std::int64_t i = 0; i < n; ++i) squares += static_cast<double>(u[i]) * u[i];
     probe_norm[e] = static_cast<float>(std::sqrt(squares));
@@ -325,18 +336,19 @@ void FusedDenseStep::Workspace::backward_mixture(const Params& w, std::int64_t b
   const auto E = experts;
   const auto F = inner;
   const auto H = hidden;
-  const auto d_logits = logits.narrow(0, 0, b);
-  mm_into(gradient_of(w.classifier_w), d_logits.t(), mixed.narrow(0, 0, b));
-  column_sums(f32(d_logits), b, classes, classes, f32(gradient_of(w.classifier_b)));
-  auto d_mixed_b = d_mixed.narrow(0, 0, b);
-  mm_into(d_mixed_b, d_logits, w.classifier_w);
+  const auto C = classes;
+  const float* d_logits = f32(logits);
+  sgemm(true, false, C, H, b, d_logits, C, f32(mixed), H, 0.0f, f32(gradient_of(w.classifier_w)),
+        H);
+  column_sums(d_logits, b, C, C, f32(gradient_of(w.classifier_b)));
+  sgemm(false, false, b, H, C, d_logits, C, f32(w.classifier_w), H, 0.0f, f32(d_mixed), H);
 
-  auto grad_w_out = gradient_of(w.w_out).view({E * F, H});
-  mm_into(grad_w_out, gated.narrow(0, 0, b).t(), d_mixed_b);
-  auto grad_b_out = gradient_of(w.b_out).view({E, H});
-  mm_into(grad_b_out, gate_matrix.narrow(0, 0, b).t(), d_mixed_b);
-  mm_into(d_gated.narrow(0, 0, b), d_mixed_b, w.w_out.view({E * F, H}).t());
-  mm_into(d_gate_matrix.narrow(0, 0, b), d_mixed_b, w.b_out.view({E, H}).t());
+  sgemm(true, false, E * F, H, b, f32(gated), E * F, f32(d_mixed), H, 0.0f,
+        f32(gradient_of(w.w_out)), H);
+  sgemm(true, false, E, H, b, f32(gate_matrix), E, f32(d_mixed), H, 0.0f,
+        f32(gradient_of(w.b_out)), H);
+  sgemm(false, true, b, E * F, H, f32(d_mixed), H, f32(w.w_out), H, 0.0f, f32(d_gated), E * F);
+  sgemm(false, true, b, E, H, f32(d_mixed), H, f32(w.b_out), H, 0.0f, f32(d_gate_matrix), E);
 
   const float* v = f32(inner_out) + probe_rows * E * F;
   const float* dg = f32(d_gated);
@@ -369,7 +381,7 @@ void FusedDenseStep::Workspace::backward_probe(const Params& w, double weight) {
     const float* u = f32(probe_unit) + e * n;
     for (std::int64_t i = 0; i < n; ++i) total[i] += u[i];
   }
-  auto grad_w_out = gradient_of(w.w_out);
+  float* grad_w_out = f32(gradient_of(w.w_out));
   float* grad_b_out = f32(gradient_of(w.b_out));
   for (std::int64_t e = 0; e < E; ++e) {
     const float* u = f32(probe_unit) + e * n;
@@ -384,13 +396,13 @@ void FusedDenseStep::Workspace::backward_probe(const Params& w, double weight) {
     const float inverse = 1.0f / std::max(probe_norm[e], kNormalizeEps);
     for (std::int64_t i = 0; i < n; ++i) d[i] = (d[i] - u[i] * r) * inverse;
 
-    const auto d_out = d_probe[e];
-    const auto probe_inner = inner_out.narrow(0, 0, P).narrow(1, e * F, F);
-    grad_w_out[e].addmm_(probe_inner.t(), d_out);
+    const float* probe_inner = f32(inner_out) + e * F;  // [P, F], leading dimension E*F
+    sgemm(true, false, F, hidden, P, probe_inner, E * F, d, hidden, 1.0f,
+          grad_w_out + e * F * hidden, hidden);
     column_sums(d, P, hidden, hidden, column_sum.data());
     for (std::int64_t h = 0; h < hidden; ++h) grad_b_out[e * hidden + h] += column_sum[h];
-    auto d_inner_block = d_inner.narrow(0, 0, P).narrow(1, e * F, F);
-    mm_into(d_inner_block, d_out, w.w_out[e].t());
+    sgemm(false, true, P, F, hidden, d, hidden, f32(w.w_out) + e * F * hidden, hidden, 0.0f,
+          f32(d_inner) + e * F, E * F);
   }
   relu_backward_in_place(f32(d_inner), f32(inner_out), P * E * F);
 }
@@ -399,11 +411,22 @@ void FusedDenseStep::Workspace::backward_probe(const Params& w, double weight) {
 void FusedDenseStep::Workspace::backward_first_layer(const Params& w, std::int64_t b) {
   const auto E = experts;
   const auto F = inner;
-  const auto d_rows = all_rows(d_inner, b);
-  mm_into(w_in_grad_cat, all_rows(expert_input, b).t(), d_rows);
-  gradient_of(w.w_in).copy_(w_in_grad_cat.view({hidden, E, F}).permute({1, 0, 2}));
-  column_sums(f32(d_rows), probe_rows + b, E * F, E * F, f32(gradient_of(w.b_in)));
-  mm_into(all_rows(d_expert_input, b), d_rows, w_in_cat.t());
+  const auto H = hidden;
+  const auto rows = probe_rows + b;
+  float* cat_grad = f32(w_in_grad_cat);
+  sgemm(true, false, H, E * F, rows, f32(expert_input), H, f32(d_inner), E * F, 0.0f, cat_grad,
+        E * F);
+  // [H, E*F] -> the parameter's [E, H, F].
+  float* grad_w_in = f32(gradient_of(w.w_in));
+  for (std::int64_t e = 0; e < E; ++e) {
+    for (std::int64_t h = 0; h < H; ++h) {
+      const float* from = cat_grad + h * E * F + e * F;
+      std::copy(from, from + F, grad_w_in + (e * H + h) * F);
+    }
+  }
+  column_sums(f32(d_inner), rows, E * F, E * F, f32(gradient_of(w.b_in)));
+  sgemm(false, true, rows, H, E * F, f32(d_inner), E * F, f32(w_in_cat), E * F, 0.0f,
+        f32(d_expert_input), H);
 }
 
 // Gates (renormalised top-k of the router's softmax) and the entropy term's straight-through
@@ -438,20 +461,23 @@ void FusedDenseStep::Workspace::backward_router(const Params& w, std::int64_t b,
     float* dr = f32(d_router) + i * E;
     for (std::int64_t e = 0; e < E; ++e) dr[e] = p[e] * (d_probs[e] - along);
   }
-  const auto d_router_b = d_router.narrow(0, 0, b);
-  mm_into(gradient_of(w.router_w), d_router_b.t(), batch_rows(expert_input, b));
-  column_sums(f32(d_router_b), b, E, E, f32(gradient_of(w.router_b)));
-  batch_rows(d_expert_input, b).addmm_(d_router_b, w.router_w);
+  const float* hidden_rows = f32(expert_input) + probe_rows * hidden;
+  sgemm(true, false, E, hidden, b, f32(d_router), E, hidden_rows, hidden, 0.0f,
+        f32(gradient_of(w.router_w)), hidden);
+  column_sums(f32(d_router), b, E, E, f32(gradient_of(w.router_b)));
+  sgemm(false, false, b, hidden, E, f32(d_router), E, f32(w.router_w), hidden, 1.0f,
+        f32(d_expert_input) + probe_rows * hidden, hidden);
 }
 
 // The projection: the probe's rows count only when the probe went through it.
 void FusedDenseStep::Workspace::backward_projection(const Params& w, std::int64_t b) {
   const auto begin = projection_begin();
   const auto rows = probe_rows + b - begin;
-  const auto d_pre = d_expert_input.narrow(0, begin, rows);
-  relu_backward_in_place(f32(d_pre), f32(expert_input.narrow(0, begin, rows)), rows * hidden);
-  mm_into(gradient_of(w.projection_w), d_pre.t(), input.narrow(0, begin, rows));
-  column_sums(f32(d_pre), rows, hidden, hidden, f32(gradient_of(w.projection_b)));
+  float* d_pre = f32(d_expert_input) + begin * hidden;
+  relu_backward_in_place(d_pre, f32(expert_input) + begin * hidden, rows * hidden);
+  sgemm(true, false, hidden, inputs, rows, d_pre, hidden, f32(input) + begin * inputs, inputs,
+        0.0f, f32(gradient_of(w.projection_w)), inputs);
+  column_sums(d_pre, rows, hidden, hidden, f32(gradient_of(w.projection_b)));
 }
 
 FusedDenseStep::FusedDenseStep(torch::Tensor probe)
