@@ -73,9 +73,10 @@ TORCH_MODULE(MoeModel);
 
 // Whether Dispatch::Auto gathers each expert's samples (routed, under autograd) instead of running
 // every expert on every sample (dense, the fused step). Routed does less arithmetic once most
-// experts are idle for most samples, but bench/ measured the fused dense step 1.2-2.8x faster
-// from 2 to 32 experts with k = 1 and 2, and level at 64 (within 2%, either way between runs;
-// docs/performance.md), so Auto is dense; the routed dispatch stays available by name.
+// experts are idle for most samples, but bench/ measured the fused dense step faster at almost
+// every size from 2 to 64 experts with k = 1 and 2; the one cell per run where routed won (32 or
+// 64 experts, a different one each run) it won by under 6% (docs/performance.md). So Auto is
+// dense; the routed dispatch stays available by name.
 bool prefer_routed_dispatch(std::int64_t experts, std::int64_t top_k);
 
 }  // namespace moelab

@@ -1,7 +1,8 @@
 #pragma once
 // The training step of the dense dispatch with hand-derived gradients: one forward and one
 // backward pass over the diversity probe and the batch together, written as a few large matrix
-// products plus plain loops, with every intermediate in buffers kept from step to step.
+// products (straight to BLAS, util/sgemm.h) plus plain loops, with every intermediate in buffers
+// kept from step to step.
 //
 // Why: the default model is tiny (64-wide layers, 2-12 experts), so under autograd most of a step
 // was per-operation overhead and allocation, not arithmetic. Here the experts' first layer is one
