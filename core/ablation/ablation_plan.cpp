@@ -13,7 +13,9 @@ Arm make_arm(bool projection, bool cooldown, bool entropy, const FixSwitches& ba
   arm.fixes.entropy_loss = entropy;
   std::string name;
   auto add = [&name](bool on, const char* part) {
-    if (on) name += (name.empty() ? "" : "+") + std::string(part);
+    if (!on) return;
+    if (!name.empty()) name += '+';
+    name += part;
   };
   add(projection, "projection");
   add(cooldown, "cooldown");
