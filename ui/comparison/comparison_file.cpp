@@ -220,7 +220,8 @@ bool comparison_from_json(const QByteArray& bytes, Comparison* out, QString* err
     std::string spec;
     for (const auto& a : array(root, "arms")) {
       if (!a.isString()) throw FileError("every arm must be a three-letter code such as \"PcE\"");
-      spec += (spec.empty() ? "" : ",") + a.toString().toStdString();
+      if (!spec.empty()) spec += ',';
+      spec += a.toString().toStdString();
     }
     if (spec.empty()) throw FileError("it has no arms");
     try {
