@@ -1,11 +1,7 @@
 #include "charts/time_series_chart.h"
 
 #include <QFontMetricsF>
-#include <QMouseEvent>
 #include <QPainter>
-#include <QResizeEvent>
-#include <QToolTip>
-#include <QWheelEvent>
 #include <QtCharts/QChart>
 #include <QtCharts/QLegend>
 #include <QtCharts/QLineSeries>
@@ -15,13 +11,13 @@
 #include <limits>
 
 #include "charts/chart_style.h"
+#include "charts/sorted_points.h"
 
 namespace moelab::ui {
 
 namespace {
 
 constexpr int kDormantAlpha = 120;
-constexpr double kZoomPerNotch = 0.8;
 constexpr double kFollowHeadroom = 0.1;
 
 double nice_interval(double span, int ticks, bool integer_steps) {
@@ -44,26 +40,6 @@ int decimals_for(double interval) {
     if (std::abs(scaled - std::round(scaled)) < 1e-6) return d;
   }
   return 6;
-}
-
-// Index of the first point with x >= value in a buffer sorted by x.
-qsizetype lower_index(const QVector<QPointF>& points, double value) {
-  const auto it = std::lower_bound(points.cbegin(), points.cend(), value,
-                                   [](const QPointF& p, double v) { return p.x() < v; });
-  return it - points.cbegin();
-}
-
-qsizetype nearest_index(const QVector<QPointF>& points, double x) {
-  const qsizetype i = lower_index(points, x);
-  if (i >= points.size()) return points.size() - 1;
-  if (i > 0 && x - points[i - 1].x() <= points[i].x() - x) return i - 1;
-  return i;
-}
-
-QString format_value(double v) {
-  const double a = std::abs(v);
-  if (a != 0.0 && (a < 1e-3 || a >= 1e5)) return QString::number(v, 'e', 2);
-  return QString::number(v, 'f', a >= 100 ? 1 : 4);
 }
 
 }  // namespace
@@ -396,154 +372,6 @@ double TimeSeriesChart::x_max() const { return x_axis_->max(); }
 double TimeSeriesChart::y_min() const { return y_axis_->min(); }
 double TimeSeriesChart::y_max() const { return y_axis_->max(); }
 
-QString TimeSeriesChart::tooltip_text(double x) const {
-  // Lines that start later (an expert born at a split) are left out before their first point.
-  const double tolerance = 0.02 * (view_max_ - view_min_);
-  QString rows;
-  const XStamp* header = nullptr;
-  double header_distance = std::numeric_limits<double>::infinity();
-  for (const Line& line : lines_) {
-    const QVector<QPointF>& buffer = drawn(line);
-    if (buffer.isEmpty()) continue;
-    if (x < buffer.front().x() - tolerance || x > buffer.back().x() + tolerance) continue;
-    const qsizetype i = nearest_index(buffer, x);
-    const double distance = std::abs(buffer[i].x() - x);
-    if (distance < header_distance) {
-      header_distance = distance;
-      header = &line.stamps[i];
-    }
-    QString value = format_value(buffer[i].y());
-    if (smoothing_applies(line)) {
-      value += QStringLiteral(" <span style='color:#6b7280'>(raw %1)</span>")
-                   .arg(format_value(line.raw[i].y()));
-    }
-    rows += QStringLiteral(
-                "<tr><td><span style='color:%1'>&#9632;</span> %2</td>"
-                "<td align='right'>&nbsp;%3</td></tr>")
-                .arg(line.style.color.name(), line.name.toHtmlEscaped(), value);
-  }
-  if (rows.isEmpty()) return QString();
-  QString head;
-  if (header) {
-    head = QStringLiteral("<b>step %1 &middot; epoch %2 &middot; %3 s</b>")
-               .arg(static_cast<qint64>(header->step))
-               .arg(clock_->epoch_x(*header), 0, 'f', 2)
-               .arg(header->wall, 0, 'f', 1);
-  }
-  return QStringLiteral("%1<table cellspacing='0' cellpadding='1'>%2</table>").arg(head, rows);
-}
-
-// --- events ---
-
-void TimeSeriesChart::resizeEvent(QResizeEvent* event) {
-  QChartView::resizeEvent(event);
-  dirty_ = true;
-}
-
-void TimeSeriesChart::wheelEvent(QWheelEvent* event) {
-  const QRectF plot = plot_rect();
-  const QPointF pos = mapToScene(event->position().toPoint());
-  const double notches = event->angleDelta().y() / 120.0;
-  if (notches == 0.0 || !plot.contains(pos)) {
-    event->ignore();
-    return;
-  }
-  const double x = pixel_to_x(pos.x(), plot);
-  const double factor = std::pow(kZoomPerNotch, notches);
-  navigate_to(x - (x - view_min_) * factor, x + (view_max_ - x) * factor);
-  event->accept();
-}
-
-void TimeSeriesChart::mousePressEvent(QMouseEvent* event) {
-  const QPointF pos = mapToScene(event->position().toPoint());
-  if (event->button() == Qt::LeftButton && plot_rect().contains(pos)) {
-    dragging_ = true;
-    drag_start_ = pos;
-    drag_min_ = view_min_;
-    drag_max_ = view_max_;
-    viewport()->setCursor(Qt::ClosedHandCursor);
-    event->accept();
-    return;
-  }
-  QChartView::mousePressEvent(event);
-}
-
-void TimeSeriesChart::mouseMoveEvent(QMouseEvent* event) {
-  const QRectF plot = plot_rect();
-  const QPointF pos = mapToScene(event->position().toPoint());
-  if (dragging_) {
-    const double shift = (pos.x() - drag_start_.x()) * (drag_max_ - drag_min_) / plot.width();
-    navigate_to(drag_min_ - shift, drag_max_ - shift);
-    event->accept();
-    return;
-  }
-  const bool inside = plot.contains(pos);
-  if (inside) {
-    hover_x_ = pixel_to_x(pos.x(), plot);
-    const QString text = tooltip_text(hover_x_);
-    if (text.isEmpty()) {
-      QToolTip::hideText();
-    } else {
-      QToolTip::showText(event->globalPosition().toPoint() + QPoint(16, 8), text, this);
-    }
-  } else if (hovering_) {
-    QToolTip::hideText();
-  }
-  if (inside || hovering_) viewport()->update();
-  hovering_ = inside;
-  QChartView::mouseMoveEvent(event);
-}
-
-void TimeSeriesChart::mouseReleaseEvent(QMouseEvent* event) {
-  if (dragging_ && event->button() == Qt::LeftButton) {
-    dragging_ = false;
-    viewport()->unsetCursor();
-    event->accept();
-    return;
-  }
-  QChartView::mouseReleaseEvent(event);
-}
-
-void TimeSeriesChart::mouseDoubleClickEvent(QMouseEvent* event) {
-  if (event->button() != Qt::LeftButton) {
-    QChartView::mouseDoubleClickEvent(event);
-    return;
-  }
-  dragging_ = false;
-  viewport()->unsetCursor();
-  reset_zoom();
-  refresh();
-  Q_EMIT reset_zoom_requested();
-  event->accept();
-}
-
-bool TimeSeriesChart::viewportEvent(QEvent* event) {
-  if (event->type() == QEvent::Leave && hovering_) {
-    hovering_ = false;
-    QToolTip::hideText();
-    viewport()->update();
-  }
-  return QChartView::viewportEvent(event);
-}
-
-void TimeSeriesChart::drawForeground(QPainter* painter, const QRectF& rect) {
-  QChartView::drawForeground(painter, rect);
-  const QRectF plot = plot_rect();
-  if (plot.width() < 2 || plot.height() < 2) return;
-  painter->save();
-  painter->setClipRect(plot.adjusted(-1, -1, 1, 1));
-  painter->setRenderHint(QPainter::Antialiasing, true);
-  draw_curves(painter, plot);
-  draw_references(painter, plot);
-  draw_markers(painter, plot);
-  if (hovering_) {
-    const double px = x_to_pixel(hover_x_, plot);
-    painter->setPen(QPen(ChartStyle::axis_line(), 1.0));
-    painter->drawLine(QPointF(px, plot.top()), QPointF(px, plot.bottom()));
-  }
-  painter->restore();
-}
-
 // --- internals ---
 
 bool TimeSeriesChart::smoothing_applies(const Line& line) const {
@@ -703,23 +531,6 @@ QString TimeSeriesChart::x_title() const {
   return QString();
 }
 
-QRectF TimeSeriesChart::plot_rect() const { return chart()->mapRectToScene(chart()->plotArea()); }
-
-double TimeSeriesChart::x_to_pixel(double x, const QRectF& plot) const {
-  const double span = view_max_ - view_min_;
-  return plot.left() + (span > 0 ? (x - view_min_) / span : 0.0) * plot.width();
-}
-
-double TimeSeriesChart::pixel_to_x(double px, const QRectF& plot) const {
-  return view_min_ + (px - plot.left()) / std::max(1.0, plot.width()) * (view_max_ - view_min_);
-}
-
-double TimeSeriesChart::y_to_pixel(double y, const QRectF& plot) const {
-  const double lo = y_axis_->min();
-  const double span = y_axis_->max() - lo;
-  return plot.bottom() - (span > 0 ? (y - lo) / span : 0.0) * plot.height();
-}
-
 void TimeSeriesChart::set_legend_auto_placement(bool automatic) {
   legend_auto_ = automatic;
   if (!automatic) chart()->legend()->setAlignment(Qt::AlignBottom);
@@ -734,201 +545,6 @@ void TimeSeriesChart::place_legend() {
   const Qt::Alignment side =
       needed <= chart()->size().width() - 16 ? Qt::AlignBottom : Qt::AlignRight;
   if (chart()->legend()->alignment() != side) chart()->legend()->setAlignment(side);
-}
-
-void TimeSeriesChart::draw_curves(QPainter* painter, const QRectF& plot) {
-  const double x_span = view_max_ - view_min_;
-  const double y_lo = y_axis_->min();
-  const double y_span = y_axis_->max() - y_lo;
-  if (!(x_span > 0) || !(y_span > 0)) return;
-  const double sx = plot.width() / x_span;
-  const double sy = plot.height() / y_span;
-  QPolygonF polygon;
-  QVector<QLineF> segments;
-  auto to_pixels = [&](const QList<QPointF>& points) {
-    polygon.resize(points.size());
-    for (qsizetype i = 0; i < points.size(); ++i) {
-      polygon[i] = QPointF(plot.left() + (points[i].x() - view_min_) * sx,
-                           plot.bottom() - (points[i].y() - y_lo) * sy);
-    }
-  };
-  // All faint raw curves first, so none of them covers a smoothed one.
-  for (int i = 0; i < line_count(); ++i) {
-    const Line& line = lines_[static_cast<std::size_t>(i)];
-    if (line.shown_faint.size() < 2) continue;
-    to_pixels(line.shown_faint);
-    if (polygon.size() > plot.width()) {
-      draw_column_spans(painter, polygon, faint_pen(i).color());
-    } else {
-      painter->setPen(faint_pen(i));
-      painter->drawPolyline(polygon);
-    }
-  }
-  for (const Line& line : lines_) {
-    if (line.shown.isEmpty()) continue;
-    to_pixels(line.shown);
-    const QPen pen = pen_for(line);
-    painter->setPen(pen);
-    painter->setBrush(Qt::NoBrush);
-    if (polygon.size() > 1 && pen.style() == Qt::SolidLine) {
-      // Separate segments take the raster engine's line rasteriser; a wide polyline is stroked
-      // into one outline whose scanline fill costs (rows x segments) on a min/max zigzag.
-      segments.resize(polygon.size() - 1);
-      for (qsizetype i = 1; i < polygon.size(); ++i) {
-        segments[i - 1] = QLineF(polygon[i - 1], polygon[i]);
-      }
-      painter->drawLines(segments.constData(), static_cast<int>(segments.size()));
-    } else if (polygon.size() > 1) {
-      painter->drawPolyline(polygon);  // a dash pattern must run on across the joints
-    }
-    if (line.style.show_points) {
-      // Hollow dots for a dormant expert: still measured, it just gets (almost) nothing.
-      painter->setPen(line.dormant ? QPen(pen.color(), 1.2) : QPen(Qt::NoPen));
-      painter->setBrush(line.dormant ? QColor(Qt::white) : pen.color());
-      const double r = line.style.width + 0.8;
-      for (const QPointF& p : polygon) painter->drawEllipse(p, r, r);
-    }
-  }
-}
-
-void TimeSeriesChart::draw_column_spans(QPainter* painter, const QPolygonF& polygon,
-                                        const QColor& color) {
-  // A curve with more points than pixel columns is, on screen, one vertical run of pixels per
-  // column. Filling those runs is what a 1 px line would light up, without anti-aliasing every
-  // up-and-down of the noise: the faint raw curve of a long run costs a few hundred rectangles.
-  // Each run also reaches the previous column's last point, so a jump stays connected.
-  QVector<QRect> runs;
-  runs.reserve(static_cast<qsizetype>(polygon.size() / 2 + 1));
-  auto flush = [&runs](int column, int width, double lo, double hi) {
-    const int top = static_cast<int>(std::floor(lo));
-    const int bottom = static_cast<int>(std::floor(hi));
-    runs.push_back(QRect(column, top, std::max(width, 1), bottom - top + 1));
-  };
-  int column = static_cast<int>(std::floor(polygon[0].x()));
-  double lo = polygon[0].y();
-  double hi = lo;
-  for (qsizetype i = 1; i < polygon.size(); ++i) {
-    const QPointF& p = polygon[i];
-    const int c = static_cast<int>(std::floor(p.x()));
-    if (c != column) {
-      flush(column, c - column, lo, hi);
-      const double previous = polygon[i - 1].y();
-      lo = std::min(previous, p.y());
-      hi = std::max(previous, p.y());
-      column = c;
-    } else {
-      lo = std::min(lo, p.y());
-      hi = std::max(hi, p.y());
-    }
-  }
-  flush(column, 1, lo, hi);
-  painter->save();
-  painter->setRenderHint(QPainter::Antialiasing, false);
-  painter->setPen(Qt::NoPen);
-  painter->setBrush(color);
-  painter->drawRects(runs.constData(), static_cast<int>(runs.size()));
-  painter->restore();
-}
-
-void TimeSeriesChart::draw_references(QPainter* painter, const QRectF& plot) {
-  const QFont font = ChartStyle::small_font();
-  const QFontMetricsF fm(font);
-  painter->setFont(font);
-  for (const Reference& r : references_) {
-    const double py = y_to_pixel(r.y, plot);
-    if (py < plot.top() || py > plot.bottom()) continue;
-    QPen pen(ChartStyle::reference_line(), 1.2, Qt::DashLine);
-    painter->setPen(pen);
-    painter->drawLine(QPointF(plot.left(), py), QPointF(plot.right(), py));
-    const double w = fm.horizontalAdvance(r.label);
-    // Above the line, or below when the line hugs the top of the plot.
-    const double top = py - fm.height() - 2 < plot.top() ? py + 2 : py - fm.height() - 2;
-    // At the left end: curves start low (accuracy) or early (utilisation), so that end is free
-    // more often than the newest one.
-    const QRectF box(plot.left() + 4, top, w + 6, fm.height());
-    painter->fillRect(box, QColor(255, 255, 255, 210));
-    painter->setPen(ChartStyle::reference_line());
-    painter->drawText(box, Qt::AlignCenter, r.label);
-  }
-}
-
-void TimeSeriesChart::draw_markers(QPainter* painter, const QRectF& plot) {
-  if (markers_.empty()) return;
-  struct Placed {
-    double px;
-    const Marker* marker;
-  };
-  std::vector<Placed> placed;
-  placed.reserve(markers_.size());
-  for (const Marker& m : markers_) {
-    const double px = x_to_pixel(clock_->x(m.at, axis_), plot);
-    if (px >= plot.left() - 1 && px <= plot.right() + 1) placed.push_back({px, &m});
-  }
-  std::stable_sort(placed.begin(), placed.end(),
-                   [](const Placed& a, const Placed& b) { return a.px < b.px; });
-
-  const QFont font = ChartStyle::small_font();
-  const QFontMetricsF fm(font);
-  painter->setFont(font);
-  for (const Placed& p : placed) {
-    const bool split = p.marker->kind == MarkerKind::Split;
-    QPen pen(split ? ChartStyle::split_marker() : ChartStyle::switch_marker(), 1.4,
-             split ? Qt::DashLine : Qt::DashDotLine);
-    painter->setPen(pen);
-    painter->drawLine(QPointF(p.px, plot.top()), QPointF(p.px, plot.bottom()));
-  }
-
-  // Labels run upwards along their line, from the top of the plot; in a plot too short for
-  // that they lie flat beside it, in rows. A label that would overprint an earlier one moves down
-  // below it; one that finds no room is left out (the line stays, and the label nearby names the
-  // crowd).
-  const double gap = 4;
-  double longest = 0;
-  for (const Placed& p : placed) {
-    longest = std::max(longest, fm.horizontalAdvance(p.marker->label) + 6);
-  }
-  const bool upright = longest + 2 * gap <= plot.height();
-  std::vector<QRectF> taken;
-  for (const Placed& p : placed) {
-    const double room = upright ? plot.height() - 2 * gap : plot.width() / 2;
-    const QString text = fm.elidedText(p.marker->label, Qt::ElideRight, room);
-    const double length = fm.horizontalAdvance(text) + 6;
-    const double across = upright ? fm.height() : length;
-    // Past the right edge the label goes on the left of its line.
-    const double left = p.px + across + 2 > plot.right() ? p.px - across - 1 : p.px + 1;
-    QRectF box(left, plot.top() + gap, across, upright ? length : fm.height());
-    bool moved = true;
-    while (moved) {
-      moved = false;
-      for (const QRectF& other : taken) {
-        if (box.intersects(other.adjusted(-1, -1, 1, 1))) {
-          box.moveTop(other.bottom() + (upright ? gap : 1));
-          moved = true;
-        }
-      }
-    }
-    if (box.bottom() > plot.bottom() - gap) continue;
-    taken.push_back(box);
-    const bool split = p.marker->kind == MarkerKind::Split;
-    painter->save();
-    QRectF local = box;
-    if (upright) {
-      painter->translate(box.left(), box.bottom());
-      painter->rotate(-90);
-      local = QRectF(0, 0, box.height(), box.width());
-    }
-    painter->fillRect(local, QColor(255, 255, 255, 190));
-    painter->setPen(split ? ChartStyle::split_marker() : ChartStyle::switch_marker());
-    painter->drawText(local, Qt::AlignCenter, text);
-    painter->restore();
-  }
-}
-
-void TimeSeriesChart::navigate_to(double min, double max) {
-  if (!(max > min) || max - min < 1e-9) return;
-  set_x_range(min, max);
-  refresh();
-  Q_EMIT x_range_navigated(min, max);
 }
 
 }  // namespace moelab::ui
