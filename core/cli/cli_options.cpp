@@ -47,11 +47,15 @@ void parse_dataset(const std::string& text, DataConfig& data) {
   }
 }
 
-Dispatch parse_dispatch(const std::string& text) {
-  if (text == "dense") return Dispatch::Dense;
-  if (text == "routed") return Dispatch::Routed;
-  if (text == "auto") return Dispatch::Auto;
-  throw CliError("--dispatch: '" + text + "' must be dense, routed or auto");
+template <typename Enum>
+Enum parse_choice(const std::string& flag, const std::string& text,
+                  const std::vector<std::pair<const char*, Enum>>& names) {
+  std::string options;
+  for (const auto& [name, value] : names) {
+    if (text == name) return value;
+    options += (options.empty() ? "" : ", ") + std::string(name);
+  }
+  throw CliError(flag + ": '" + text + "' must be one of " + options);
 }
 
 using Setter = std::function<void(CliOptions&, const std::string& flag, const std::string& value)>;
@@ -94,7 +98,22 @@ const std::map<std::string, Setter>& value_flags() {
       {"--split-noise", number<double>([](CliOptions& o) -> auto& { return o.config.training.split_noise; })},
       {"--dormant-threshold", number<double>([](CliOptions& o) -> auto& { return o.config.training.dormant_threshold; })},
       {"--threads", number<int>([](CliOptions& o) -> auto& { return o.config.training.threads; })},
-      {"--dispatch", [](CliOptions& o, auto&, auto& v) { o.config.training.dispatch = parse_dispatch(v); }},
+      {"--dispatch",
+       [](CliOptions& o, auto& f, auto& v) {
+         o.config.training.dispatch = parse_choice(f, v, dispatch_names());
+       }},
+      {"--split",
+       [](CliOptions& o, auto& f, auto& v) {
+         o.config.training.split_mode = parse_choice(f, v, split_mode_names());
+       }},
+      {"--diversity-loss",
+       [](CliOptions& o, auto& f, auto& v) {
+         o.config.training.diversity_loss = parse_choice(f, v, diversity_loss_names());
+       }},
+      {"--split-release-steps", number<int>([](CliOptions& o) -> auto& { return o.config.training.split_release_steps; })},
+      {"--plateau-min-delta", number<double>([](CliOptions& o) -> auto& { return o.config.training.plateau_min_delta; })},
+      {"--plateau-patience", number<int>([](CliOptions& o) -> auto& { return o.config.training.plateau_patience; })},
+      {"--test-fraction", number<double>([](CliOptions& o) -> auto& { return o.config.data.test_fraction; })},
       {"--hidden", number<int>([](CliOptions& o) -> auto& { return o.config.model.hidden; })},
       {"--expert-hidden", number<int>([](CliOptions& o) -> auto& { return o.config.model.expert_hidden; })},
       {"--initial-experts", number<int>([](CliOptions& o) -> auto& { return o.config.model.initial_experts; })},
@@ -193,7 +212,9 @@ Ablation (writes DIR/summary.csv, DIR/summary.md and every run's folder under DI
 
 Data:
   --dataset digits|synthetic|idx:DIR   data set (default: the embedded UCI digits)
-  --validation-fraction X              stratified validation share (default 0.2)
+  --validation-fraction X              stratified validation share, drives growth (default 0.2)
+  --test-fraction X                    stratified held-out test share, judges the verdict
+                                       (default 0.2)
   --max-samples N                      stratified subset of a large set (0 = all)
   --synthetic-clusters N --synthetic-dim N --synthetic-spread X
   --synthetic-offset X --synthetic-samples N
@@ -205,6 +226,15 @@ Training:
   --seed N --seed-epochs N --growth-epochs N --batch-size N --lr X
   --final-lr-fraction X (cosine decay over the growth phase; 1 = constant)
   --diversity-weight X --split-noise X --dormant-threshold X
+  --diversity-loss signed-cosine|squared-cosine
+                       the seed's mean signed cosine (default), or mean squared cosine
+  --split seed|preserving
+                       seed: both router biases lowered by log 2 (default); preserving: the
+                       model's outputs are unchanged, the child is released over
+                       --split-release-steps N steps (default 20)
+  --plateau-min-delta X --plateau-patience N
+                       a plateau: N growth epochs without beating the best validation
+                       accuracy by more than X
   --threads N (default 1; 0 = all cores) --dispatch dense|routed|auto
 Model:
   --hidden N --expert-hidden N --initial-experts N --max-experts N --top-k N

@@ -21,6 +21,7 @@ Json to_json_object(const RunConfig& c) {
        {{"kind", to_string(c.data.kind)},
         {"idx_dir", c.data.idx_dir},
         {"validation_fraction", c.data.validation_fraction},
+        {"test_fraction", c.data.test_fraction},
         {"max_samples", c.data.max_samples},
         {"synthetic",
          {{"clusters", s.clusters},
@@ -52,6 +53,10 @@ Json to_json_object(const RunConfig& c) {
         {"probe_size", t.probe_size},
         {"split_noise", t.split_noise},
         {"plateau_min_delta", t.plateau_min_delta},
+        {"plateau_patience", t.plateau_patience},
+        {"split_mode", to_string(t.split_mode)},
+        {"split_release_steps", t.split_release_steps},
+        {"diversity_loss", to_string(t.diversity_loss)},
         {"dormant_threshold", t.dormant_threshold},
         {"log_interval", t.log_interval},
         {"threads", t.threads},
@@ -122,7 +127,7 @@ class ObjectReader {
 };
 
 template <typename Enum>
-Enum parse_enum(const std::string& text, std::initializer_list<std::pair<const char*, Enum>> names,
+Enum parse_enum(const std::string& text, const std::vector<std::pair<const char*, Enum>>& names,
                 const ObjectReader& reader, const char* key) {
   for (const auto& [name, value] : names) {
     if (text == name) return value;
@@ -130,6 +135,14 @@ Enum parse_enum(const std::string& text, std::initializer_list<std::pair<const c
   std::string options;
   for (const auto& [name, value] : names) options += (options.empty() ? "" : ", ") + std::string(name);
   reader.fail(reader.qualified(key), "must be one of " + options + " (got '" + text + "')");
+}
+
+template <typename Enum>
+void read_enum(ObjectReader& reader, const char* key,
+               const std::vector<std::pair<const char*, Enum>>& names, Enum& field) {
+  std::string text = to_string(field);
+  reader.read(key, text);
+  field = parse_enum<Enum>(text, names, reader, key);
 }
 
 void read_data(const Json& j, const std::string& source, DataConfig& d) {
@@ -142,6 +155,7 @@ void read_data(const Json& j, const std::string& source, DataConfig& d) {
       r, "kind");
   r.read("idx_dir", d.idx_dir);
   r.read("validation_fraction", d.validation_fraction);
+  r.read("test_fraction", d.test_fraction);
   r.read("max_samples", d.max_samples);
   ObjectReader s(r.child("synthetic"), "data.synthetic", source);
   s.read("clusters", d.synthetic.clusters);
@@ -186,14 +200,14 @@ void read_training(const Json& j, const std::string& source, TrainingConfig& t) 
   r.read("probe_size", t.probe_size);
   r.read("split_noise", t.split_noise);
   r.read("plateau_min_delta", t.plateau_min_delta);
+  r.read("plateau_patience", t.plateau_patience);
+  read_enum(r, "split_mode", split_mode_names(), t.split_mode);
+  r.read("split_release_steps", t.split_release_steps);
+  read_enum(r, "diversity_loss", diversity_loss_names(), t.diversity_loss);
   r.read("dormant_threshold", t.dormant_threshold);
   r.read("log_interval", t.log_interval);
   r.read("threads", t.threads);
-  std::string dispatch = to_string(t.dispatch);
-  r.read("dispatch", dispatch);
-  t.dispatch = parse_enum<Dispatch>(
-      dispatch, {{"dense", Dispatch::Dense}, {"routed", Dispatch::Routed}, {"auto", Dispatch::Auto}},
-      r, "dispatch");
+  read_enum(r, "dispatch", dispatch_names(), t.dispatch);
   r.finish();
 }
 

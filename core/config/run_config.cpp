@@ -20,6 +20,10 @@ void validate(const RunConfig& c) {
   const auto& s = c.data.synthetic;
   require(c.data.validation_fraction > 0 && c.data.validation_fraction < 1,
           "data.validation_fraction must be between 0 and 1 (exclusive)");
+  require(c.data.test_fraction > 0 && c.data.test_fraction < 1,
+          "data.test_fraction must be between 0 and 1 (exclusive)");
+  require(c.data.validation_fraction + c.data.test_fraction < 1,
+          "data.validation_fraction + data.test_fraction must be below 1 (something must train)");
   require(c.data.max_samples >= 0, "data.max_samples must be 0 (all) or positive");
   require(c.data.kind != DatasetKind::Idx || !c.data.idx_dir.empty(),
           "data.idx_dir must name a folder for an IDX data set");
@@ -50,6 +54,10 @@ void validate(const RunConfig& c) {
   require(t.split_noise >= 0 && t.split_noise <= 10, "training.split_noise must be 0..10");
   require(t.plateau_min_delta >= 0 && t.plateau_min_delta < 1,
           "training.plateau_min_delta must be in [0, 1)");
+  require(t.plateau_patience >= 1 && t.plateau_patience <= 10000,
+          "training.plateau_patience must be 1..10000");
+  require(t.split_release_steps >= 1 && t.split_release_steps <= 1000000,
+          "training.split_release_steps must be 1..1000000");
   require(t.dormant_threshold >= 0 && t.dormant_threshold < 1,
           "training.dormant_threshold must be in [0, 1)");
   require(t.log_interval >= 1, "training.log_interval must be at least 1");
@@ -65,13 +73,39 @@ const char* to_string(DatasetKind kind) {
   return "digits";
 }
 
-const char* to_string(Dispatch dispatch) {
-  switch (dispatch) {
-    case Dispatch::Dense: return "dense";
-    case Dispatch::Routed: return "routed";
-    case Dispatch::Auto: return "auto";
+namespace {
+
+template <typename Enum>
+const char* name_of(const std::vector<std::pair<const char*, Enum>>& names, Enum value) {
+  for (const auto& [name, v] : names) {
+    if (v == value) return name;
   }
-  return "auto";
+  return names.front().first;
 }
+
+}  // namespace
+
+const std::vector<std::pair<const char*, Dispatch>>& dispatch_names() {
+  static const std::vector<std::pair<const char*, Dispatch>> names = {
+      {"dense", Dispatch::Dense}, {"routed", Dispatch::Routed}, {"auto", Dispatch::Auto}};
+  return names;
+}
+
+const std::vector<std::pair<const char*, SplitMode>>& split_mode_names() {
+  static const std::vector<std::pair<const char*, SplitMode>> names = {
+      {"seed", SplitMode::Seed}, {"preserving", SplitMode::Preserving}};
+  return names;
+}
+
+const std::vector<std::pair<const char*, DiversityLoss>>& diversity_loss_names() {
+  static const std::vector<std::pair<const char*, DiversityLoss>> names = {
+      {"signed-cosine", DiversityLoss::SignedCosine},
+      {"squared-cosine", DiversityLoss::SquaredCosine}};
+  return names;
+}
+
+const char* to_string(Dispatch dispatch) { return name_of(dispatch_names(), dispatch); }
+const char* to_string(SplitMode mode) { return name_of(split_mode_names(), mode); }
+const char* to_string(DiversityLoss loss) { return name_of(diversity_loss_names(), loss); }
 
 }  // namespace moelab

@@ -4,6 +4,8 @@
 
 #include <cstdint>
 #include <string>
+#include <utility>
+#include <vector>
 
 namespace moelab {
 
@@ -22,7 +24,10 @@ struct DataConfig {
   DatasetKind kind = DatasetKind::Digits;
   std::string idx_dir;                // for Idx: a folder with *-images-idx3-ubyte[.gz] files
   SyntheticDataOptions synthetic;
-  double validation_fraction = 0.2;   // stratified, from the run's seed
+  double validation_fraction = 0.2;   // stratified, from the run's seed; drives growth
+  // Held out from training and from every growth decision; the verdict's accuracy criterion
+  // judges on it. Share of the whole set, stratified, from the run's seed.
+  double test_fraction = 0.2;
   int max_samples = 0;                // 0 = all; otherwise a stratified subset (large IDX sets)
 };
 
@@ -51,6 +56,17 @@ struct FixSwitches {
   bool operator==(const FixSwitches&) const = default;
 };
 
+// How a split makes room for the child. Seed: the seed report's split (both router biases lowered
+// by log 2), which changes the mixture under top-k gating. Preserving: the child enters with its
+// router logit far below every other, so the model computes the same function (to float
+// rounding) with zero noise, and is released to the seed split's routing over
+// split_release_steps steps.
+enum class SplitMode { Seed, Preserving };
+
+// The diversity loss on the probe: the seed's mean signed pairwise cosine (rewards experts that are
+// negatives of each other), or the mean squared cosine (pushes towards orthogonal outputs).
+enum class DiversityLoss { SignedCosine, SquaredCosine };
+
 struct TrainingConfig {
   std::uint64_t seed = 1;
   int seed_epochs = 20;     // phase 0: the seed model, no growth
@@ -65,6 +81,10 @@ struct TrainingConfig {
   int probe_size = 128;         // fixed probe batch for the diversity loss
   double split_noise = 0.01;    // relative noise on the child's weights at a split
   double plateau_min_delta = 0.0;  // validation accuracy must beat its best by more than this
+  int plateau_patience = 1;     // growth epochs without improvement before a plateau is declared
+  SplitMode split_mode = SplitMode::Seed;
+  int split_release_steps = 20; // preserving split: steps over which the child is released
+  DiversityLoss diversity_loss = DiversityLoss::SignedCosine;
   double dormant_threshold = 0.05; // utilisation below this is dormant
   int log_interval = 5;         // steps between step reports (scalars are read back only then)
   // Intra-op threads; 0 = all cores. One by default: the default model's operations are too
@@ -86,5 +106,13 @@ void validate(const RunConfig& config);
 
 const char* to_string(DatasetKind kind);
 const char* to_string(Dispatch dispatch);
+const char* to_string(SplitMode mode);
+const char* to_string(DiversityLoss loss);
+
+// The names each enum is written as in files and flags, in order: one list per enum, read by the
+// JSON reader, the CLI and the window.
+const std::vector<std::pair<const char*, Dispatch>>& dispatch_names();
+const std::vector<std::pair<const char*, SplitMode>>& split_mode_names();
+const std::vector<std::pair<const char*, DiversityLoss>>& diversity_loss_names();
 
 }  // namespace moelab

@@ -2,7 +2,9 @@
 // The GO/NO-GO report at the end of the growth phase (the seed's phase1-moe-growth-results.md).
 // Computed from the run's full accuracy history, never from a copy kept on the side.
 
+#include <optional>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "training/run_metrics.h"
@@ -10,16 +12,29 @@
 namespace moelab {
 
 struct Criterion {
-  std::string name;    // "accuracy_not_below_seed", "no_dormant_experts", "one_split_per_cooldown"
+  // "accuracy_not_below_seed", "learned", "not_diverged", "no_dormant_experts",
+  // "one_split_per_cooldown"
+  std::string name;
   bool passed = false;
   double value = 0;    // the measured figure the criterion judged
   std::string detail;  // one sentence with the figure and the threshold
+  std::optional<std::pair<double, double>> ci95;  // 95% interval of `value`, where it has one
+  std::optional<double> p_value;                  // where a test decided it
 };
 
 struct PhaseReport {
   bool go = false;
   double seed_val_accuracy = 0;
   double final_val_accuracy = 0;
+  double seed_test_accuracy = 0;
+  double test_accuracy = 0;
+  int test_size = 0;
+  double effective_experts = 0;
+  double load_violation = 0;
+  double usage_entropy = 0;
+  double expert_similarity = 0;
+  int split_budget = 0;      // most splits the cooldown, the cap and the epochs allowed
+  std::string diverged;      // empty unless training was stopped as diverged
   int experts = 0;
   std::vector<int> dormant;
   std::vector<SplitEvent> splits;
@@ -40,6 +55,13 @@ struct PhaseReportInputs {
   std::vector<SplitEvent> splits;
   int cooldown_window = 5;
   double dormant_threshold = 0.05;
+  int split_budget = 0;
+  std::string diverged;                  // empty unless the run was stopped as diverged
+  // Per held-out test sample, in the same order: whether the seed model (end of phase 0) and the
+  // final model predict its class. The accuracy criterion compares them paired.
+  std::vector<bool> seed_test_correct;
+  std::vector<bool> final_test_correct;
+  double chance_accuracy = 0;            // largest class share of the test set
 };
 
 PhaseReport make_phase_report(const PhaseReportInputs& inputs);

@@ -16,13 +16,12 @@ struct StepMetrics {
   Phase phase = Phase::Seed;
   double wall_seconds = 0;   // since the run started
   double loss_total = 0;
-  double loss_cross_entropy = 0;
-  double loss_entropy = 0;   // weighted entropy term as added to the loss (<= 0)
-  double loss_diversity = 0; // weighted diversity term as added to the loss
-  double usage_entropy = 0;  // normalised entropy of the batch's mean routing distribution
+  // Each loss term as added to the total (weighted), in loss_terms() order (loss_term.h).
+  std::vector<double> loss_terms;
+  double usage_entropy = 0;  // normalised entropy of the slot share
   double sample_entropy = 0; // mean normalised per-sample routing entropy
   double train_accuracy = 0;
-  std::vector<float> usage;  // share of top-k slots each expert took (sums to 1)
+  std::vector<float> slot_share;  // share of top-k slots each expert took (sums to 1)
 };
 
 struct EpochMetrics {
@@ -31,16 +30,24 @@ struct EpochMetrics {
   std::int64_t step = 0;     // global step at the end of the epoch
   double wall_seconds = 0;
   double loss_total = 0;
-  double loss_cross_entropy = 0;
-  double loss_entropy = 0;
-  double loss_diversity = 0;
+  std::vector<double> loss_terms;  // as in StepMetrics, epoch means
   double train_accuracy = 0;
   double val_accuracy = 0;
-  double usage_entropy = 0;  // on validation data
+  double usage_entropy = 0;  // normalised entropy of the slot share on validation data
   double sample_entropy = 0; // on validation data
+  // exp(entropy of the slot share): how many experts the routing really uses, comparable across
+  // expert counts (normalised entropy is not: 12 experts at 0.42 use as many as 4 at 0.72).
+  double effective_experts = 0;
+  double load_violation = 0;  // max utilisation / mean utilisation - 1 (0 = even)
   double expert_similarity = 0;  // mean pairwise cosine of expert outputs on projected validation data
+  // Norm of the cross-entropy's gradient on the router weights, mean over the epoch's steps; and
+  // per expert, the norm of its router row's part: 0 for an expert the task no longer reaches.
+  double router_task_grad_norm = 0;
+  std::vector<float> router_task_grad;
   int experts = 0;
-  std::vector<float> utilization;  // share of validation samples routing to each expert in top-k
+  // Utilisation: the share of validation samples that route to each expert in their top-k
+  // (sums to k). The slot share is utilisation / k.
+  std::vector<float> utilization;
   std::vector<int> dormant;        // experts under the dormant threshold
   std::vector<std::vector<float>> routing_matrix;  // [class][expert]: share of a class routed there
   double samples_per_second = 0;   // training samples this epoch / its training time
@@ -51,6 +58,10 @@ struct SplitEvent {
   std::int64_t step = 0;
   int parent = 0;
   int child = 0;
+  // Measured on the validation set just before and just after the split (noise included).
+  double val_accuracy_before = 0;
+  double val_accuracy_after = 0;
+  double changed_predictions = 0;  // share of validation samples whose predicted class changed
 };
 
 // A fix switched while the run was going; recorded at the step where it took effect.

@@ -15,6 +15,7 @@ struct DatasetInfo {
   std::string name;
   std::int64_t train_size = 0;
   std::int64_t validation_size = 0;
+  std::int64_t test_size = 0;
   std::int64_t dimension = 0;
   int classes = 0;
   std::vector<std::string> class_names;
@@ -24,6 +25,9 @@ struct RunResult {
   RunConfig config;
   DatasetInfo data;
   double seed_val_accuracy = 0;
+  double seed_test_accuracy = 0;         // the seed model on the held-out test set
+  double test_accuracy = 0;              // the final model on the held-out test set
+  std::string diverged;                  // why training was stopped as diverged; empty if not
   std::vector<double> accuracy_history;  // validation accuracy of every epoch, in order
   std::vector<EpochMetrics> epochs;
   std::vector<SplitEvent> splits;
