@@ -1,0 +1,234 @@
+// Every loss term's fused half against its autograd reference (training/loss_term.h), term by
+// term and combined, over the shapes a run reaches (1-12 experts, k 1-3, D == H, D > H, D < H with
+// the projection bug), with a fresh workspace, a reused one, and after a split. A term is checked
+// alone at weight 1, so its gradient is compared on its own scale: a small-weight term cannot hide
+// under the cross-entropy's gradient.
+#include <torch/torch.h>
+
+#include "growth/expert_splitter.h"
+#include "model/moe_model.h"
+#include "training/fused_dense_step.h"
+#include "training/loss_term.h"
+
+#include <QtTest>
+
+using namespace moelab;
+
+namespace {
+
+constexpr int kClasses = 5;
+constexpr double kValueTolerance = 1e-5;  // relative, float sums in another order
+constexpr double kGradientTolerance = 1e-4;
+
+enum class Workspace { Fresh, Reused, AfterSplit };
+
+struct Shape {
+  int experts, k, inputs, hidden, batch;
+  bool projection_fix;
+  const char* name;
+};
+
+const std::vector<Shape>& shapes() {
+  static const std::vector<Shape> all = {
+      {1, 1, 20, 20, 17, true, "1 expert"},
+      {2, 1, 20, 20, 17, true, "2 experts k1"},
+      {2, 2, 20, 20, 17, true, "2 experts k2 (default)"},
+      {3, 3, 20, 20, 17, true, "3 experts k3"},
+      {5, 2, 20, 20, 17, true, "5 experts k2"},
+      {5, 1, 20, 20, 9, true, "5 experts k1"},
+      {8, 3, 20, 20, 17, true, "8 experts k3"},
+      {12, 2, 20, 20, 33, true, "12 experts k2"},
+      {4, 2, 20, 20, 17, false, "projection bug D == H"},
+      {4, 2, 30, 20, 17, false, "projection bug D > H (cut)"},
+      {4, 1, 12, 20, 17, false, "projection bug D < H (pad)"},
+      {3, 2, 20, 20, 1, true, "single sample"},
+  };
+  return all;
+}
+
+ModelConfig model_config(const Shape& s) {
+  ModelConfig c;
+  c.hidden = s.hidden;
+  c.expert_hidden = 12;
+  c.initial_experts = s.experts;
+  c.top_k = s.k;
+  c.max_experts = 16;
+  return c;
+}
+
+std::vector<torch::Tensor> gradients_of(MoeModelImpl& model) {
+  std::vector<torch::Tensor> grads;
+  for (const auto& p : model.parameters()) {
+    grads.push_back(p.grad().defined() ? p.grad().clone() : torch::zeros_like(p));
+  }
+  return grads;
+}
+
+void clear_gradients(MoeModelImpl& model) {
+  for (auto& p : model.parameters()) p.mutable_grad() = torch::Tensor();
+}
+
+// Per parameter: the largest error over the larger of that parameter's largest gradient entry, a
+// thousandth of the term's largest entry over all parameters, and 1e-4. The last is float rounding
+// of a true zero: e.g. the entropy term when every expert is in every top-k (k = E), where the
+// slot share is even whatever the router does and both gradients are noise of order 1e-9.
+double worst_relative_error(const std::vector<torch::Tensor>& got,
+                            const std::vector<torch::Tensor>& expected) {
+  double overall = 0.0;
+  for (const auto& e : expected) overall = std::max(overall, e.abs().max().item<double>());
+  double worst = 0.0;
+  for (std::size_t i = 0; i < got.size(); ++i) {
+    const double scale =
+        std::max({expected[i].abs().max().item<double>(), 1e-3 * overall, 1e-4});
+    worst = std::max(worst, (got[i] - expected[i]).abs().max().item<double>() / scale);
+  }
+  return worst;
+}
+
+}  // namespace
+
+class TestLossTerms : public QObject {
+  Q_OBJECT
+
+ private Q_SLOTS:
+  void init() { torch::manual_seed(11); }
+
+  void catalogNamesEveryTermOnce() {
+    const auto& catalog = loss_term_catalog();
+    QCOMPARE(catalog.size(), make_loss_terms({}).size());
+    QCOMPARE(catalog.front().name, std::string("cross_entropy"));
+    for (std::size_t a = 0; a < catalog.size(); ++a) {
+      for (std::size_t b = a + 1; b < catalog.size(); ++b) QVERIFY(catalog[a].name != catalog[b].name);
+    }
+  }
+
+  void fusedMatchesReference_data() {
+    QTest::addColumn<int>("shape");
+    QTest::addColumn<QString>("weights");  // "term:<i>" alone at weight 1, or "combined", "heavy"
+    QTest::addColumn<int>("diversityLoss");
+    QTest::addColumn<int>("workspace");
+    const auto terms = make_loss_terms({});
+    std::vector<QString> cases = {"combined", "heavy"};
+    for (std::size_t t = 0; t < terms.size(); ++t) cases.push_back(QString("term:%1").arg(t));
+    for (int s = 0; s < static_cast<int>(shapes().size()); ++s) {
+      for (const auto& weights : cases) {
+        for (const auto loss : {DiversityLoss::SignedCosine, DiversityLoss::SquaredCosine}) {
+          for (const auto ws : {Workspace::Fresh, Workspace::Reused, Workspace::AfterSplit}) {
+            const char* ws_name = ws == Workspace::Fresh    ? "fresh"
+                                  : ws == Workspace::Reused ? "reused"
+                                                            : "after split";
+            QTest::addRow("%s, %s, %s, %s", shapes()[s].name, qPrintable(weights),
+                          to_string(loss), ws_name)
+                << s << weights << static_cast<int>(loss) << static_cast<int>(ws);
+          }
+        }
+      }
+    }
+  }
+
+  void fusedMatchesReference() {
+    QFETCH(int, shape);
+    QFETCH(QString, weights);
+    QFETCH(int, diversityLoss);
+    QFETCH(int, workspace);
+    const Shape& s = shapes()[shape];
+    TrainingConfig training;
+    training.diversity_loss = static_cast<DiversityLoss>(diversityLoss);
+    const auto terms = make_loss_terms(training);
+    StepSettings settings;
+    settings.projection_fix = s.projection_fix;
+    if (weights == "combined") {
+      settings.weights = {1.0, 0.1, 0.05};
+    } else if (weights == "heavy") {
+      settings.weights = {1.0, 2.0, 1.0};
+    } else {
+      settings.weights.assign(terms.size(), 0.0);
+      settings.weights[weights.mid(5).toUInt()] = 1.0;
+    }
+
+    MoeModel model(s.inputs, kClasses, model_config(s));
+    torch::optim::Adam adam(model->parameters(), torch::optim::AdamOptions(1e-3));
+    const auto probe = torch::randn({13, s.inputs});
+    const auto x = torch::randn({s.batch, s.inputs});
+    const auto y = torch::randint(kClasses, {s.batch}, torch::kLong);
+    FusedDenseStep step(probe, terms);
+    if (workspace != static_cast<int>(Workspace::Fresh)) {
+      // A larger batch first: the measured call then runs in buffers made for another batch.
+      step.run(*model, torch::randn({s.batch + 8, s.inputs}),
+               torch::randint(kClasses, {s.batch + 8}, torch::kLong), settings);
+    }
+    if (workspace == static_cast<int>(Workspace::AfterSplit)) {
+      split_expert(*model, adam, 0, 0.05, c10::nullopt, SplitMode::Seed);
+    }
+    clear_gradients(*model);
+    const auto losses = step.run(*model, x, y, settings);
+    const auto fused = gradients_of(*model);
+    clear_gradients(*model);
+
+    const auto out = model->forward(x, Dispatch::Dense);
+    const auto in = reference_inputs(*model, out, y, probe, s.projection_fix);
+    const auto reference =
+        weighted_references(terms, in, settings.weights, model->num_experts());
+    torch::Tensor total = torch::zeros({});
+    for (std::size_t t = 0; t < terms.size(); ++t) {
+      const double expected = reference[t].item<double>();
+      QVERIFY2(std::abs(losses.scalars.terms[t] - expected) <=
+                   kValueTolerance * std::max(1.0, std::abs(expected)),
+               qPrintable(QString("%1: fused %2, reference %3")
+                              .arg(terms[t]->name())
+                              .arg(losses.scalars.terms[t])
+                              .arg(expected)));
+      total = total + reference[t];
+    }
+    QVERIFY(std::abs(losses.scalars.total - total.item<double>()) <=
+            kValueTolerance * std::max(1.0, std::abs(total.item<double>())));
+    if (!total.requires_grad()) {
+      for (const auto& g : fused) QCOMPARE(g.abs().max().item<double>(), 0.0);
+      return;
+    }
+    total.backward();
+    const auto expected = gradients_of(*model);
+    const double error = worst_relative_error(fused, expected);
+    double largest = 0.0;
+    for (const auto& e : expected) largest = std::max(largest, e.abs().max().item<double>());
+    QVERIFY2(error < kGradientTolerance,
+             qPrintable(QString("relative error %1, largest gradient %2").arg(error).arg(largest)));
+  }
+
+  void topOneRoutingLetsTheTaskMoveTheRouter() {
+    // With k = 1 the gate is the raw probability; renormalised it would be p / p = 1 and the
+    // cross-entropy would give the router no gradient at all.
+    Shape s{4, 1, 20, 20, 33, true, "k1"};
+    MoeModel model(s.inputs, kClasses, model_config(s));
+    const auto terms = make_loss_terms({});
+    FusedDenseStep step(torch::randn({13, s.inputs}), terms);
+    const auto losses = step.run(*model, torch::randn({s.batch, s.inputs}),
+                                 torch::randint(kClasses, {s.batch}, torch::kLong),
+                                 {{1.0, 0.0, 0.0}, true});
+    QVERIFY(losses.scalars.router_task_grad_norm > 1e-4);
+    QVERIFY(model->router_weight().grad().abs().max().item<double>() > 1e-5);
+  }
+
+  void routerTaskGradientMatchesAutogradPerExpert() {
+    Shape s{6, 2, 20, 20, 40, true, "6 experts"};
+    MoeModel model(s.inputs, kClasses, model_config(s));
+    const auto terms = make_loss_terms({});
+    const auto probe = torch::randn({13, s.inputs});
+    const auto x = torch::randn({s.batch, s.inputs});
+    const auto y = torch::randint(kClasses, {s.batch}, torch::kLong);
+    FusedDenseStep step(probe, terms);
+    const auto losses = step.run(*model, x, y, {{1.0, 0.1, 0.05}, true});
+    const auto out = model->forward(x, Dispatch::Dense);
+    const auto task = torch::nn::functional::cross_entropy(out.logits, y);
+    const auto grad = torch::autograd::grad({task}, {model->router_weight()})[0];
+    const auto rows = grad.norm(2, {1});
+    for (std::int64_t e = 0; e < 6; ++e) {
+      QVERIFY(std::abs(losses.router_task_grad[e] - rows[e].item<double>()) <
+              1e-5 + 1e-4 * rows[e].item<double>());
+    }
+    QVERIFY(std::abs(losses.scalars.router_task_grad_norm - grad.norm().item<double>()) < 1e-5);
+  }
+};
+
+QTEST_GUILESS_MAIN(TestLossTerms)
+#include "test_loss_terms.moc"
