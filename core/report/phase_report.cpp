@@ -81,9 +81,9 @@ Criterion accuracy_criterion(const PhaseReportInputs& in) {
   c.detail = "test accuracy " + percent(share_correct(in.final_test_correct)) + " vs seed " +
              percent(share_correct(in.seed_test_correct)) + ", " +
              signed_points(cmp.difference) + " points (95% CI " + points_interval(c.ci95) +
-             "; " + std::to_string(cmp.improved) + " samples better, " +
-             std::to_string(cmp.worsened) + " worse of " + std::to_string(cmp.n) +
-             ", McNemar p " + p_text(cmp.p_value) +
+             "; of " + std::to_string(cmp.n) + " paired samples " + std::to_string(cmp.improved) +
+             " better, " + std::to_string(cmp.worsened) + " worse; McNemar p " +
+             p_text(cmp.p_value) +
              "); fails only if the final model is worse than the seed with 95% confidence";
   return c;
 }
@@ -207,8 +207,8 @@ void markdown_accuracy(std::ostringstream& md, const PhaseReport& r) {
      << " |\n\n";
   if (const Criterion* c = find_criterion(r, "accuracy_not_below_seed"); c && c->ci95) {
     md << "- Test accuracy, final minus seed: " << signed_points(c->value)
-       << " points, 95% CI " << points_interval(c->ci95) << " (Newcombe, paired); "
-       << r.test_improved << " samples better, " << r.test_worsened
+       << " points, 95% CI " << points_interval(c->ci95) << " (Newcombe, paired); of "
+       << r.test_size << " samples " << r.test_improved << " better, " << r.test_worsened
        << " worse; exact McNemar p " << p_text(c->p_value.value_or(kNaN)) << "\n";
   }
   md << "- Chance (largest class share of the test set): " << percent(r.chance_accuracy) << "\n";
@@ -250,9 +250,9 @@ void markdown_splits(std::ostringstream& md, const PhaseReport& r) {
 }  // namespace
 
 const char* accuracy_rule() {
-  return "the grown model passes unless it is worse than the seed model with 95% confidence, "
+  return "The grown model passes unless it is worse than the seed model with 95% confidence, "
          "that is unless the 95% interval of its test-accuracy difference from the seed "
-         "(paired over the same test samples, Newcombe's method) lies wholly below zero";
+         "(paired over the same test samples, Newcombe's method) lies wholly below zero.";
 }
 
 PhaseReport make_phase_report(const PhaseReportInputs& in) {
