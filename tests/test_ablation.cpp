@@ -1,7 +1,9 @@
 // Side-by-side ablations and teaching presets, headless.
 #include <torch/torch.h>
 
+#include <algorithm>
 #include <atomic>
+#include <cmath>
 #include <thread>
 
 #include "ablation/ablation_runner.h"
@@ -10,6 +12,9 @@
 #include "training/model_factory.h"
 #include "training/trainer.h"
 
+#include <QJsonArray>
+#include <QJsonDocument>
+#include <QJsonObject>
 #include <QtTest>
 
 using namespace moelab;
@@ -31,6 +36,23 @@ RunResult run_preset(const std::string& id, std::uint64_t seed = 1) {
   Trainer trainer(config, load_dataset(config.data, seed));
   return trainer.run();
 }
+
+// A finished run built by hand: only the report's figures matter to the summary.
+ArmSeedResult hand_run(std::size_t arm, std::uint64_t seed, double test_accuracy, int experts,
+                       bool go) {
+  ArmSeedResult r{arm, seed, {}};
+  PhaseReport report;
+  report.final_val_accuracy = test_accuracy + 0.01;
+  report.test_accuracy = test_accuracy;
+  report.seed_test_accuracy = 0.9;
+  report.experts = experts;
+  report.split_budget = 4;
+  report.go = go;
+  r.result.report = report;
+  return r;
+}
+
+bool close(double a, double b) { return std::fabs(a - b) < 1e-9; }
 
 bool same_parameters(MoeModel& a, MoeModel& b) {
   const auto pa = a->parameters();
@@ -105,13 +127,91 @@ class TestAblation : public QObject {
         go += r.result.report->go;
       }
       QCOMPARE(table[a].runs, 2);
-      QVERIFY(qAbs(table[a].final_accuracy.mean - accuracy) < 1e-12);
-      QVERIFY(qAbs(table[a].experts.mean - experts) < 1e-12);
-      QCOMPARE(table[a].go_share, go / 2.0);
+      QVERIFY(qAbs(table[a].metric("final_val_accuracy").mean - accuracy) < 1e-12);
+      QVERIFY(qAbs(table[a].metric("experts").mean - experts) < 1e-12);
+      QCOMPARE(table[a].metric("go").mean, go / 2.0);
+      QCOMPARE(table[a].baseline, plan.arms[a].name == "no fixes");
     }
     const auto md = QString::fromStdString(summary_markdown(table));
-    QCOMPARE(md.count('\n'), 2 + 8);
+    QVERIFY(md.startsWith("| Arm | Code | Runs |"));
     QVERIFY(md.contains("| all fixes | PCE | 2 |"));
+    QVERIFY(md.contains("Paired differences from the baseline no fixes (pce)"));
+  }
+
+  // Every figure of the summary recomputed by hand from the runs' own values: the mean, the
+  // sample SD (n - 1), the Student t interval, and the paired difference over shared seeds.
+  void summaryStatisticsMatchAHandComputation() {
+    const auto arms = parse_arms("PCE,pce,pCe", FixSwitches{});
+    std::vector<ArmSeedResult> results = {
+        hand_run(0, 1, 0.95, 4, true), hand_run(0, 2, 0.97, 5, true),
+        hand_run(0, 3, 0.96, 4, false), hand_run(0, 4, 0.90, 3, true),  // seed 4: PCE only
+        hand_run(1, 1, 0.93, 12, false), hand_run(1, 2, 0.94, 12, false),
+        hand_run(1, 3, 0.96, 11, false), hand_run(2, 1, 0.94, 6, false)};
+    ArmSeedResult stopped{1, 4, {}};  // stopped before its report: left out
+    results.push_back(stopped);
+    const auto table = summarize(arms, results);
+    QCOMPARE(table.size(), std::size_t(3));
+    QVERIFY(!table[0].baseline && table[1].baseline);  // the all-off arm, though listed second
+    QCOMPARE(table[0].runs, 4);
+    QCOMPARE(table[1].runs, 3);
+
+    // PCE test accuracy over four seeds: 0.95, 0.97, 0.96, 0.90.
+    const Spread& accuracy = table[0].metric("test_accuracy");
+    const double sd = std::sqrt((0.005 * 0.005 + 0.025 * 0.025 + 0.015 * 0.015 + 0.045 * 0.045) / 3);
+    const double half = 3.182446305 * sd / 2;  // t(0.975, 3) * sd / sqrt(4)
+    QCOMPARE(accuracy.n, 4);
+    QVERIFY(close(accuracy.mean, 0.945));
+    QVERIFY(close(accuracy.sd, sd));
+    QVERIFY(close(accuracy.ci95.low, 0.945 - half) && close(accuracy.ci95.high, 0.945 + half));
+    QCOMPARE(accuracy.min, 0.90);
+    QCOMPARE(accuracy.max, 0.97);
+    QVERIFY(close(table[0].metric("go").mean, 0.75));
+
+    // PCE minus pce over seeds 1-3 (seed 4 has no pair): differences 0.02, 0.03, 0.00.
+    const auto paired = std::find_if(table[0].paired.begin(), table[0].paired.end(),
+                                     [](const PairedDifference& d) { return d.metric == "test_accuracy"; });
+    QVERIFY(paired != table[0].paired.end());
+    QCOMPARE(QString::fromStdString(paired->vs), QString("pce"));
+    const double d_mean = 0.05 / 3;
+    const double d_sd = std::sqrt((std::pow(0.02 - d_mean, 2) + std::pow(0.03 - d_mean, 2) +
+                                   std::pow(0.0 - d_mean, 2)) / 2);
+    const double se = d_sd / std::sqrt(3.0);
+    const double t = d_mean / se;
+    const double p = 1 - t / std::sqrt(2 + t * t);  // two-sided, closed form for 2 dof
+    QCOMPARE(paired->test.n, 3);
+    QVERIFY(close(paired->test.mean_diff, d_mean));
+    QVERIFY(close(paired->test.ci95.low, d_mean - 4.302652730 * se));  // t(0.975, 2)
+    QVERIFY(close(paired->test.ci95.high, d_mean + 4.302652730 * se));
+    QVERIFY2(close(paired->test.p_value, p), qPrintable(QString::number(paired->test.p_value)));
+    QVERIFY(table[1].paired.empty());
+
+    // One run: a mean but no interval, written as null and "n/a", never NaN.
+    QCOMPARE(table[2].metric("experts").mean, 6.0);
+    QVERIFY(!table[2].metric("experts").ci95.defined());
+    const auto json = QByteArray::fromStdString(summary_json(table));
+    QVERIFY(!json.contains("nan") && !json.contains("NaN") && !json.contains("inf"));
+    const auto o = QJsonDocument::fromJson(json).object();
+    QCOMPARE(o["baseline"].toString(), QString("pce"));
+    QCOMPARE(o["test"].toString(), QString("paired t"));
+    const auto first = o["arms"].toArray()[0].toObject();
+    QCOMPARE(first["code"].toString(), QString("PCE"));
+    for (const auto& [key, value] : report_scalars(PhaseReport{})) {
+      QVERIFY2(first["metrics"].toObject().contains(QString::fromStdString(key)), key.c_str());
+    }
+    const auto metric = first["metrics"].toObject()["test_accuracy"].toObject();
+    QVERIFY(close(metric["sd"].toDouble(), sd));
+    QVERIFY(close(metric["ci95"].toArray()[1].toDouble(), 0.945 + half));
+    const auto single = o["arms"].toArray()[2].toObject()["metrics"].toObject()["experts"].toObject();
+    QVERIFY(single["ci95"].toArray()[0].isNull());
+    const auto md = QString::fromStdString(summary_markdown(table));
+    QVERIFY(md.contains("| pCe | 1 |"));
+    QVERIFY(md.contains("| 4.0 ± 0.8 |"));       // PCE experts: 4, 5, 4, 3
+    QVERIFY(md.contains("| 0.0 ± 0.0 / 4 |"));  // PCE splits: none, of a budget of 4
+    QVERIFY(md.contains("n/a"));
+    const auto csv = QString::fromStdString(summary_csv(table)).split('\n', Qt::SkipEmptyParts);
+    QCOMPARE(csv.size(), 4);
+    QVERIFY(csv[0].contains("test_accuracy_ci95_low") && csv[0].contains("_diff_p_paired_t"));
+    QVERIFY(!csv.join("").contains("nan"));
   }
 
   void cancellingStopsEveryWorkerAndKeepsFinishedRuns() {

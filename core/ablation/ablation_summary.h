@@ -1,10 +1,17 @@
 #pragma once
-// The ablation table: per arm, mean and spread over seeds of what the seed report measured.
+// The ablation table: per arm, what the runs' reports measured, summarised over seeds (mean,
+// sample SD, Student t interval), and each arm's paired difference from a baseline arm. A seed
+// gives every arm the same data and initial weights, so arms are compared seed by seed (paired
+// t test), which cancels the seed-to-seed noise an unpaired comparison would carry.
 
+#include <limits>
 #include <string>
+#include <string_view>
+#include <utility>
 #include <vector>
 
 #include "ablation/ablation_plan.h"
+#include "stats/statistics.h"
 #include "training/run_result.h"
 
 namespace moelab {
@@ -15,24 +22,41 @@ struct ArmSeedResult {
   RunResult result;
 };
 
+// One metric over an arm's runs. Runs whose value is NaN (no test predictions) are left out.
 struct Spread {
-  double mean = 0;
-  double sd = 0;  // population standard deviation over seeds
-  double min = 0;
-  double max = 0;
+  int n = 0;  // runs that gave a value
+  double mean = std::numeric_limits<double>::quiet_NaN();
+  double sd = 0;         // sample standard deviation (n - 1); 0 with fewer than two runs
+  stats::Interval ci95;  // Student t interval of the mean; NaN bounds with fewer than two runs
+  double min = std::numeric_limits<double>::quiet_NaN();
+  double max = std::numeric_limits<double>::quiet_NaN();
+};
+
+// An arm minus the baseline arm on one metric, over the seeds both completed (paired t).
+struct PairedDifference {
+  std::string vs;      // the baseline arm's code
+  std::string metric;  // a report_scalars() key
+  stats::PairedTest test;
 };
 
 struct ArmSummary {
   std::string name;
   std::string code;
   int runs = 0;  // completed runs with a report
-  Spread final_accuracy, seed_accuracy, experts, dormant, splits, entropy, expert_similarity;
-  double go_share = 0;
+  bool baseline = false;
+  // Keyed by the report_scalars() names, in that order; "go" averages to the share of GO runs.
+  std::vector<std::pair<std::string, Spread>> metrics;
+  std::vector<PairedDifference> paired;  // against the baseline; empty for the baseline
+
+  // The metric of that report_scalars() name. Throws std::out_of_range for an unknown name.
+  const Spread& metric(std::string_view key) const;
 };
 
+// The baseline is the arm with every fix off ("pce") when the plan has one, else the first arm.
 std::vector<ArmSummary> summarize(const std::vector<Arm>& arms,
                                   const std::vector<ArmSeedResult>& results);
 
+std::string summary_json(const std::vector<ArmSummary>& table);
 std::string summary_csv(const std::vector<ArmSummary>& table);
 std::string summary_markdown(const std::vector<ArmSummary>& table);
 

@@ -55,6 +55,7 @@ int run_ablation_command(const CliOptions& options, std::ostream& table, std::os
   const auto results = runner.run();
   const auto summary = summarize(plan.arms, results);
   const std::filesystem::path dir(options.out_dir);
+  write_file_atomically((dir / "summary.json").string(), summary_json(summary));
   write_file_atomically((dir / "summary.csv").string(), summary_csv(summary));
   write_file_atomically((dir / "summary.md").string(), summary_markdown(summary));
   table << summary_markdown(summary);

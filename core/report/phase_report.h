@@ -4,6 +4,7 @@
 
 #include <optional>
 #include <string>
+#include <string_view>
 #include <utility>
 #include <vector>
 
@@ -35,6 +36,9 @@ struct PhaseReport {
   double expert_similarity = 0;
   int split_budget = 0;      // most splits the cooldown, the cap and the epochs allowed
   std::string diverged;      // empty unless training was stopped as diverged
+  double chance_accuracy = 0;  // the test set's largest class share, the `learned` threshold
+  int test_improved = 0;     // test samples the seed model got wrong and the final model right
+  int test_worsened = 0;     // and the other way round
   int experts = 0;
   std::vector<int> dormant;
   std::vector<SplitEvent> splits;
@@ -65,6 +69,17 @@ struct PhaseReportInputs {
 };
 
 PhaseReport make_phase_report(const PhaseReportInputs& inputs);
+
+// The rule `accuracy_not_below_seed` applies, in one sentence, as the reports state it.
+const char* accuracy_rule();
+
+// The report's scalar figures, in a fixed order and named once: report.json writes them under
+// these keys and the ablation summary aggregates them under the same ones. Counts are whole
+// numbers; "go" is 1 or 0; an accuracy without test predictions is NaN.
+std::vector<std::pair<std::string, double>> report_scalars(const PhaseReport& report);
+
+// The criterion with that name, or nullptr; criteria are looked up by name, not position.
+const Criterion* find_criterion(const PhaseReport& report, std::string_view name);
 
 std::string to_markdown(const PhaseReport& report);
 std::string to_json(const PhaseReport& report);  // pretty-printed, keys as in the README
