@@ -236,7 +236,7 @@ class TestAblation : public QObject {
 
   void presetCollapseCascadesWithMostExpertsDormant() {
     const auto r = run_preset("collapse");
-    QCOMPARE(r.report->experts, 12);
+    QVERIFY(r.report->experts >= 10);
     QVERIFY(r.report->dormant.size() >= 6);
   }
 
@@ -245,7 +245,7 @@ class TestAblation : public QObject {
     const auto r = run_preset("cooldown");
     QVERIFY(r.splits.size() <= 2);
     QVERIFY(r.report->experts <= 4);
-    QVERIFY(r.report->criteria[2].passed);
+    QVERIFY(find_criterion(*r.report, "one_split_per_cooldown")->passed);
     QVERIFY(collapse.splits.size() >= 4 * r.splits.size());
   }
 

@@ -152,6 +152,7 @@ class TestData : public QObject {
 
   void splitIsStratifiedAndDeterministic();
   void splitTinyClasses();
+  void threeWaySplitHoldsOutAStratifiedTestSet();
   void splitRejectsBadFraction();
   void subsetIsStratifiedAndDeterministic();
 
@@ -598,6 +599,31 @@ void TestData::splitTinyClasses() {
            (std::vector<std::int64_t>{1, 1, 1}));
 }
 
+void TestData::threeWaySplitHoldsOutAStratifiedTestSet() {
+  const Dataset digits = load_embedded_digits();
+  const SplitIndices three = stratified_split_indices(digits.labels, 10, 0.2, 0.2, 42);
+  QCOMPARE(three.test, stratified_split_indices(digits.labels, 10, 0.2, 0.2, 42).test);
+  QVERIFY(three.test != stratified_split_indices(digits.labels, 10, 0.2, 0.2, 43).test);
+  QVERIFY(std::is_sorted(three.test.begin(), three.test.end()));
+  std::set<std::int64_t> all(three.train.begin(), three.train.end());
+  for (const auto* side : {&three.validation, &three.test}) {
+    for (std::int64_t index : *side) QVERIFY(all.insert(index).second);  // no overlap
+  }
+  QCOMPARE(all.size(), std::size_t{1797});
+  const auto total = class_counts(digits.labels, 10);
+  const auto test = class_counts(select_rows(digits, three.test).labels, 10);
+  for (int c = 0; c < 10; ++c) QVERIFY(std::abs(static_cast<double>(test[c]) - 0.2 * total[c]) <= 1.0);
+  // The validation rows do not depend on whether a test set is held out.
+  QCOMPARE(three.validation, stratified_split_indices(digits.labels, 10, 0.2, 42).validation);
+  // Classes too small for three sides keep training and validation first.
+  const Dataset tiny = small_labelled_set({0, 1, 1, 2, 2, 2}, 3);
+  const SplitIndices small = stratified_split_indices(tiny.labels, 3, 0.2, 0.2, 1);
+  QCOMPARE(class_counts(select_rows(tiny, small.test).labels, 3),
+           (std::vector<std::int64_t>{0, 0, 1}));
+  QCOMPARE(class_counts(select_rows(tiny, small.train).labels, 3),
+           (std::vector<std::int64_t>{1, 1, 1}));
+}
+
 void TestData::splitRejectsBadFraction() {
   const Dataset tiny = small_labelled_set({0, 1, 0, 1}, 2);
   for (double fraction : {0.0, 1.0, -0.5, 2.0, std::nan("")}) {
@@ -700,14 +726,16 @@ void TestData::syntheticRejectsBadOptions() {
 void TestData::loadDatasetDispatches() {
   DataConfig config;
   const DatasetSplit digits = load_dataset(config, 5);
-  QCOMPARE(digits.train.size() + digits.validation.size(), 1797);
+  QCOMPARE(digits.train.size() + digits.validation.size() + digits.test.size(), 1797);
   QVERIFY(std::abs(digits.validation.size() - 0.2 * 1797) <= 10);
+  QVERIFY(std::abs(digits.test.size() - 0.2 * 1797) <= 10);
   QCOMPARE(digits.train.name, std::string("digits"));
 
   config.max_samples = 300;
   const DatasetSplit small = load_dataset(config, 5);
-  QCOMPARE(small.train.size() + small.validation.size(), 300);
+  QCOMPARE(small.train.size() + small.validation.size() + small.test.size(), 300);
   QCOMPARE(small.validation.size(), 60);
+  QCOMPARE(small.test.size(), 60);
   const DatasetSplit small_again = load_dataset(config, 5);
   QVERIFY(torch::equal(small.validation.features, small_again.validation.features));
 
@@ -734,8 +762,9 @@ void TestData::loadDatasetDispatches() {
                      idx_labels(labels)));
   config.validation_fraction = 0.2;
   const DatasetSplit idx = load_dataset(config, 5);
-  QCOMPARE(idx.train.size(), 32);
+  QCOMPARE(idx.train.size(), 24);
   QCOMPARE(idx.validation.size(), 8);
+  QCOMPARE(idx.test.size(), 8);
   QCOMPARE(idx.train.num_classes, 4);
 
   config.max_samples = -1;

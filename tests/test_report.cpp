@@ -266,7 +266,7 @@ class TestReport : public QObject {
     const auto csv = QString::fromStdString(events_csv(r)).split('\n', Qt::SkipEmptyParts);
     QCOMPARE(csv.size(), 4);
     QVERIFY(csv[1].startsWith("split,3,30,0,2"));
-    QVERIFY(csv[2].startsWith("switch,5,50,,,entropy_loss,off,on"));
+    QVERIFY(csv[2].startsWith("switch,5,50,,,,,,entropy_loss,off,on"));
     QVERIFY(csv[3].startsWith("split,8,80,2,3"));
   }
 };

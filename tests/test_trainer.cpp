@@ -3,10 +3,12 @@
 #include <torch/torch.h>
 
 #include <atomic>
+#include <set>
 #include <thread>
 
 #include "data/dataset_loader.h"
 #include "io/run_writer.h"
+#include "training/loss_term.h"
 #include "training/trainer.h"
 
 #include <QtTest>
@@ -67,9 +69,10 @@ class TestTrainer : public QObject {
   void allFixesOffCascadesToTheCapWithMostExpertsDormant() {
     const auto r = run(digits_config(false, 0, 0));
     QVERIFY(r.report);
-    QCOMPARE(r.report->experts, 12);
+    // Seed 1 splits at 9 of its 13 growth epochs (it improved at the others): 11 experts.
+    QVERIFY2(r.report->experts >= 10, qPrintable(QString::number(r.report->experts)));
     QVERIFY2(r.report->dormant.size() >= 6, qPrintable(QString::number(r.report->dormant.size())));
-    QVERIFY(r.splits.size() >= 10);
+    QVERIFY(r.splits.size() >= 8);
     QCOMPARE(QString(r.report->verdict()), QString("NO-GO"));
   }
 
@@ -79,7 +82,7 @@ class TestTrainer : public QObject {
     for (std::size_t i = 1; i < r.splits.size(); ++i) {
       QVERIFY(r.splits[i].epoch - r.splits[i - 1].epoch >= 5);
     }
-    QVERIFY(r.report->criteria[2].passed);
+    QVERIFY(find_criterion(*r.report, "one_split_per_cooldown")->passed);
   }
 
   void allFixesEndWithNoDormantExpertAndAccuracyNotBelowTheSeed() {
@@ -90,7 +93,7 @@ class TestTrainer : public QObject {
       const auto r = run(digits_config(true, 5, 0.1, seed));
       QVERIFY(r.report);
       QVERIFY2(r.report->dormant.empty(), qPrintable(QString("seed %1").arg(seed)));
-      QVERIFY(r.report->criteria[2].passed);
+      QVERIFY(find_criterion(*r.report, "one_split_per_cooldown")->passed);
       QVERIFY(r.report->experts >= 3);
       final_accuracy += r.report->final_val_accuracy;
       seed_accuracy += r.report->seed_val_accuracy;
@@ -136,8 +139,10 @@ class TestTrainer : public QObject {
     QCOMPARE(QString::fromStdString(r.switches[0].name), QString("entropy_loss"));
     QCOMPARE(r.switches[0].epoch, 4);  // the next step after epoch 3 ended
     QCOMPARE(recorder.switches.size(), std::size_t(1));
-    QCOMPARE(r.epochs[2].loss_entropy, 0.0);
-    QVERIFY(r.epochs[3].loss_entropy < 0.0);  // the term is now in the loss
+    const std::size_t entropy = 1;  // loss_term_catalog() order
+    QCOMPARE(QString::fromStdString(loss_term_catalog()[entropy].name), QString("entropy"));
+    QCOMPARE(r.epochs[2].loss_terms[entropy], 0.0);
+    QVERIFY(r.epochs[3].loss_terms[entropy] < 0.0);  // the term is now in the loss
     QVERIFY(r.config.fixes.entropy_loss);
   }
 
@@ -150,8 +155,78 @@ class TestTrainer : public QObject {
     QVERIFY(recorder.finished);
     QCOMPARE(recorder.epochs.size(), std::size_t(7));
     QCOMPARE(recorder.splits.size(), r.splits.size());
-    QVERIFY(recorder.steps >= 7 * 4);  // 1437 samples / 64 per batch / 5 steps per report
+    QVERIFY(recorder.steps >= 7 * 3);  // 1078 samples / 64 per batch / 5 steps per report
     for (const auto& s : r.splits) QCOMPARE(r.epochs[s.epoch].experts, r.epochs[s.epoch - 1].experts + 1);
+  }
+
+  void topOneRoutingTrainsTheRouterThroughTheTask() {
+    // Gates renormalised over one expert are p / p = 1: the cross-entropy would not reach the
+    // router at all. With the gate = p rule it does, every epoch.
+    auto config = digits_config(true, 5, 0.0);
+    config.model.top_k = 1;
+    config.training.seed_epochs = 4;
+    config.training.growth_epochs = 0;
+    const auto r = run(config);
+    for (const auto& e : r.epochs) {
+      QVERIFY2(e.router_task_grad_norm > 1e-3, qPrintable(QString::number(e.router_task_grad_norm)));
+      for (const float g : e.router_task_grad) QVERIFY(g > 0.0f);
+    }
+  }
+
+  void preservingSplitChangesNoPredictionWhileTheSeedSplitDoes() {
+    auto config = digits_config(true, 0, 0.1);
+    config.training.seed_epochs = 6;
+    config.training.growth_epochs = 6;
+    config.training.split_noise = 0.0;
+    config.training.split_mode = SplitMode::Preserving;
+    const auto preserving = run(config);
+    QVERIFY(preserving.splits.size() >= 2);
+    for (const auto& s : preserving.splits) {
+      QCOMPARE(s.changed_predictions, 0.0);
+      QCOMPARE(s.val_accuracy_after, s.val_accuracy_before);
+    }
+    config.training.split_mode = SplitMode::Seed;
+    const auto seed = run(config);
+    QVERIFY(!seed.splits.empty());
+    QVERIFY2(seed.splits.front().changed_predictions > 0.0,
+             "the seed's split keeps the router's mass but not the top-k mixture");
+  }
+
+  void squaredCosineEndsOrthogonalWhereSignedCosineEndsAntiParallel() {
+    auto config = digits_config(true, 5, 0.1);
+    config.model.max_experts = 2;  // two experts all along: the pair the loss acts on
+    config.training.diversity_loss = DiversityLoss::SignedCosine;
+    const double signed_similarity = run(config).epochs.back().expert_similarity;
+    QVERIFY2(signed_similarity < -0.5, qPrintable(QString::number(signed_similarity)));
+    config.training.diversity_loss = DiversityLoss::SquaredCosine;
+    const double squared_similarity = run(config).epochs.back().expert_similarity;
+    QVERIFY2(std::abs(squared_similarity) < 0.1, qPrintable(QString::number(squared_similarity)));
+  }
+
+  void divergedRunStopsAndIsNoGo() {
+    auto config = digits_config(true, 5, 0.1);
+    config.training.learning_rate = 10.0;
+    const auto r = run(config);
+    QVERIFY(!r.diverged.empty());
+    QVERIFY(r.epochs.size() < 34);  // stopped, not trained to the end
+    QVERIFY(r.report);
+    QCOMPARE(QString(r.report->verdict()), QString("NO-GO"));
+    QVERIFY(!find_criterion(*r.report, "not_diverged")->passed);
+    QVERIFY(!find_criterion(*r.report, "learned")->passed);
+  }
+
+  void tiedExpertsAreSplitAtRandomNotAlwaysTheFirst() {
+    // Both seed experts route every sample at k = 2 (100% each): a tie the run breaks with its
+    // own generator. Over six seeds the first split must not always take expert 0.
+    std::set<int> first_parents;
+    for (std::uint64_t seed = 1; seed <= 6; ++seed) {
+      auto config = digits_config(true, 0, 0.1, seed);
+      config.training.growth_epochs = 8;
+      const auto r = run(config);
+      QVERIFY(!r.splits.empty());
+      first_parents.insert(r.splits.front().parent);
+    }
+    QCOMPARE(first_parents.size(), std::size_t(2));
   }
 
   void stopEndsTheRunPromptly() {

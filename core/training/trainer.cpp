@@ -350,7 +350,7 @@ torch::Tensor Trainer::predict(const Dataset& data) {
 std::vector<bool> Trainer::correct_on_test() {
   const auto correct = (predict(data_.test) == data_.test.labels).contiguous();
   const bool* flags = correct.data_ptr<bool>();
-  return {flags, flags + correct.numel()};
+  return std::vector<bool>(flags, flags + correct.numel());
 }
 
 torch::Tensor Trainer::evaluate(EpochMetrics& m) {
