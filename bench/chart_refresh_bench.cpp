@@ -15,6 +15,7 @@
 
 #include "charts/chart_panel.h"
 #include "charts/time_series_chart.h"
+#include "training/loss_term.h"
 
 using moelab::ui::ChartPanel;
 using moelab::ui::TimeSeriesChart;
@@ -153,10 +154,11 @@ void bench_panel(int points, int refreshes, QTextStream& out) {
     m.epoch = 1;
     m.wall_seconds = 0.01 * s;
     m.loss_total = noisy(s, 0, points);
-    m.loss_cross_entropy = noisy(s, 1, points);
-    m.loss_entropy = noisy(s, 2, points);
-    m.loss_diversity = noisy(s, 3, points);
-    m.usage_entropy = noisy(s, 4, points);
+    m.loss_terms.clear();
+    for (std::size_t t = 0; t < moelab::loss_term_catalog().size(); ++t) {
+      m.loss_terms.push_back(noisy(s, 1 + static_cast<int>(t), points));
+    }
+    m.usage_entropy = noisy(s, 8, points);
     m.sample_entropy = noisy(s, 5, points);
     m.train_accuracy = 1.0 - noisy(s, 6, points);
     panel.add_step(m);

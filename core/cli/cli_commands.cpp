@@ -19,8 +19,16 @@ int run_training_command(const CliOptions& options, std::ostream& progress) {
   Trainer trainer(options.config, std::move(data), &printer);
   const auto result = trainer.run();
   write_run_outputs(options.out_dir, result);
+  if (!result.diverged.empty()) {
+    // Said even with --quiet: the run did not do what was asked.
+    progress << "moelab-cli: training diverged: " << result.diverged << "; NO-GO report in "
+             << options.out_dir << "\n";
+    return 1;
+  }
   if (!options.quiet && result.report) {
-    progress << "verdict " << result.report->verdict() << ", files in " << options.out_dir << "\n";
+    progress << "verdict " << result.report->verdict() << ", test " << percent(result.test_accuracy)
+             << " vs seed " << percent(result.seed_test_accuracy) << ", files in "
+             << options.out_dir << "\n";
   }
   return 0;
 }

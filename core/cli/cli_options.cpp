@@ -244,6 +244,9 @@ Files and output:
   --log-level LEVEL    trace, debug, info, warn (default), error, off
   --quiet              no progress lines on stderr
   --help, --version
+
+Exit status: 0 trained (the verdict is in the report), 1 training diverged (a NO-GO report is
+written), 2 bad settings, data or files.
 )";
 }
 
