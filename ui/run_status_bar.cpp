@@ -111,8 +111,8 @@ void RunStatusBar::set_data(const DatasetInfo& info) {
 void RunStatusBar::add_step(const StepMetrics& m) {
   step_->setText(tr("Step %1").arg(m.step));
   phase_->setText(m.phase == Phase::Seed ? tr("Phase: seed") : tr("Phase: growth"));
-  if (!m.usage.empty()) {
-    experts_->setText(tr("Experts: %1").arg(m.usage.size()));
+  if (!m.slot_share.empty()) {
+    experts_->setText(tr("Experts: %1").arg(m.slot_share.size()));
   }
   if (steps_per_epoch_ > 0) {
     const auto in_epoch = m.step - static_cast<std::int64_t>(m.epoch - 1) * steps_per_epoch_;
