@@ -100,10 +100,12 @@ void RunStatusBar::begin(const RunConfig& config) {
 void RunStatusBar::set_data(const DatasetInfo& info) {
   steps_per_epoch_ = (info.train_size + batch_size_ - 1) / batch_size_;
   progress_->setFormat(tr("Epoch 1 / %1").arg(total_epochs_));
-  showMessage(tr("Data: %1, %2 training and %3 validation samples of dimension %4.")
+  showMessage(tr("Data: %1, %2 training, %3 validation and %4 held-out test samples of "
+                 "dimension %5.")
                   .arg(QString::fromStdString(info.name))
                   .arg(info.train_size)
                   .arg(info.validation_size)
+                  .arg(info.test_size)
                   .arg(info.dimension),
               6000);
 }
