@@ -36,7 +36,8 @@ QSpinBox* int_box(int minimum, int maximum, const QString& tip) {
 template <typename Enum>
 QComboBox* names_box(const std::vector<std::pair<const char*, Enum>>& names, const QString& tip) {
   auto* box = new QComboBox;
-  for (const auto& [name, value] : names) box->addItem(QString::fromLatin1(name), static_cast<int>(value));
+  for (const auto& [name, value] : names)
+    box->addItem(QString::fromLatin1(name), static_cast<int>(value));
   box->setToolTip(tip);
   return box;
 }

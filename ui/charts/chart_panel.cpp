@@ -60,8 +60,9 @@ QString percent(double share) { return QStringLiteral("%1%").arg(share * 100.0, 
 
 // The hover read-out of a split: what it did to the validation set.
 QString split_detail(const moelab::SplitEvent& s) {
-  return ChartPanel::tr("Split e%1 -> e%2: validation accuracy %3 -> %4; %5 of the predictions "
-                        "changed")
+  return ChartPanel::tr(
+             "Split e%1 -> e%2: validation accuracy %3 -> %4; %5 of the predictions "
+             "changed")
       .arg(s.parent)
       .arg(s.child)
       .arg(percent(s.val_accuracy_before), percent(s.val_accuracy_after),
@@ -301,8 +302,8 @@ void ChartPanel::arrange(bool wide) {
   if (arranged_ && wide == wide_) return;
   arranged_ = true;
   wide_ = wide;
-  for (QWidget* w :
-       std::initializer_list<QWidget*>{accuracy_, expert_stack_, bars_, loss_, entropy_, heatmap_}) {
+  for (QWidget* w : std::initializer_list<QWidget*>{accuracy_, expert_stack_, bars_, loss_,
+                                                    entropy_, heatmap_}) {
     grid_->removeWidget(w);
   }
   for (int i = 0; i < 3; ++i) {
@@ -415,8 +416,7 @@ void ChartPanel::add_epoch(const moelab::EpochMetrics& m) {
     for (int line = 0; line < chart->line_count(); ++line) {
       if (chart->line_key(line) == kTaskNormKey) continue;
       const int expert = chart->line_key(line).mid(1).toInt();
-      const bool dormant =
-          std::find(m.dormant.begin(), m.dormant.end(), expert) != m.dormant.end();
+      const bool dormant = std::find(m.dormant.begin(), m.dormant.end(), expert) != m.dormant.end();
       chart->set_line_dormant(line, dormant);
       chart->set_line_name(
           line, dormant ? tr("e%1 (dormant)").arg(expert) : QStringLiteral("e%1").arg(expert));
@@ -483,9 +483,9 @@ int ChartPanel::ensure_expert_line(TimeSeriesChart* chart, int expert) {
 
 void ChartPanel::add_task_norm_line() {
   // The whole router's gradient: every row's part, and the ceiling of each expert's line.
-  task_grad_->add_line(kTaskNormKey, tr("all rows"),
-                       TimeSeriesChart::LineStyle{kInk, false, false, Qt::DashLine,
-                                                  ChartStyle::line_width()});
+  task_grad_->add_line(
+      kTaskNormKey, tr("all rows"),
+      TimeSeriesChart::LineStyle{kInk, false, false, Qt::DashLine, ChartStyle::line_width()});
 }
 
 // --- view ---
@@ -701,8 +701,9 @@ bool ChartPanel::export_svg(const QString& path, QString* error) {
     svg.setSize(logical);
     svg.setViewBox(QRect(QPoint(0, 0), logical));
     svg.setTitle(tr("MoE Growth Lab dashboard"));
-    svg.setDescription(tr("Accuracy, expert utilisation or task gradient, loss terms, router "
-                          "balance and routing."));
+    svg.setDescription(
+        tr("Accuracy, expert utilisation or task gradient, loss terms, router "
+           "balance and routing."));
     QPainter painter;
     if (!painter.begin(&svg)) {
       if (error) *error = tr("Could not start the SVG writer for %1.").arg(path);

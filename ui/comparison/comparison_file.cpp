@@ -1,12 +1,11 @@
 #include "comparison/comparison_file.h"
 
-#include <cmath>
-#include <limits>
-
 #include <QJsonArray>
 #include <QJsonDocument>
 #include <QJsonObject>
 #include <QObject>
+#include <cmath>
+#include <limits>
 #include <stdexcept>
 
 #include "config/config_json.h"
@@ -74,8 +73,8 @@ QJsonObject report_json(const PhaseReport& r) {
                           {"value", finite_or_null(c.value)},
                           {"detail", QString::fromStdString(c.detail)}};
     if (c.ci95) {
-      criterion.insert(QStringLiteral("ci95"), QJsonArray{finite_or_null(c.ci95->first),
-                                                          finite_or_null(c.ci95->second)});
+      criterion.insert(QStringLiteral("ci95"),
+                       QJsonArray{finite_or_null(c.ci95->first), finite_or_null(c.ci95->second)});
     }
     if (c.p_value) criterion.insert(QStringLiteral("p_value"), finite_or_null(*c.p_value));
     criteria.append(criterion);
@@ -218,7 +217,8 @@ Criterion criterion_from(const QJsonValue& v) {
   Criterion c;
   c.name = need(o, "name").toString().toStdString();
   c.passed = boolean(o, "passed");
-  c.value = o.value("value").isNull() ? std::numeric_limits<double>::infinity() : number(o, "value");
+  c.value =
+      o.value("value").isNull() ? std::numeric_limits<double>::infinity() : number(o, "value");
   c.detail = need(o, "detail").toString().toStdString();
   if (o.contains(QStringLiteral("ci95"))) {
     const QJsonArray ci = array(o, "ci95");
