@@ -120,8 +120,8 @@ void ReportView::set_report(const PhaseReport& report) {
   banner_->setToolTip(report.go ? tr("Every criterion of the growth phase is met.")
                                 : tr("At least one criterion of the growth phase failed."));
   if (!report.diverged.empty()) {
-    banner_->setToolTip(tr("Training was stopped as diverged: %1")
-                            .arg(QString::fromStdString(report.diverged)));
+    banner_->setToolTip(
+        tr("Training was stopped as diverged: %1").arg(QString::fromStdString(report.diverged)));
   }
   show_markdown(report_markdown(report));
   save_md_->setEnabled(true);
@@ -146,8 +146,8 @@ void ReportView::show_markdown(const QString& markdown) {
 QString ReportView::report_markdown(const PhaseReport& r) {
   QString md;
   if (!r.diverged.empty()) {
-    md += tr("**Training was stopped as diverged:** %1\n\n")
-              .arg(QString::fromStdString(r.diverged));
+    md +=
+        tr("**Training was stopped as diverged:** %1\n\n").arg(QString::fromStdString(r.diverged));
   }
 
   // Each criterion with its figure; the interval and the test where the core computed them.
@@ -191,8 +191,8 @@ QString ReportView::report_markdown(const PhaseReport& r) {
 
   md += tr("\n| Expert | Share of samples (top-k) | State |\n|---|---|---|\n");
   for (std::size_t e = 0; e < r.utilization.size(); ++e) {
-    const bool dormant = std::find(r.dormant.begin(), r.dormant.end(), static_cast<int>(e)) !=
-                         r.dormant.end();
+    const bool dormant =
+        std::find(r.dormant.begin(), r.dormant.end(), static_cast<int>(e)) != r.dormant.end();
     md += QStringLiteral("| e%1 | %2 | %3 |\n")
               .arg(e)
               .arg(percent(r.utilization[e]), dormant ? tr("dormant") : tr("active"));
