@@ -22,7 +22,8 @@ struct Dataset {
 
 struct DatasetSplit {
   Dataset train;
-  Dataset validation;
+  Dataset validation;  // drives growth decisions
+  Dataset test;        // held out: judged once, by the verdict
 };
 
 // A file or buffer that is not what it claims. what() names the source and the problem.

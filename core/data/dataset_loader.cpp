@@ -74,16 +74,17 @@ DatasetSplit load_dataset(const DataConfig& config, std::uint64_t seed) {
   if (config.max_samples > 0 && config.max_samples < loaded) {
     all = stratified_subset(all, config.max_samples, seed);
   }
-  DatasetSplit split = stratified_split(all, config.validation_fraction, seed);
-  if (split.train.size() == 0 || split.validation.size() == 0) {
+  DatasetSplit split =
+      stratified_split(all, config.validation_fraction, config.test_fraction, seed);
+  if (split.train.size() == 0 || split.validation.size() == 0 || split.test.size() == 0) {
     throw DataError(all.name + ": " + std::to_string(all.size()) +
-                    " samples are too few for a training and a validation set");
+                    " samples are too few for a training, a validation and a test set");
   }
   logger()->info(
       "Data set {}: {} samples ({} loaded) x {} features, {} classes; {} train, {} "
-      "validation",
+      "validation, {} test",
       all.name, all.size(), loaded, all.dimension(), all.num_classes, split.train.size(),
-      split.validation.size());
+      split.validation.size(), split.test.size());
   return split;
 }
 

@@ -54,33 +54,59 @@ std::vector<std::vector<std::int64_t>> indices_by_class(const torch::Tensor& lab
 
 SplitIndices stratified_split_indices(const torch::Tensor& labels, int num_classes,
                                       double validation_fraction, std::uint64_t seed) {
+  return stratified_split_indices(labels, num_classes, validation_fraction, 0.0, seed);
+}
+
+SplitIndices stratified_split_indices(const torch::Tensor& labels, int num_classes,
+                                      double validation_fraction, double test_fraction,
+                                      std::uint64_t seed) {
   if (!(validation_fraction > 0.0 && validation_fraction < 1.0)) {
     throw std::invalid_argument("validation_fraction must be between 0 and 1 (exclusive), got " +
                                 std::to_string(validation_fraction));
+  }
+  if (!(test_fraction >= 0.0 && validation_fraction + test_fraction < 1.0)) {
+    throw std::invalid_argument("test_fraction must be at least 0 and leave room for training, got " +
+                                std::to_string(test_fraction));
   }
   auto by_class = indices_by_class(labels, num_classes);
   std::mt19937_64 engine(seed);
   SplitIndices split;
   for (auto& members : by_class) {
     const auto count = static_cast<std::int64_t>(members.size());
+    // Every side sees every class while the class is large enough; training keeps at least one.
+    std::int64_t test = 0;
+    if (test_fraction > 0.0 && count >= 3) {
+      test = std::clamp<std::int64_t>(std::llround(test_fraction * static_cast<double>(count)), 1,
+                                      count - 2);
+    }
     std::int64_t validation = 0;
-    if (count >= 2) {
+    if (count - test >= 2) {
       validation = std::clamp<std::int64_t>(
-          std::llround(validation_fraction * static_cast<double>(count)), 1, count - 1);
+          std::llround(validation_fraction * static_cast<double>(count)), 1, count - test - 1);
     }
     shuffle(members, engine);
-    split.validation.insert(split.validation.end(), members.begin(), members.begin() + validation);
-    split.train.insert(split.train.end(), members.begin() + validation, members.end());
+    const auto validation_end = members.begin() + validation;
+    const auto test_end = validation_end + test;
+    split.validation.insert(split.validation.end(), members.begin(), validation_end);
+    split.test.insert(split.test.end(), validation_end, test_end);
+    split.train.insert(split.train.end(), test_end, members.end());
   }
   std::sort(split.train.begin(), split.train.end());
   std::sort(split.validation.begin(), split.validation.end());
+  std::sort(split.test.begin(), split.test.end());
   return split;
 }
 
 DatasetSplit stratified_split(const Dataset& all, double validation_fraction, std::uint64_t seed) {
-  const SplitIndices indices =
-      stratified_split_indices(all.labels, all.num_classes, validation_fraction, seed);
-  return {select_rows(all, indices.train), select_rows(all, indices.validation)};
+  return stratified_split(all, validation_fraction, 0.0, seed);
+}
+
+DatasetSplit stratified_split(const Dataset& all, double validation_fraction, double test_fraction,
+                              std::uint64_t seed) {
+  const SplitIndices indices = stratified_split_indices(all.labels, all.num_classes,
+                                                        validation_fraction, test_fraction, seed);
+  return {select_rows(all, indices.train), select_rows(all, indices.validation),
+          select_rows(all, indices.test)};
 }
 
 std::vector<std::int64_t> stratified_subset_indices(const torch::Tensor& labels, int num_classes,

@@ -12,6 +12,7 @@ namespace moelab {
 struct SplitIndices {
   std::vector<std::int64_t> train;       // ascending
   std::vector<std::int64_t> validation;  // ascending
+  std::vector<std::int64_t> test;        // ascending; empty without a test fraction
 };
 
 // Per class of n samples, round(fraction * n) go to validation, clamped to [1, n - 1] when n >= 2
@@ -21,6 +22,15 @@ SplitIndices stratified_split_indices(const torch::Tensor& labels, int num_class
                                       double validation_fraction, std::uint64_t seed);
 
 DatasetSplit stratified_split(const Dataset& all, double validation_fraction, std::uint64_t seed);
+
+// Three ways: per class of n samples, round(test_fraction * n) go to the test set (clamped to
+// [1, n - 2] when n >= 3), then validation as above from what is left, the rest to training.
+// The same seed gives the same validation rows as the two-way split when test_fraction is 0.
+SplitIndices stratified_split_indices(const torch::Tensor& labels, int num_classes,
+                                      double validation_fraction, double test_fraction,
+                                      std::uint64_t seed);
+DatasetSplit stratified_split(const Dataset& all, double validation_fraction, double test_fraction,
+                              std::uint64_t seed);
 
 // At most `max_samples` row indices (ascending) with the class proportions of `labels` (largest
 // remainder rounding, and every class kept while max_samples allows). All rows when max_samples

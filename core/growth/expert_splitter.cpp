@@ -21,13 +21,13 @@ torch::Tensor relative_noise(const torch::Tensor& param, std::int64_t parent, do
 
 std::int64_t split_expert(MoeModelImpl& model, torch::optim::Adam& optimizer,
                           std::int64_t parent, double noise,
-                          c10::optional<at::Generator> generator) {
+                          c10::optional<at::Generator> generator, SplitMode mode) {
   if (parent < 0 || parent >= model.num_experts()) {
     throw std::out_of_range("split_expert: no expert " + std::to_string(parent));
   }
   torch::NoGradGuard no_grad;
   for (auto param : model.expert_parameters()) {
-    // Biases are copied exactly: the log 2 shift below must keep the routing mass exact.
+    // Router biases are copied exactly: the shifts below must keep the routing mass exact.
     const bool is_router_bias = param.dim() == 1;
     append_row_copy(param, parent,
                     is_router_bias ? torch::Tensor() : relative_noise(param, parent, noise, generator));
@@ -35,6 +35,10 @@ std::int64_t split_expert(MoeModelImpl& model, torch::optim::Adam& optimizer,
   }
   const std::int64_t child = model.num_experts() - 1;
   auto& bias = model.router_bias();
+  if (mode == SplitMode::Preserving) {
+    bias[child].sub_(kPreservingChildOffset);
+    return child;
+  }
   const double log2 = std::log(2.0);
   bias[parent].sub_(log2);
   bias[child].sub_(log2);

@@ -6,6 +6,7 @@
 #include <stdexcept>
 
 #include "config/config_json.h"
+#include "training/loss_term.h"
 #include "util/format.h"
 
 namespace moelab {
@@ -28,24 +29,32 @@ const char* phase_name(Phase phase) { return phase == Phase::Seed ? "seed" : "gr
 
 std::string metrics_csv(const RunResult& r) {
   std::ostringstream csv;
-  csv << "epoch,phase,step,experts,loss_total,loss_cross_entropy,loss_entropy,loss_diversity,"
-         "train_accuracy,val_accuracy,usage_entropy,sample_entropy,expert_similarity,dormant,"
-         "dormant_experts,utilization\n";
+  csv << "epoch,phase,step,experts,loss_total";
+  for (const auto& term : loss_term_catalog()) csv << ",loss_" << term.name;
+  csv << ",train_accuracy,val_accuracy,usage_entropy,sample_entropy,effective_experts,"
+         "load_violation,expert_similarity,router_task_grad_norm,dormant,dormant_experts,"
+         "utilization,router_task_grad\n";
   for (const auto& e : r.epochs) {
     csv << e.epoch << ',' << phase_name(e.phase) << ',' << e.step << ',' << e.experts << ','
-        << format_number(e.loss_total) << ',' << format_number(e.loss_cross_entropy) << ','
-        << format_number(e.loss_entropy) << ',' << format_number(e.loss_diversity) << ','
-        << format_number(e.train_accuracy) << ',' << format_number(e.val_accuracy) << ','
+        << format_number(e.loss_total);
+    // A run that diverged at its first step has no term means: the columns stay empty.
+    for (std::size_t t = 0; t < loss_term_catalog().size(); ++t) {
+      csv << ',' << (t < e.loss_terms.size() ? format_number(e.loss_terms[t]) : "");
+    }
+    csv << ',' << format_number(e.train_accuracy) << ',' << format_number(e.val_accuracy) << ','
         << format_number(e.usage_entropy) << ',' << format_number(e.sample_entropy) << ','
-        << format_number(e.expert_similarity) << ',' << e.dormant.size() << ','
-        << join(e.dormant, 0) << ',' << join(e.utilization, 6) << '\n';
+        << format_number(e.effective_experts) << ',' << format_number(e.load_violation) << ','
+        << format_number(e.expert_similarity) << ',' << format_number(e.router_task_grad_norm)
+        << ',' << e.dormant.size() << ',' << join(e.dormant, 0) << ','
+        << join(e.utilization, 6) << ',' << join(e.router_task_grad, 6) << '\n';
   }
   return csv.str();
 }
 
 std::string events_csv(const RunResult& r) {
   std::ostringstream csv;
-  csv << "kind,epoch,step,parent,child,name,from,to\n";
+  csv << "kind,epoch,step,parent,child,val_accuracy_before,val_accuracy_after,"
+         "changed_predictions,name,from,to\n";
   // Both lists are in time order; merge them by step so the file reads as a timeline.
   std::size_t s = 0, w = 0;
   while (s < r.splits.size() || w < r.switches.size()) {
@@ -53,11 +62,13 @@ std::string events_csv(const RunResult& r) {
                              (s == r.splits.size() || r.switches[w].step <= r.splits[s].step);
     if (take_switch) {
       const auto& e = r.switches[w++];
-      csv << "switch," << e.epoch << ',' << e.step << ",,," << e.name << ',' << e.from << ','
+      csv << "switch," << e.epoch << ',' << e.step << ",,,,,," << e.name << ',' << e.from << ','
           << e.to << '\n';
     } else {
       const auto& e = r.splits[s++];
-      csv << "split," << e.epoch << ',' << e.step << ',' << e.parent << ',' << e.child << ",,,\n";
+      csv << "split," << e.epoch << ',' << e.step << ',' << e.parent << ',' << e.child << ','
+          << format_number(e.val_accuracy_before) << ',' << format_number(e.val_accuracy_after)
+          << ',' << format_number(e.changed_predictions) << ",,,\n";
     }
   }
   return csv.str();

@@ -51,10 +51,12 @@ MoeOutput MoeModelImpl::forward(const torch::Tensor& x, Dispatch dispatch) {
 
 MoeOutput MoeModelImpl::forward_hidden(const torch::Tensor& hidden, Dispatch dispatch) {
   MoeOutput out;
-  out.router_probs = torch::softmax(router_logits(hidden), 1);
+  out.router_logits = router_logits(hidden);
+  out.router_probs = torch::softmax(out.router_logits, 1);
   auto [top_probs, top_indices] = out.router_probs.topk(effective_top_k(), 1);
   out.topk_indices = top_indices;
-  out.gates = top_probs / top_probs.sum(1, /*keepdim=*/true);
+  // k = 1: the gate is the probability itself, or the task could not move the router (p/p = 1).
+  out.gates = effective_top_k() == 1 ? top_probs : top_probs / top_probs.sum(1, /*keepdim=*/true);
   out.logits = classifier_(combine(hidden, out.topk_indices, out.gates, dispatch));
   return out;
 }

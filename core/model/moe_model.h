@@ -11,9 +11,12 @@ namespace moelab {
 
 struct MoeOutput {
   torch::Tensor logits;        // [B, C]
-  torch::Tensor router_probs;  // [B, E], softmax of the router logits
-  torch::Tensor topk_indices;  // [B, k]
-  torch::Tensor gates;         // [B, k], renormalised over the chosen experts
+  torch::Tensor router_logits;  // [B, E]
+  torch::Tensor router_probs;   // [B, E], softmax of the router logits
+  torch::Tensor topk_indices;   // [B, k]
+  // [B, k]: k = 1, the chosen expert's probability (Switch Transformer's rule); k >= 2, the
+  // chosen probabilities renormalised to sum to 1.
+  torch::Tensor gates;
 };
 
 class MoeModelImpl : public torch::nn::Module {

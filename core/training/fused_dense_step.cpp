@@ -12,7 +12,6 @@ namespace {
 
 constexpr float kNormalizeEps = 1e-8f;   // as expert_output_similarity's normalize
 constexpr double kLogFloor = 1e-9;       // as the usage and sample entropies
-constexpr double kIdleShareFloor = 0.1;  // as entropy_balance_of_share, times 1/E
 
 float* f32(const torch::Tensor& t) { return t.data_ptr<float>(); }
 
@@ -99,23 +98,25 @@ struct FusedDenseStep::Workspace {
   torch::Tensor inner_out;       // [P + Bcap, E*F]: relu(first layer)
   torch::Tensor gated;           // [Bcap, E*F]: batch rows of inner_out, block e times gate e
   torch::Tensor mixed;           // [Bcap, H]
-  torch::Tensor logits;          // [Bcap, C], then d(loss)/d(logits)
+  torch::Tensor logits;          // [Bcap, C]
+  torch::Tensor d_logits;        // [Bcap, C]
   torch::Tensor probe_unit;      // [E, P, H]: expert outputs on the probe, then unit rows
-  torch::Tensor d_probe;         // [E, P, H]
+  torch::Tensor d_probe;         // [E, P, H]: d(loss)/d(unit rows), then d(loss)/d(outputs)
   torch::Tensor d_mixed;         // [Bcap, H]
   torch::Tensor d_gated;         // [Bcap, E*F]
   torch::Tensor d_gate_matrix;   // [Bcap, E]
   torch::Tensor d_inner;         // [P + Bcap, E*F]
   torch::Tensor d_expert_input;  // [P + Bcap, H]
-  torch::Tensor d_router;        // [Bcap, E]
+  torch::Tensor d_router;        // [Bcap, E]: every term's gradient on the router logits
+  torch::Tensor d_router_task;   // [Bcap, E]: the part that came through the gates
+  torch::Tensor router_task_grad;  // [E, H]: the task's gradient on the router weights
   torch::Tensor w_in_grad_cat;   // [H, E*F]
   std::vector<std::int64_t> top_index;  // [Bcap, k], by descending probability
   std::vector<float> top_sum;           // [Bcap]
   std::vector<float> probe_norm;        // [E]
-  std::vector<double> d_share, usage;              // [E]
+  std::vector<double> d_share, usage;              // [E]: d(loss)/d(slot share), slot share
   std::vector<std::int64_t> expert_order;          // [E], one sample's experts by probability
-  std::vector<float> d_probs;                      // [E], one sample's d(loss)/d(probs)
-  std::vector<float> probe_unit_sum;               // [P*H], sum of the experts' unit rows
+  std::vector<float> d_probs;                      // [E], one sample's task d(loss)/d(probs)
   std::vector<float> column_sum;                   // [H]
 
   bool fits(std::int64_t p, std::int64_t b, std::int64_t d, std::int64_t h, std::int64_t e,
@@ -144,6 +145,7 @@ struct FusedDenseStep::Workspace {
     gated = buffer({bc, e * f});
     mixed = buffer({bc, h});
     logits = buffer({bc, c});
+    d_logits = buffer({bc, c});
     probe_unit = buffer({e, p, h});
     d_probe = buffer({e, p, h});
     d_mixed = buffer({bc, h});
@@ -152,6 +154,8 @@ struct FusedDenseStep::Workspace {
     d_inner = buffer({rows, e * f});
     d_expert_input = buffer({rows, h});
     d_router = buffer({bc, e});
+    d_router_task = buffer({bc, e});
+    router_task_grad = buffer({e, h});
     w_in_grad_cat = buffer({h, e * f});
     top_index.assign(bc * k, 0);
     top_sum.assign(bc, 0.0f);
@@ -160,7 +164,6 @@ struct FusedDenseStep::Workspace {
     usage.assign(e, 0.0);
     expert_order.assign(e, 0);
     d_probs.assign(e, 0.0f);
-    probe_unit_sum.assign(p * h, 0.0f);
     column_sum.assign(h, 0.0f);
   }
 
@@ -168,12 +171,14 @@ struct FusedDenseStep::Workspace {
   void project(const Params& w, const torch::Tensor& x, std::int64_t b);
   void route(const Params& w, std::int64_t b, StepScalars& out);
   void mix_experts(const Params& w, std::int64_t b);
-  void classify(const Params& w, const torch::Tensor& y, std::int64_t b, StepScalars& out);
-  double probe_similarity(const Params& w);
+  void classify(const Params& w, const std::int64_t* labels, std::int64_t b, StepScalars& out);
+  void probe_outputs(const Params& w);
+  void apply_terms(const LossTerms& terms, const StepSettings& settings,
+                   const std::int64_t* labels, std::int64_t b, StepScalars& out);
   void backward_mixture(const Params& w, std::int64_t b);
-  void backward_probe(const Params& w, double weight);
+  void backward_probe(const Params& w);
   void backward_first_layer(const Params& w, std::int64_t b);
-  void backward_router(const Params& w, std::int64_t b, double entropy_weight);
+  void backward_router(const Params& w, std::int64_t b, StepLosses& out);
   void backward_projection(const Params& w, std::int64_t b);
 
   // Rows the projection sees: the probe's too when it goes through it.
@@ -226,9 +231,10 @@ void FusedDenseStep::Workspace::route(const Params& w, std::int64_t b, StepScala
     for (std::int64_t j = 0; j < K; ++j) chosen += p[order[j]];
     top_sum[i] = chosen;
     float* gates = f32(gate_matrix) + i * E;
+    const float normaliser = K == 1 ? 1.0f : chosen;  // k = 1: gate = p (see the header)
     for (std::int64_t j = 0; j < K; ++j) {
       top_index[i * K + j] = order[j];
-      gates[order[j]] = p[order[j]] / chosen;
+      gates[order[j]] = p[order[j]] / normaliser;
       usage[order[j]] += 1.0;
     }
   }
@@ -268,40 +274,25 @@ void FusedDenseStep::Workspace::mix_experts(const Params& w, std::int64_t b) {
   sgemm(false, false, b, H, E * F, f32(gated), E * F, f32(w.w_out), H, 1.0f, f32(mixed), H);
 }
 
-// Logits, cross entropy, accuracy, and d(cross entropy)/d(logits) in place of the logits.
-void FusedDenseStep::Workspace::classify(const Params& w, const torch::Tensor& y, std::int64_t b,
-                                         StepScalars& out) {
+// Logits and accuracy; a label outside the classes is refused before any term reads it.
+void FusedDenseStep::Workspace::classify(const Params& w, const std::int64_t* label,
+                                         std::int64_t b, StepScalars& out) {
   const auto C = classes;
   fill_rows(f32(logits), b, C, C, f32(w.classifier_b));
   sgemm(false, true, b, C, hidden, f32(mixed), hidden, f32(w.classifier_w), hidden, 1.0f,
         f32(logits), C);
-  const auto labels = y.contiguous();
-  const std::int64_t* label = labels.data_ptr<std::int64_t>();
-  double loss = 0.0;
   std::int64_t correct = 0;
-  const float scale = 1.0f / static_cast<float>(b);
   for (std::int64_t i = 0; i < b; ++i) {
     TORCH_CHECK(label[i] >= 0 && label[i] < C, "label ", label[i], " is not one of the ", C,
                 " classes");
-    float* z = f32(logits) + i * C;
-    const auto best = std::max_element(z, z + C) - z;
-    correct += best == label[i] ? 1 : 0;
-    const float top = z[best];
-    float sum = 0.0f;
-    for (std::int64_t c = 0; c < C; ++c) sum += std::exp(z[c] - top);
-    const float log_sum = std::log(sum);
-    loss -= z[label[i]] - top - log_sum;
-    for (std::int64_t c = 0; c < C; ++c) {
-      z[c] = (std::exp(z[c] - top - log_sum) - (c == label[i] ? 1.0f : 0.0f)) * scale;
-    }
+    const float* z = f32(logits) + i * C;
+    correct += std::max_element(z, z + C) - z == label[i] ? 1 : 0;
   }
-  out.cross_entropy = loss / static_cast<double>(b);
   out.correct = correct;
 }
 
-// Mean pairwise cosine similarity of the experts' outputs on the probe; leaves the unit rows
-// and norms for the backward pass.
-double FusedDenseStep::Workspace::probe_similarity(const Params& w) {
+// Each expert's output on the probe as a unit row, keeping the norms for the backward pass.
+void FusedDenseStep::Workspace::probe_outputs(const Params& w) {
   const auto E = experts;
   const auto P = probe_rows;
   const auto F = inner;
@@ -317,17 +308,32 @@ double FusedDenseStep::Workspace::probe_similarity(const Params& w) {
     const float inverse = 1.0f / std::max(probe_norm[e], kNormalizeEps);
     for (std::int64_t i = 0; i < n; ++i) u[i] *= inverse;
   }
-  double off_diagonal = 0.0;
-  for (std::int64_t a = 0; a < E; ++a) {
-    for (std::int64_t c = a + 1; c < E; ++c) {
-      const float* ua = f32(probe_unit) + a * n;
-      const float* uc = f32(probe_unit) + c * n;
-      double dot = 0.0;
-      for (std::int64_t i = 0; i < n; ++i) dot += static_cast<double>(ua[i]) * uc[i];
-      off_diagonal += 2.0 * dot;
-    }
+}
+
+// Every term's value and weighted gradient at the entry points, which start at zero.
+void FusedDenseStep::Workspace::apply_terms(const LossTerms& terms, const StepSettings& settings,
+                                            const std::int64_t* labels, std::int64_t b,
+                                            StepScalars& out) {
+  std::fill(f32(d_logits), f32(d_logits) + b * classes, 0.0f);
+  std::fill(f32(d_router), f32(d_router) + b * experts, 0.0f);
+  std::fill(d_share.begin(), d_share.end(), 0.0);
+  if (probe_rows > 0) std::fill(f32(d_probe), f32(d_probe) + d_probe.numel(), 0.0f);
+  FusedStepView view;
+  view.batch = b, view.experts = experts, view.top_k = top_k, view.classes = classes;
+  view.probe_experts = probe_rows > 0 ? experts : 0;
+  view.probe_width = probe_rows * hidden;
+  view.logits = f32(logits), view.labels = labels, view.router_probs = f32(probs);
+  view.slot_share = usage.data(), view.probe_unit = f32(probe_unit);
+  view.d_logits = f32(d_logits), view.d_slot_share = d_share.data();
+  view.d_router_logits = f32(d_router), view.d_probe_unit = f32(d_probe);
+  out.terms.assign(terms.size(), 0.0);
+  out.total = 0.0;
+  for (std::size_t t = 0; t < terms.size(); ++t) {
+    const double weight = settings.weights[t];
+    if (terms[t]->needs_probe() && view.probe_experts == 0) continue;
+    out.terms[t] = weight * terms[t]->fused(view, weight);
+    out.total += out.terms[t];
   }
-  return off_diagonal / static_cast<double>(E * (E - 1));
 }
 
 // Classifier and the gated mixture: gradients of the classifier and of the experts' second
@@ -337,11 +343,10 @@ void FusedDenseStep::Workspace::backward_mixture(const Params& w, std::int64_t b
   const auto F = inner;
   const auto H = hidden;
   const auto C = classes;
-  const float* d_logits = f32(logits);
-  sgemm(true, false, C, H, b, d_logits, C, f32(mixed), H, 0.0f, f32(gradient_of(w.classifier_w)),
-        H);
-  column_sums(d_logits, b, C, C, f32(gradient_of(w.classifier_b)));
-  sgemm(false, false, b, H, C, d_logits, C, f32(w.classifier_w), H, 0.0f, f32(d_mixed), H);
+  const float* dz = f32(d_logits);
+  sgemm(true, false, C, H, b, dz, C, f32(mixed), H, 0.0f, f32(gradient_of(w.classifier_w)), H);
+  column_sums(dz, b, C, C, f32(gradient_of(w.classifier_b)));
+  sgemm(false, false, b, H, C, dz, C, f32(w.classifier_w), H, 0.0f, f32(d_mixed), H);
 
   sgemm(true, false, E * F, H, b, f32(gated), E * F, f32(d_mixed), H, 0.0f,
         f32(gradient_of(w.w_out)), H);
@@ -366,31 +371,21 @@ void FusedDenseStep::Workspace::backward_mixture(const Params& w, std::int64_t b
   }
 }
 
-// d(weight * similarity)/d(expert outputs on the probe): each unit row's gradient is the sum of
-// the other unit rows, less its radial part; then through each expert's second layer into the
-// probe rows of d(first layer output).
-void FusedDenseStep::Workspace::backward_probe(const Params& w, double weight) {
+// From d(loss)/d(unit rows) to d(loss)/d(expert outputs on the probe): less each row's radial
+// part, over its norm; then through each expert's second layer into the probe rows of
+// d(first layer output).
+void FusedDenseStep::Workspace::backward_probe(const Params& w) {
   const auto E = experts;
   const auto P = probe_rows;
   const auto F = inner;
   const auto n = P * hidden;
-  const auto pair_weight = static_cast<float>(2.0 * weight / static_cast<double>(E * (E - 1)));
-  auto& total = probe_unit_sum;
-  std::fill(total.begin(), total.end(), 0.0f);
-  for (std::int64_t e = 0; e < E; ++e) {
-    const float* u = f32(probe_unit) + e * n;
-    for (std::int64_t i = 0; i < n; ++i) total[i] += u[i];
-  }
   float* grad_w_out = f32(gradient_of(w.w_out));
   float* grad_b_out = f32(gradient_of(w.b_out));
   for (std::int64_t e = 0; e < E; ++e) {
     const float* u = f32(probe_unit) + e * n;
     float* d = f32(d_probe) + e * n;
     double radial = 0.0;
-    for (std::int64_t i = 0; i < n; ++i) {
-      d[i] = pair_weight * (total[i] - u[i]);
-      radial += static_cast<double>(u[i]) * d[i];
-    }
+    for (std::int64_t i = 0; i < n; ++i) radial += static_cast<double>(u[i]) * d[i];
     const bool clamped = probe_norm[e] <= kNormalizeEps;
     const float r = clamped ? 0.0f : static_cast<float>(radial);
     const float inverse = 1.0f / std::max(probe_norm[e], kNormalizeEps);
@@ -429,39 +424,56 @@ void FusedDenseStep::Workspace::backward_first_layer(const Params& w, std::int64
         f32(d_expert_input), H);
 }
 
-// Gates (renormalised top-k of the router's softmax) and the entropy term's straight-through
-// gradient on the soft mean routing, through the softmax into the router.
-void FusedDenseStep::Workspace::backward_router(const Params& w, std::int64_t b,
-                                                double entropy_weight) {
+// The router: the task's gradient through the gates (k = 1: gate = p; k >= 2: the chosen
+// probabilities renormalised), the terms' gradient on the slot share (straight through the soft
+// mean of the probabilities, so 1/B per sample) and on the router logits; then through the
+// softmax into the router's weights. The task's part is also kept alone: how much the task still
+// moves each expert's router row.
+void FusedDenseStep::Workspace::backward_router(const Params& w, std::int64_t b, StepLosses& out) {
   const auto E = experts;
   const auto K = top_k;
-  std::fill(d_share.begin(), d_share.end(), 0.0);
-  if (entropy_weight != 0.0 && E >= 2) {
-    // d(-weight * entropy balance)/d(share); the objective is -sum s log(s + floor) / log E.
-    const double floor = kIdleShareFloor / static_cast<double>(E);
-    for (std::int64_t e = 0; e < E; ++e) {
-      const double s = usage[e];
-      d_share[e] = (std::log(s + floor) + s / (s + floor)) * entropy_weight /
-                   std::log(static_cast<double>(E)) / static_cast<double>(b);
-    }
-  }
+  const double per_sample = 1.0 / static_cast<double>(b);
+  std::vector<float>& d_task = d_probs;
   for (std::int64_t i = 0; i < b; ++i) {
     const float* p = f32(probs) + i * E;
     const float* dgm = f32(d_gate_matrix) + i * E;
     const float* g = f32(gate_matrix) + i * E;
     const std::int64_t* chosen = top_index.data() + i * K;
-    for (std::int64_t e = 0; e < E; ++e) d_probs[e] = static_cast<float>(d_share[e]);
-    float weighted = 0.0f;
-    for (std::int64_t j = 0; j < K; ++j) weighted += dgm[chosen[j]] * g[chosen[j]];
-    for (std::int64_t j = 0; j < K; ++j) {
-      d_probs[chosen[j]] += (dgm[chosen[j]] - weighted) / top_sum[i];
+    std::fill(d_task.begin(), d_task.end(), 0.0f);
+    if (K == 1) {
+      d_task[chosen[0]] = dgm[chosen[0]];
+    } else {
+      float weighted = 0.0f;
+      for (std::int64_t j = 0; j < K; ++j) weighted += dgm[chosen[j]] * g[chosen[j]];
+      for (std::int64_t j = 0; j < K; ++j) {
+        d_task[chosen[j]] = (dgm[chosen[j]] - weighted) / top_sum[i];
+      }
     }
-    float along = 0.0f;
-    for (std::int64_t e = 0; e < E; ++e) along += d_probs[e] * p[e];
+    float along_task = 0.0f, along_share = 0.0f;
+    for (std::int64_t e = 0; e < E; ++e) {
+      along_task += d_task[e] * p[e];
+      along_share += static_cast<float>(d_share[e] * per_sample) * p[e];
+    }
+    float* dt = f32(d_router_task) + i * E;
     float* dr = f32(d_router) + i * E;
-    for (std::int64_t e = 0; e < E; ++e) dr[e] = p[e] * (d_probs[e] - along);
+    for (std::int64_t e = 0; e < E; ++e) {
+      dt[e] = p[e] * (d_task[e] - along_task);
+      dr[e] += dt[e] + p[e] * (static_cast<float>(d_share[e] * per_sample) - along_share);
+    }
   }
   const float* hidden_rows = f32(expert_input) + probe_rows * hidden;
+  sgemm(true, false, E, hidden, b, f32(d_router_task), E, hidden_rows, hidden, 0.0f,
+        f32(router_task_grad), hidden);
+  out.router_task_grad.assign(E, 0.0);
+  double squares = 0.0;
+  for (std::int64_t e = 0; e < E; ++e) {
+    const float* row = f32(router_task_grad) + e * hidden;
+    double row_squares = 0.0;
+    for (std::int64_t h = 0; h < hidden; ++h) row_squares += static_cast<double>(row[h]) * row[h];
+    out.router_task_grad[e] = std::sqrt(row_squares);
+    squares += row_squares;
+  }
+  out.scalars.router_task_grad_norm = std::sqrt(squares);
   sgemm(true, false, E, hidden, b, f32(d_router), E, hidden_rows, hidden, 0.0f,
         f32(gradient_of(w.router_w)), hidden);
   column_sums(f32(d_router), b, E, E, f32(gradient_of(w.router_b)));
@@ -480,44 +492,54 @@ void FusedDenseStep::Workspace::backward_projection(const Params& w, std::int64_
   column_sums(d_pre, rows, hidden, hidden, f32(gradient_of(w.projection_b)));
 }
 
-FusedDenseStep::FusedDenseStep(torch::Tensor probe)
-    : probe_(probe.contiguous()), workspace_(std::make_unique<Workspace>()) {}
+StepSettings step_settings(const LossTerms& terms, const TrainingConfig& training,
+                           const FixSwitches& fixes) {
+  StepSettings settings;
+  for (const auto& term : terms) settings.weights.push_back(term->weight(training, fixes));
+  settings.projection_fix = fixes.projection_fix;
+  return settings;
+}
+
+FusedDenseStep::FusedDenseStep(torch::Tensor probe, const LossTerms& terms)
+    : probe_(probe.contiguous()), terms_(terms), workspace_(std::make_unique<Workspace>()) {}
 
 FusedDenseStep::~FusedDenseStep() = default;
 
 StepLosses FusedDenseStep::run(MoeModelImpl& model, const torch::Tensor& x, const torch::Tensor& y,
-                               const StepLossWeights& weights) {
+                               const StepSettings& settings) {
   torch::NoGradGuard no_grad;
   const Params w(model);
   const auto E = model.num_experts();
   const auto b = x.size(0);
-  const bool diversity_on = weights.diversity != 0.0 && E >= 2;
-  const auto P = diversity_on ? probe_.size(0) : 0;
+  bool probe_on = false;
+  for (std::size_t t = 0; t < terms_.size(); ++t) {
+    probe_on = probe_on || (terms_[t]->needs_probe() && settings.weights[t] != 0.0);
+  }
+  probe_on = probe_on && E >= 2;
+  const auto P = probe_on ? probe_.size(0) : 0;
   auto& ws = *workspace_;
   if (!ws.fits(P, b, x.size(1), model.hidden_dim(), E, w.w_in.size(2), model.effective_top_k(),
-               w.classifier_w.size(0), weights.projection_fix)) {
+               w.classifier_w.size(0), settings.projection_fix)) {
     ws.make(probe_, P, b, x.size(1), model.hidden_dim(), E, w.w_in.size(2),
-            model.effective_top_k(), w.classifier_w.size(0), weights.projection_fix);
+            model.effective_top_k(), w.classifier_w.size(0), settings.projection_fix);
   }
+  const auto labels = y.contiguous();
+  const std::int64_t* label = labels.data_ptr<std::int64_t>();
 
   StepLosses losses;
   auto& s = losses.scalars;
   ws.project(w, x, b);
   ws.route(w, b, s);
   ws.mix_experts(w, b);
-  ws.classify(w, y, b, s);
-  const double similarity = diversity_on ? ws.probe_similarity(w) : 0.0;
-  s.entropy_term = E < 2 ? 0.0
-                         : -weights.entropy * normalised_entropy(ws.usage.data(), E,
-                                                                 kIdleShareFloor / E);
-  s.diversity_term = similarity * weights.diversity;
-  s.total = s.cross_entropy + s.diversity_term + (weights.entropy != 0.0 ? s.entropy_term : 0.0);
-  losses.usage = ws.usage;
+  ws.classify(w, label, b, s);
+  if (probe_on) ws.probe_outputs(w);
+  ws.apply_terms(terms_, settings, label, b, s);
+  losses.slot_share = ws.usage;
 
   ws.backward_mixture(w, b);
-  if (diversity_on) ws.backward_probe(w, weights.diversity);
+  if (probe_on) ws.backward_probe(w);
   ws.backward_first_layer(w, b);
-  ws.backward_router(w, b, weights.entropy);
+  ws.backward_router(w, b, losses);
   ws.backward_projection(w, b);
   return losses;
 }

@@ -12,11 +12,18 @@
 // gates, the losses and their gradients, and the step's statistics are loops over a few
 // thousand numbers.
 //
-// The losses are the ones the autograd path builds (cross entropy, the entropy balance term with
-// its straight-through routed share, the diversity loss with or without the projection fix); the
-// gradients match autograd's to float rounding (tests/test_fused_step.cpp). The order of the
-// sums differs, so a run's metrics differ from an autograd run's in the last digits, and a run is
-// still the same byte for byte from one launch to the next.
+// The losses are the run's loss terms (training/loss_term.h): the step computes the forward
+// values each term reads, calls each term's fused half, which adds its weighted gradient to the
+// step's entry points (logits, router logits, slot share, unit probe outputs), and carries those
+// back to the parameters. The gradients match the terms' autograd references to float rounding
+// (tests/test_fused_step.cpp). The order of the sums differs, so a run's metrics differ from an
+// autograd run's in the last digits, and a run is still the same byte for byte from one launch to
+// the next.
+//
+// Gates: with k = 1 an expert's gate is its router probability p (as in Switch Transformer):
+// renormalising would make every gate p/p = 1 and leave the router without any gradient from the
+// task. With k >= 2 the gates are the chosen probabilities renormalised to sum to 1, so the task
+// moves the router through the ratios between the chosen experts.
 
 #include <cstdint>
 #include <vector>
@@ -24,36 +31,40 @@
 #include <torch/torch.h>
 
 #include "model/moe_model.h"
+#include "training/loss_term.h"
 
 namespace moelab {
 
-struct StepLossWeights {
-  double entropy = 0.0;    // weight of minus the entropy balance objective; 0 = term off
-  double diversity = 0.0;  // weight of the expert-output similarity on the probe; 0 = term off
-  bool projection_fix = true;
+struct StepSettings {
+  std::vector<double> weights;  // per loss term, in the run's term order; 0 = term off
+  bool projection_fix = true;   // the probe goes through the input projection
 };
 
 // A step's loss terms as they enter the total (weighted), and its routing statistics.
 struct StepScalars {
   double total = 0.0;
-  double cross_entropy = 0.0;
-  double entropy_term = 0.0;
-  double diversity_term = 0.0;
-  double usage_entropy = 0.0;   // normalised entropy of the routed share
+  std::vector<double> terms;    // weighted, in the run's term order
+  double usage_entropy = 0.0;   // normalised entropy of the slot share
   double sample_entropy = 0.0;  // mean normalised entropy of each sample's routing
   std::int64_t correct = 0;     // batch samples whose top logit is their label
+  double router_task_grad_norm = 0.0;  // norm of the task's gradient on the router weights
 };
 
 struct StepLosses {
   StepScalars scalars;
-  std::vector<double> usage;  // [E] routed share of the batch's top-k slots, sums to 1
-  torch::Tensor total;        // autograd path only: the loss with its graph
+  std::vector<double> slot_share;        // [E] share of the batch's top-k slots, sums to 1
+  std::vector<double> router_task_grad;  // [E] norm of the task's gradient on each router row
+  torch::Tensor total;                   // autograd path only: the loss with its graph
 };
+
+// The step's settings at the run's current switches: every term's weight and the projection fix.
+StepSettings step_settings(const LossTerms& terms, const TrainingConfig& training,
+                           const FixSwitches& fixes);
 
 class FusedDenseStep {
  public:
-  // probe: the fixed diversity probe, raw features [P, D].
-  explicit FusedDenseStep(torch::Tensor probe);
+  // probe: the fixed diversity probe, raw features [P, D]. terms must outlive the step.
+  FusedDenseStep(torch::Tensor probe, const LossTerms& terms);
   ~FusedDenseStep();
   FusedDenseStep(const FusedDenseStep&) = delete;
   FusedDenseStep& operator=(const FusedDenseStep&) = delete;
@@ -61,11 +72,12 @@ class FusedDenseStep {
   // Computes the losses on (x [B, D] float, y [B] int64) and sets every parameter's gradient to
   // the gradient of the total (replacing, not accumulating).
   StepLosses run(MoeModelImpl& model, const torch::Tensor& x, const torch::Tensor& y,
-                 const StepLossWeights& weights);
+                 const StepSettings& settings);
 
  private:
   struct Workspace;
   torch::Tensor probe_;
+  const LossTerms& terms_;
   std::unique_ptr<Workspace> workspace_;
 };
 

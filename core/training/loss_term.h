@@ -15,6 +15,7 @@
 #include <torch/torch.h>
 
 #include "config/run_config.h"
+#include "model/moe_model.h"
 
 namespace moelab {
 
@@ -65,6 +66,18 @@ using LossTerms = std::vector<std::unique_ptr<const LossTerm>>;
 
 // The run's terms, in their fixed order: cross_entropy, entropy, diversity.
 LossTerms make_loss_terms(const TrainingConfig& training);
+
+// The references' inputs from the model's own forward `out` on a batch with labels `labels`; the
+// probe goes through the input projection only with the projection fix.
+ReferenceInputs reference_inputs(MoeModelImpl& model, const MoeOutput& out,
+                                 const torch::Tensor& labels, const torch::Tensor& probe,
+                                 bool projection_fix);
+
+// Every term's reference times its weight, in order; a zero for a term that is off (weight 0,
+// or a probe term with fewer than two experts). Their sum is the autograd path's loss.
+std::vector<torch::Tensor> weighted_references(const LossTerms& terms, const ReferenceInputs& in,
+                                               const std::vector<double>& weights,
+                                               std::int64_t experts);
 
 struct LossTermInfo {
   std::string name;   // "cross_entropy", "entropy", "diversity"

@@ -1,5 +1,6 @@
 #include "training/routing_losses.h"
 
+#include <algorithm>
 #include <cmath>
 
 namespace moelab {
@@ -7,10 +8,6 @@ namespace moelab {
 namespace {
 
 constexpr double kLogFloor = 1e-9;
-// Keeps the entropy term's push on an idle expert finite, as a fraction of the even share 1/E.
-// Without it an expert at zero share gets a gradient about 20 times a busy one's, and on digits
-// routing swung whole batches from one expert to another epoch after epoch (0 -> 100% -> 0).
-constexpr double kIdleShareFloor = 0.1;
 
 double log_of_count(std::int64_t experts) { return std::log(static_cast<double>(experts)); }
 
@@ -56,15 +53,51 @@ torch::Tensor mean_sample_entropy(const torch::Tensor& router_probs) {
   return per_sample.mean() / log_of_count(experts);
 }
 
-torch::Tensor expert_output_similarity(const torch::Tensor& expert_outputs) {
+namespace {
+
+// Cosine similarities of every pair of experts' flattened outputs [E, E].
+torch::Tensor cosine_gram(const torch::Tensor& expert_outputs) {
   const auto experts = expert_outputs.size(0);
-  if (experts < 2) return torch::zeros({}, expert_outputs.options());
   auto flat = torch::nn::functional::normalize(
       expert_outputs.reshape({experts, -1}),
       torch::nn::functional::NormalizeFuncOptions().dim(1).eps(1e-8));
-  auto gram = torch::mm(flat, flat.t());
-  const auto off_diagonal = gram.sum() - gram.diagonal().sum();
-  return off_diagonal / static_cast<double>(experts * (experts - 1));
+  return torch::mm(flat, flat.t());
+}
+
+torch::Tensor mean_off_diagonal(const torch::Tensor& square) {
+  const auto n = square.size(0);
+  return (square.sum() - square.diagonal().sum()) / static_cast<double>(n * (n - 1));
+}
+
+}  // namespace
+
+torch::Tensor expert_output_similarity(const torch::Tensor& expert_outputs) {
+  if (expert_outputs.size(0) < 2) return torch::zeros({}, expert_outputs.options());
+  return mean_off_diagonal(cosine_gram(expert_outputs));
+}
+
+torch::Tensor expert_output_squared_similarity(const torch::Tensor& expert_outputs) {
+  if (expert_outputs.size(0) < 2) return torch::zeros({}, expert_outputs.options());
+  return mean_off_diagonal(cosine_gram(expert_outputs).square());
+}
+
+double effective_experts(const std::vector<float>& slot_share) {
+  double entropy = 0.0;
+  for (const float s : slot_share) {
+    if (s > 0.0f) entropy -= static_cast<double>(s) * std::log(static_cast<double>(s));
+  }
+  return std::exp(entropy);
+}
+
+double load_violation(const std::vector<float>& loads) {
+  if (loads.empty()) return 0.0;
+  double sum = 0.0, most = 0.0;
+  for (const float l : loads) {
+    sum += l;
+    most = std::max(most, static_cast<double>(l));
+  }
+  const double mean = sum / static_cast<double>(loads.size());
+  return mean > 0.0 ? most / mean - 1.0 : 0.0;
 }
 
 torch::Tensor topk_utilization(const torch::Tensor& topk_indices, std::int64_t experts) {

@@ -1,9 +1,16 @@
 #pragma once
 // The loss terms and routing statistics the seed report talks about.
 
+#include <vector>
+
 #include <torch/torch.h>
 
 namespace moelab {
+
+// Keeps the entropy term's push on an idle expert finite, as a fraction of the even share 1/E.
+// Without it an expert at zero share gets a gradient about 20 times a busy one's, and on digits
+// routing swung whole batches from one expert to another epoch after epoch (0 -> 100% -> 0).
+constexpr double kIdleShareFloor = 0.1;
 
 // The batch's mean routing distribution: the share of top-k slots each expert takes ([E], sums
 // to 1, utilisation / k). Its value is the routing that actually happened; its gradient flows
@@ -38,6 +45,17 @@ torch::Tensor mean_sample_entropy(const torch::Tensor& router_probs);
 // [E, B, H]. The diversity loss adds it, weighted, so that experts learn different functions.
 // Zero with a single expert.
 torch::Tensor expert_output_similarity(const torch::Tensor& expert_outputs);
+
+// Mean over ordered pairs of experts of the squared cosine similarity of their outputs, from
+// [E, B, H]: zero only when the experts' outputs are orthogonal. Zero with a single expert.
+torch::Tensor expert_output_squared_similarity(const torch::Tensor& expert_outputs);
+
+// exp of the entropy (natural log) of a share distribution [E] summing to 1: the number of
+// experts an even routing over that many would match. Comparable across expert counts.
+double effective_experts(const std::vector<float>& slot_share);
+
+// max / mean - 1 of per-expert loads: 0 when even, E - 1 when one expert takes everything.
+double load_violation(const std::vector<float>& loads);
 
 // Share of samples that route to each expert in their top-k: [E], sums to k.
 torch::Tensor topk_utilization(const torch::Tensor& topk_indices, std::int64_t experts);

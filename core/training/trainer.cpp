@@ -21,6 +21,9 @@ namespace {
 
 constexpr std::int64_t kEvalChunk = 4096;
 constexpr std::int64_t kSimilaritySamples = 256;
+// A run whose epoch-mean cross-entropy rises above this multiple of its first step's has diverged
+// (at initialisation the cross-entropy is about log C; a learning run only goes down from there).
+constexpr double kDivergenceFactor = 4.0;
 
 const char* on_off(bool on) { return on ? "on" : "off"; }
 
@@ -52,12 +55,33 @@ std::vector<float> to_vector(const torch::Tensor& t) {
   return {c.data_ptr<float>(), c.data_ptr<float>() + c.numel()};
 }
 
+// Adds `from` into `into`, restarting `into` when the expert count changed.
+void accumulate(std::vector<double>& into, const std::vector<double>& from) {
+  if (into.size() != from.size()) into.assign(from.size(), 0.0);
+  for (std::size_t i = 0; i < into.size(); ++i) into[i] += from[i];
+}
+
+std::vector<float> means_of(const std::vector<double>& sums, double count) {
+  std::vector<float> means;
+  for (const double v : sums) means.push_back(static_cast<float>(v / count));
+  return means;
+}
+
+double largest_class_share(const Dataset& data) {
+  if (data.size() == 0) return 0.0;
+  const auto counts = torch::bincount(data.labels, {}, data.num_classes);
+  return static_cast<double>(counts.max().item<std::int64_t>()) / static_cast<double>(data.size());
+}
+
 }  // namespace
 
-// Running sums of the steps' scalars and routed shares between two reports.
+// Running sums of the steps' scalars and shares between two reports.
 struct Trainer::StepAccumulator {
-  StepScalars sums;
-  std::vector<double> usage;  // per expert; restarts when a split changes the count
+  double total = 0.0, usage_entropy = 0.0, sample_entropy = 0.0, router_task_grad_norm = 0.0;
+  std::vector<double> terms;
+  std::vector<double> slot_share;        // per expert; restarts when a split changes the count
+  std::vector<double> router_task_grad;  // per expert, likewise
+  std::int64_t correct = 0;
   std::int64_t steps = 0;
   std::int64_t samples = 0;
 
@@ -65,29 +89,28 @@ struct Trainer::StepAccumulator {
 
   void add(const StepLosses& step, std::int64_t batch) {
     const auto& s = step.scalars;
-    sums.total += s.total;
-    sums.cross_entropy += s.cross_entropy;
-    sums.entropy_term += s.entropy_term;
-    sums.diversity_term += s.diversity_term;
-    sums.usage_entropy += s.usage_entropy;
-    sums.sample_entropy += s.sample_entropy;
-    sums.correct += s.correct;
-    if (usage.size() != step.usage.size()) usage.assign(step.usage.size(), 0.0);
-    for (std::size_t e = 0; e < usage.size(); ++e) usage[e] += step.usage[e];
+    total += s.total;
+    usage_entropy += s.usage_entropy;
+    sample_entropy += s.sample_entropy;
+    router_task_grad_norm += s.router_task_grad_norm;
+    correct += s.correct;
+    accumulate(terms, s.terms);
+    accumulate(slot_share, step.slot_share);
+    accumulate(router_task_grad, step.router_task_grad);
     steps += 1;
     samples += batch;
   }
 
+  double count() const { return static_cast<double>(std::max<std::int64_t>(steps, 1)); }
+
   // Step and epoch reports share the loss and accuracy fields: fill them from the means.
   template <typename Metrics>
   void fill_means(Metrics& m) const {
-    const double n = static_cast<double>(std::max<std::int64_t>(steps, 1));
-    m.loss_total = sums.total / n;
-    m.loss_cross_entropy = sums.cross_entropy / n;
-    m.loss_entropy = sums.entropy_term / n;
-    m.loss_diversity = sums.diversity_term / n;
+    m.loss_total = total / count();
+    m.loss_terms.clear();
+    for (const double v : terms) m.loss_terms.push_back(v / count());
     m.train_accuracy =
-        static_cast<double>(sums.correct) / static_cast<double>(std::max<std::int64_t>(samples, 1));
+        static_cast<double>(correct) / static_cast<double>(std::max<std::int64_t>(samples, 1));
   }
 };
 
@@ -98,7 +121,10 @@ Trainer::Trainer(RunConfig config, DatasetSplit data, TrainingObserver* observer
       observer_(observer),
       control_(control),
       fixes_(config_.fixes),
-      growth_(config_.model.max_experts, config_.training.plateau_min_delta) {
+      growth_(config_.model.max_experts, config_.training.plateau_min_delta,
+              config_.training.plateau_patience),
+      release_(config_.training.split_release_steps),
+      terms_(make_loss_terms(config_.training)) {
   validate(config_);
   if (!control_) {
     own_control_ = std::make_unique<TrainingControl>(config_.fixes);
@@ -135,18 +161,20 @@ RunResult Trainer::run() {
   const auto probe_rows = torch::randperm(train.size(), generator_, torch::kLong)
                               .narrow(0, 0, std::min<std::int64_t>(t.probe_size, train.size()));
   probe_ = train.features.index_select(0, probe_rows);
-  fused_step_ = std::make_unique<FusedDenseStep>(probe_);
+  fused_step_ = std::make_unique<FusedDenseStep>(probe_, terms_);
 
   result_ = RunResult();
   result_.config = config_;
   result_.data = {train.name,        train.size(),        data_.validation.size(),
-                  train.dimension(), train.num_classes,   train.class_names};
+                  data_.test.size(), train.dimension(),   train.num_classes,
+                  train.class_names};
 
   const int total_epochs = t.seed_epochs + t.growth_epochs;
   if (t.seed_epochs == 0) {
     EpochMetrics initial;
     evaluate(initial);
     result_.seed_val_accuracy = initial.val_accuracy;
+    seed_test_correct_ = correct_on_test();
     growth_.start_growth(0, initial.val_accuracy);
   }
   for (int epoch = 1; epoch <= total_epochs; ++epoch) {
@@ -157,7 +185,7 @@ RunResult Trainer::run() {
       result_.stopped = true;
       break;
     }
-    evaluate(metrics);
+    const auto predictions = evaluate(metrics);
     release_free_heap_pages();
     metrics.wall_seconds = elapsed_seconds();
     result_.accuracy_history.push_back(metrics.val_accuracy);
@@ -165,15 +193,23 @@ RunResult Trainer::run() {
     if (observer_) observer_->on_epoch(metrics);
     logger()->debug("epoch {} val {:.4f} experts {}", epoch, metrics.val_accuracy,
                     metrics.experts);
+    if (!result_.diverged.empty()) {
+      logger()->error("training diverged: {}", result_.diverged);
+      break;
+    }
     if (epoch == t.seed_epochs) {
       result_.seed_val_accuracy = metrics.val_accuracy;
+      seed_test_correct_ = correct_on_test();
       growth_.start_growth(epoch, metrics.val_accuracy);
     }
     // No split after the last epoch: nobody would train the child.
-    if (phase == Phase::Growth && epoch < total_epochs) grow_after_epoch(metrics);
+    if (phase == Phase::Growth && epoch < total_epochs) grow_after_epoch(metrics, predictions);
     control_->epoch_finished();
   }
-  if (!result_.stopped && t.growth_epochs > 0) finish_report();
+  const bool diverged = !result_.diverged.empty();
+  if (!result_.stopped && (t.growth_epochs > 0 || diverged) && !result_.epochs.empty()) {
+    finish_report();
+  }
   result_.config.fixes = fixes_;
   result_.wall_seconds = elapsed_seconds();
   if (observer_) observer_->on_finished(result_);
@@ -193,10 +229,14 @@ bool Trainer::train_epoch(int epoch, Phase phase, EpochMetrics& metrics) {
     if (!control_->wait_before_step()) return false;
     const auto step_start = std::chrono::steady_clock::now();
     apply_switch_changes(epoch, step_ + 1);
+    release_.advance(*model_);
     const auto rows = order.narrow(0, begin, std::min(batch, n - begin));
     const auto x = train.features.index_select(0, rows);
     const auto y = train.labels.index_select(0, rows);
     const auto losses = compute_gradients(x, y);
+    if (step_ == 0) initial_cross_entropy_ = losses.scalars.terms.front();
+    result_.diverged = divergence(losses, epoch);
+    if (!result_.diverged.empty()) break;  // no update from a non-finite gradient
     adam_update(*optimizer_);
     ++step_;
     step_acc.add(losses, x.size(0));
@@ -211,57 +251,71 @@ bool Trainer::train_epoch(int epoch, Phase phase, EpochMetrics& metrics) {
   metrics.phase = phase;
   metrics.step = step_;
   epoch_acc.fill_means(metrics);
+  metrics.router_task_grad_norm = epoch_acc.router_task_grad_norm / epoch_acc.count();
+  metrics.router_task_grad = means_of(epoch_acc.router_task_grad, epoch_acc.count());
   metrics.samples_per_second = train_seconds > 0 ? static_cast<double>(n) / train_seconds : 0;
+  if (result_.diverged.empty() && !metrics.loss_terms.empty() &&
+      metrics.loss_terms.front() > kDivergenceFactor * initial_cross_entropy_) {
+    result_.diverged = "the epoch's mean cross-entropy " +
+                       format_number(metrics.loss_terms.front(), 3) + " is over " +
+                       format_number(kDivergenceFactor, 0) + " times its first step's " +
+                       format_number(initial_cross_entropy_, 3) + " (epoch " +
+                       std::to_string(epoch) + "); lower the learning rate";
+  }
   return true;
 }
 
+std::string Trainer::divergence(const StepLosses& step, int epoch) const {
+  if (std::isfinite(step.scalars.total)) return {};
+  return "the loss became " + format_number(step.scalars.total, 3) + " at step " +
+         std::to_string(step_ + 1) + " (epoch " + std::to_string(epoch) +
+         "); lower the learning rate";
+}
+
 StepLosses Trainer::compute_gradients(const torch::Tensor& x, const torch::Tensor& y) {
-  const StepLossWeights weights{fixes_.effective_entropy_weight(),
-                                config_.training.diversity_weight, fixes_.projection_fix};
-  if (!model_->routes(config_.training.dispatch)) return fused_step_->run(*model_, x, y, weights);
+  const auto settings = step_settings(terms_, config_.training, fixes_);
+  if (!model_->routes(config_.training.dispatch)) return fused_step_->run(*model_, x, y, settings);
   optimizer_->zero_grad();
-  auto losses = autograd_losses(x, y, weights);
+  auto losses = autograd_losses(x, y, settings);
   losses.total.backward();
   return losses;
 }
 
+// The sum of the terms' references, weighted: the specification the fused step is tested against.
 StepLosses Trainer::autograd_losses(const torch::Tensor& x, const torch::Tensor& y,
-                                    const StepLossWeights& weights) {
+                                    const StepSettings& settings) {
   const auto out = model_->forward(x, config_.training.dispatch);
-  const auto cross_entropy = torch::nn::functional::cross_entropy(out.logits, y);
-  const auto share = routed_share(out.router_probs, out.topk_indices);
-  const auto entropy_term = entropy_balance_of_share(share) * -weights.entropy;
-  const auto diversity_term = diversity_loss() * weights.diversity;
+  const auto in = reference_inputs(*model_, out, y, probe_, settings.projection_fix);
+  const auto weighted = weighted_references(terms_, in, settings.weights, model_->num_experts());
   StepLosses losses;
-  losses.total = cross_entropy + diversity_term;
-  if (weights.entropy != 0.0) losses.total = losses.total + entropy_term;
+  losses.total = torch::zeros({});
+  for (const auto& term : weighted) losses.total = losses.total + term;
+  // The task (the first term) alone on the router weights: which experts it still reaches.
+  torch::Tensor task_grad;
+  if (weighted.front().requires_grad()) {
+    task_grad = torch::autograd::grad({weighted.front()}, {model_->router_weight()}, {},
+                                      /*retain_graph=*/true, false, /*allow_unused=*/true)[0];
+  }
 
   // The statistics, read back at once.
   torch::NoGradGuard no_grad;
-  const auto usage = share.detach();
-  const auto scalars = torch::stack({losses.total.detach(), cross_entropy.detach(),
-                                     entropy_term.detach(), diversity_term.detach(),
-                                     usage_entropy_of_share(usage),
-                                     mean_sample_entropy(out.router_probs.detach()),
-                                     (out.logits.detach().argmax(1) == y).sum().to(torch::kFloat)})
-                           .to(torch::kDouble);
-  const auto* v = scalars.data_ptr<double>();
-  losses.scalars = {v[0], v[1], v[2], v[3], v[4], v[5], static_cast<std::int64_t>(v[6])};
-  const auto usage_values = usage.to(torch::kDouble).contiguous();
-  losses.usage.assign(usage_values.data_ptr<double>(),
-                      usage_values.data_ptr<double>() + usage_values.numel());
+  const auto share = in.slot_share.detach();
+  const auto row_norms = task_grad.defined() ? task_grad.norm(2, {1})
+                                             : torch::zeros({model_->num_experts()});
+  auto& s = losses.scalars;
+  for (const auto& w : weighted) s.terms.push_back(w.item<double>());
+  s.total = losses.total.item<double>();
+  s.usage_entropy = usage_entropy_of_share(share).item<double>();
+  s.sample_entropy = mean_sample_entropy(out.router_probs.detach()).item<double>();
+  s.correct = (out.logits.detach().argmax(1) == y).sum().item<std::int64_t>();
+  s.router_task_grad_norm = row_norms.norm().item<double>();
+  const auto share_values = share.to(torch::kDouble).contiguous();
+  losses.slot_share.assign(share_values.data_ptr<double>(),
+                           share_values.data_ptr<double>() + share_values.numel());
+  const auto norm_values = row_norms.to(torch::kDouble).contiguous();
+  losses.router_task_grad.assign(norm_values.data_ptr<double>(),
+                                 norm_values.data_ptr<double>() + norm_values.numel());
   return losses;
-}
-
-torch::Tensor Trainer::diversity_loss() {
-  if (config_.training.diversity_weight == 0.0 || model_->num_experts() < 2) {
-    return torch::zeros({});
-  }
-  // The seed's bug, reproducible: without the fix the probe skips the input projection, so the
-  // experts are pushed apart on inputs unlike anything they see in training.
-  const auto hidden = fixes_.projection_fix ? model_->project(probe_)
-                                            : bypass_projection(probe_, model_->hidden_dim());
-  return expert_output_similarity(model_->all_expert_outputs(hidden));
 }
 
 void Trainer::emit_step(StepAccumulator& acc, int epoch, Phase phase) {
@@ -273,16 +327,33 @@ void Trainer::emit_step(StepAccumulator& acc, int epoch, Phase phase) {
     m.phase = phase;
     m.wall_seconds = elapsed_seconds();
     acc.fill_means(m);
-    m.usage_entropy = acc.sums.usage_entropy / steps;
-    m.sample_entropy = acc.sums.sample_entropy / steps;
-    m.usage.clear();
-    for (const double u : acc.usage) m.usage.push_back(static_cast<float>(u / steps));
+    m.usage_entropy = acc.usage_entropy / steps;
+    m.sample_entropy = acc.sample_entropy / steps;
+    m.slot_share = means_of(acc.slot_share, steps);
     observer_->on_step(m);
   }
   acc.reset();
 }
 
-void Trainer::evaluate(EpochMetrics& m) {
+torch::Tensor Trainer::predict(const Dataset& data) {
+  c10::InferenceMode inference;
+  model_->eval();
+  std::vector<torch::Tensor> predictions;
+  for (std::int64_t begin = 0; begin < data.size(); begin += kEvalChunk) {
+    const auto x = data.features.narrow(0, begin, std::min(kEvalChunk, data.size() - begin));
+    predictions.push_back(model_->forward(x, config_.training.dispatch).logits.argmax(1));
+  }
+  model_->train();
+  return predictions.empty() ? torch::zeros({0}, torch::kLong) : torch::cat(predictions);
+}
+
+std::vector<bool> Trainer::correct_on_test() {
+  const auto correct = (predict(data_.test) == data_.test.labels).contiguous();
+  const bool* flags = correct.data_ptr<bool>();
+  return {flags, flags + correct.numel()};
+}
+
+torch::Tensor Trainer::evaluate(EpochMetrics& m) {
   c10::InferenceMode inference;
   model_->eval();
   const auto& val = data_.validation;
@@ -298,11 +369,16 @@ void Trainer::evaluate(EpochMetrics& m) {
   }
   const auto router_probs = torch::cat(probs);
   const auto topk_indices = torch::cat(topk);
-  m.val_accuracy = (torch::cat(predictions) == val.labels).to(torch::kDouble).mean().item<double>();
+  const auto predicted = torch::cat(predictions);
+  m.val_accuracy = (predicted == val.labels).to(torch::kDouble).mean().item<double>();
   m.usage_entropy = mean_usage_entropy(router_probs, topk_indices).item<double>();
   m.sample_entropy = mean_sample_entropy(router_probs).item<double>();
   m.experts = static_cast<int>(experts);
   m.utilization = to_vector(topk_utilization(topk_indices, experts));
+  std::vector<float> slot_share;
+  for (const float u : m.utilization) slot_share.push_back(u / static_cast<float>(k));
+  m.effective_experts = effective_experts(slot_share);
+  m.load_violation = load_violation(m.utilization);
   m.dormant.clear();
   for (std::int64_t e = 0; e < experts; ++e) {
     if (m.utilization[e] < config_.training.dormant_threshold) m.dormant.push_back(static_cast<int>(e));
@@ -319,6 +395,7 @@ void Trainer::evaluate(EpochMetrics& m) {
   m.expert_similarity =
       expert_output_similarity(model_->all_expert_outputs(model_->project(sample))).item<double>();
   model_->train();
+  return predicted;
 }
 
 void Trainer::apply_switch_changes(int epoch, std::int64_t step) {
@@ -337,17 +414,29 @@ void Trainer::apply_switch_changes(int epoch, std::int64_t step) {
   fixes_ = next;
 }
 
-void Trainer::grow_after_epoch(const EpochMetrics& metrics) {
+void Trainer::grow_after_epoch(const EpochMetrics& metrics, const torch::Tensor& predictions) {
+  const auto tie_break = static_cast<std::uint64_t>(
+      torch::randint(0, std::int64_t{1} << 62, {1}, generator_, torch::kLong).item<std::int64_t>());
   const auto decision = growth_.decide(metrics.epoch, metrics.val_accuracy, metrics.utilization,
-                                       fixes_.effective_cooldown());
+                                       fixes_.effective_cooldown(), tie_break);
   if (!decision.split) return;
-  const auto child = split_expert(*model_, *optimizer_, decision.parent,
-                                  config_.training.split_noise, generator_);
+  const auto& t = config_.training;
+  const auto child =
+      split_expert(*model_, *optimizer_, decision.parent, t.split_noise, generator_, t.split_mode);
+  if (t.split_mode == SplitMode::Preserving) release_.add(decision.parent, child);
   growth_.record_split(metrics.epoch);
+  const auto after = predict(data_.validation);
   SplitEvent event{metrics.epoch, step_, decision.parent, static_cast<int>(child)};
+  event.val_accuracy_before = metrics.val_accuracy;
+  event.val_accuracy_after =
+      (after == data_.validation.labels).to(torch::kDouble).mean().item<double>();
+  event.changed_predictions = (after != predictions).to(torch::kDouble).mean().item<double>();
   result_.splits.push_back(event);
-  logger()->info("split e{} -> e{} at epoch {} ({} experts)", event.parent, event.child,
-                 event.epoch, model_->num_experts());
+  logger()->info("split e{} -> e{} at epoch {} ({} experts): validation {:.4f} -> {:.4f}, {:.2f}% "
+                 "of predictions changed",
+                 event.parent, event.child, event.epoch, model_->num_experts(),
+                 event.val_accuracy_before, event.val_accuracy_after,
+                 100.0 * event.changed_predictions);
   if (observer_) observer_->on_split(event);
 }
 
@@ -375,6 +464,21 @@ void Trainer::finish_report() {
   inputs.splits = result_.splits;
   inputs.cooldown_window = fixes_.cooldown_epochs;
   inputs.dormant_threshold = config_.training.dormant_threshold;
+  const auto& t = config_.training;
+  inputs.split_budget =
+      GrowthPolicy::split_budget(t.growth_epochs, fixes_.effective_cooldown(), t.plateau_patience,
+                                 config_.model.initial_experts, config_.model.max_experts);
+  inputs.diverged = result_.diverged;
+  inputs.seed_test_correct = seed_test_correct_;
+  inputs.final_test_correct = correct_on_test();
+  inputs.chance_accuracy = largest_class_share(data_.test);
+  const auto share_of = [](const std::vector<bool>& correct) {
+    if (correct.empty()) return 0.0;
+    return static_cast<double>(std::count(correct.begin(), correct.end(), true)) /
+           static_cast<double>(correct.size());
+  };
+  result_.seed_test_accuracy = share_of(inputs.seed_test_correct);
+  result_.test_accuracy = share_of(inputs.final_test_correct);
   result_.report = make_phase_report(inputs);
   if (observer_) observer_->on_phase_report(*result_.report);
 }

@@ -7,6 +7,8 @@
 #include "config/run_config.h"
 #include "data/dataset.h"
 #include "growth/growth_policy.h"
+#include "growth/split_release.h"
+#include "training/loss_term.h"
 #include "model/moe_model.h"
 #include "training/fused_dense_step.h"
 #include "training/run_result.h"
@@ -35,11 +37,15 @@ class Trainer {
   // dense, autograd through the model's routed forward otherwise.
   StepLosses compute_gradients(const torch::Tensor& x, const torch::Tensor& y);
   StepLosses autograd_losses(const torch::Tensor& x, const torch::Tensor& y,
-                             const StepLossWeights& weights);
-  torch::Tensor diversity_loss();
-  void evaluate(EpochMetrics& metrics);
+                             const StepSettings& settings);
+  // Validation metrics of the model as it stands; returns the predicted classes.
+  torch::Tensor evaluate(EpochMetrics& metrics);
+  torch::Tensor predict(const Dataset& data);
+  std::vector<bool> correct_on_test();
   void apply_switch_changes(int epoch, std::int64_t step);
-  void grow_after_epoch(const EpochMetrics& metrics);
+  void grow_after_epoch(const EpochMetrics& metrics, const torch::Tensor& predictions);
+  // Why the run must stop as diverged, or empty.
+  std::string divergence(const StepLosses& step, int epoch) const;
   void emit_step(StepAccumulator& acc, int epoch, Phase phase);
   void finish_report();
   void set_learning_rate_for(int epoch);
@@ -55,8 +61,12 @@ class Trainer {
   MoeModel model_{nullptr};
   std::unique_ptr<torch::optim::Adam> optimizer_;
   GrowthPolicy growth_;
+  SplitRelease release_;
+  LossTerms terms_;
   torch::Tensor probe_;
   std::unique_ptr<FusedDenseStep> fused_step_;
+  double initial_cross_entropy_ = 0.0;  // the first step's: the yardstick for divergence
+  std::vector<bool> seed_test_correct_;
   at::Generator generator_;  // the run's own: shuffles, probe, split noise
   std::int64_t step_ = 0;
   RunResult result_;

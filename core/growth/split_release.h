@@ -1,0 +1,32 @@
+#pragma once
+// Releases the children of preserving splits: over a fixed number of training steps, moves each
+// child's router bias up from kPreservingChildOffset below its parent's, and the parent's down by
+// log 2, in equal steps, so that at the end the router holds what the seed's split would have
+// given it (plus what training did meanwhile). The model changes gradually, never at once.
+
+#include <cstdint>
+#include <vector>
+
+#include "model/moe_model.h"
+
+namespace moelab {
+
+class SplitRelease {
+ public:
+  explicit SplitRelease(int steps) : steps_(steps < 1 ? 1 : steps) {}
+
+  void add(std::int64_t parent, std::int64_t child);
+  // Called once before every training step.
+  void advance(MoeModelImpl& model);
+  bool pending() const { return !releases_.empty(); }
+
+ private:
+  struct Release {
+    std::int64_t parent, child;
+    int steps_left;
+  };
+  int steps_;
+  std::vector<Release> releases_;
+};
+
+}  // namespace moelab
