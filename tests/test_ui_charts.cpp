@@ -9,6 +9,7 @@
 #include <QPainter>
 #include <QSignalSpy>
 #include <QSvgRenderer>
+#include <QTabBar>
 #include <QTemporaryDir>
 #include <QWheelEvent>
 #include <QtCharts/QLineSeries>
@@ -643,6 +644,14 @@ void TestUiCharts::expert_view_switches_the_shared_cell() {
   QCOMPARE(changed.count(), 1);
   panel.set_expert_view(ChartPanel::ExpertView::TaskGradient);
   QCOMPARE(changed.count(), 1);
+  // The tabs over the cell are the user's way to switch.
+  auto* tabs = panel.findChild<QTabBar*>();
+  QVERIFY(tabs);
+  QCOMPARE(tabs->currentIndex(), 1);
+  tabs->setCurrentIndex(0);
+  QCOMPARE(panel.expert_view(), ChartPanel::ExpertView::Utilization);
+  QVERIFY(panel.utilization_chart()->isVisible());
+  QCOMPARE(changed.count(), 2);
   // Both keep receiving data whichever is shown, and zoom together with the others.
   feed_epochs(panel, 1, 2);
   panel.flush();
@@ -731,8 +740,9 @@ void TestUiCharts::narrow_panel_uses_two_columns() {
   QVERIFY(QTest::qWaitForWindowExposed(&panel));
   QVERIFY(panel.wide_layout());
   // The "now" charts sit right of the time charts...
-  const QWidget* expert_cell = panel.utilization_chart()->parentWidget();  // shared with the task
-  QVERIFY(panel.utilization_bars()->geometry().left() > expert_cell->geometry().right());
+  const QWidget* util = panel.utilization_chart();
+  QVERIFY(panel.utilization_bars()->mapTo(&panel, QPoint(0, 0)).x() >
+          util->mapTo(&panel, QPoint(util->width(), 0)).x());
   panel.resize(850, 700);
   QTRY_VERIFY(!panel.wide_layout());
   // ...or under them.

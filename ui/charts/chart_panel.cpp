@@ -13,6 +13,7 @@
 #include <QSlider>
 #include <QStackedWidget>
 #include <QSvgGenerator>
+#include <QTabBar>
 #include <QVBoxLayout>
 #include <QtCharts/QLineSeries>
 #include <algorithm>
@@ -173,21 +174,6 @@ void ChartPanel::build_toolbar() {
     set_x_axis(static_cast<XAxis>(axis_box_->itemData(index).toInt()));
   });
 
-  auto* experts = new QLabel(tr("Per expert"), this);
-  expert_view_box_ = new QComboBox(this);
-  expert_view_box_->addItem(tr("share of samples (top-k)"),
-                            static_cast<int>(ExpertView::Utilization));
-  expert_view_box_->addItem(tr("task gradient on router row"),
-                            static_cast<int>(ExpertView::TaskGradient));
-  expert_view_box_->setToolTip(
-      tr("Utilisation: the share of validation samples that have the expert in their top-k (sums "
-         "to k). Task gradient: the cross-entropy's gradient on the expert's router row; 0 means "
-         "no sample routes to the expert, so the task can no longer bring it back."));
-  experts->setBuddy(expert_view_box_);
-  connect(expert_view_box_, &QComboBox::currentIndexChanged, this, [this](int index) {
-    set_expert_view(static_cast<ExpertView>(expert_view_box_->itemData(index).toInt()));
-  });
-
   follow_box_ = new QCheckBox(tr("Follow"), this);
   follow_box_->setChecked(follow_);
   follow_box_->setToolTip(
@@ -206,9 +192,6 @@ void ChartPanel::build_toolbar() {
   bar->addWidget(axis);
   bar->addWidget(axis_box_);
   bar->addSpacing(16);
-  bar->addWidget(experts);
-  bar->addWidget(expert_view_box_);
-  bar->addSpacing(16);
   bar->addWidget(follow_box_);
   bar->addWidget(reset_zoom_button);
   bar->addStretch(1);
@@ -223,8 +206,33 @@ void ChartPanel::build_charts() {
   grid_->setSpacing(6);
 
   accuracy_ = new TimeSeriesChart(tr("Accuracy"), tr("accuracy"), clock_, dashboard_);
-  // One cell for the two per-expert charts: at 1024 x 768 the dashboard has room for six.
-  expert_stack_ = new QStackedWidget(dashboard_);
+  // One cell for the two per-expert charts, under two tabs: at 1024 x 768 the dashboard has room
+  // for six cells, and the toolbar for nothing more.
+  expert_cell_ = new QWidget(dashboard_);
+  auto* cell_layout = new QVBoxLayout(expert_cell_);
+  cell_layout->setContentsMargins(0, 0, 0, 0);
+  cell_layout->setSpacing(0);
+  expert_tabs_ = new QTabBar(expert_cell_);
+  expert_tabs_->setDocumentMode(true);
+  expert_tabs_->setDrawBase(false);
+  expert_tabs_->setExpanding(false);
+  QFont tab_font = expert_tabs_->font();
+  tab_font.setPointSizeF(tab_font.pointSizeF() * 0.9);
+  expert_tabs_->setFont(tab_font);
+  expert_tabs_->addTab(tr("Share of samples (top-k)"));
+  expert_tabs_->setTabToolTip(
+      0, tr("Utilisation: the share of validation samples that have the expert in their top-k "
+            "(sums to k)."));
+  expert_tabs_->addTab(tr("Task gradient"));
+  expert_tabs_->setTabToolTip(
+      1, tr("The cross-entropy's gradient on each expert's router row. 0: no sample has the expert "
+            "in its top-k, so the task can no longer bring it back."));
+  connect(expert_tabs_, &QTabBar::currentChanged, this, [this](int index) {
+    set_expert_view(index == 1 ? ExpertView::TaskGradient : ExpertView::Utilization);
+  });
+  expert_stack_ = new QStackedWidget(expert_cell_);
+  cell_layout->addWidget(expert_tabs_);
+  cell_layout->addWidget(expert_stack_, 1);
   utilization_ = new TimeSeriesChart(tr("Expert utilisation (validation)"),
                                      tr("share of samples (top-k)"), clock_, expert_stack_);
   task_grad_ = new TimeSeriesChart(tr("Task gradient reaching each router row"),
@@ -302,7 +310,7 @@ void ChartPanel::arrange(bool wide) {
   if (arranged_ && wide == wide_) return;
   arranged_ = true;
   wide_ = wide;
-  for (QWidget* w : std::initializer_list<QWidget*>{accuracy_, expert_stack_, bars_, loss_,
+  for (QWidget* w : std::initializer_list<QWidget*>{accuracy_, expert_cell_, bars_, loss_,
                                                     entropy_, heatmap_}) {
     grid_->removeWidget(w);
   }
@@ -313,7 +321,7 @@ void ChartPanel::arrange(bool wide) {
   if (wide) {
     // Time on the left two columns, "now" on the right.
     grid_->addWidget(accuracy_, 0, 0);
-    grid_->addWidget(expert_stack_, 0, 1);
+    grid_->addWidget(expert_cell_, 0, 1);
     grid_->addWidget(bars_, 0, 2);
     grid_->addWidget(loss_, 1, 0);
     grid_->addWidget(entropy_, 1, 1);
@@ -327,7 +335,7 @@ void ChartPanel::arrange(bool wide) {
     // Next to the controls and the report there is room for two columns: the four time charts
     // keep their width, "now" moves underneath.
     grid_->addWidget(accuracy_, 0, 0);
-    grid_->addWidget(expert_stack_, 0, 1);
+    grid_->addWidget(expert_cell_, 0, 1);
     grid_->addWidget(loss_, 1, 0);
     grid_->addWidget(entropy_, 1, 1);
     grid_->addWidget(bars_, 2, 0);
@@ -542,10 +550,10 @@ void ChartPanel::set_expert_view(ExpertView view) {
   const bool changed = view != expert_view_;
   expert_view_ = view;
   expert_stack_->setCurrentWidget(view == ExpertView::Utilization ? utilization_ : task_grad_);
-  const int index = expert_view_box_->findData(static_cast<int>(view));
-  if (index != expert_view_box_->currentIndex()) {
-    const QSignalBlocker block(expert_view_box_);
-    expert_view_box_->setCurrentIndex(index);
+  const int tab = view == ExpertView::TaskGradient ? 1 : 0;
+  if (tab != expert_tabs_->currentIndex()) {
+    const QSignalBlocker block(expert_tabs_);
+    expert_tabs_->setCurrentIndex(tab);
   }
   schedule_redraw();
   if (changed) Q_EMIT expert_view_changed(view);

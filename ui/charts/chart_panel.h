@@ -1,8 +1,8 @@
 #pragma once
-// The live dashboard: time charts on a shared x axis (accuracy; per expert, either utilisation or
-// the task's gradient on its router row; loss terms; router balance), the current utilisation
-// per expert and the class x expert routing heat map, under a small toolbar (smoothing, x axis,
-// which per-expert chart, follow, reset zoom).
+// The live dashboard: time charts on a shared x axis (accuracy; per expert, under two tabs,
+// either utilisation or the task's gradient on its router row; loss terms; router balance), the
+// current utilisation per expert and the class x expert routing heat map, under a small toolbar
+// (smoothing, x axis, follow, reset zoom).
 //
 // The add_* calls only buffer: a training run reports far faster than a screen can usefully
 // redraw, so a single-shot timer coalesces everything that arrived into one redraw, at most about
@@ -26,6 +26,7 @@ class QGridLayout;
 class QLabel;
 class QSlider;
 class QStackedWidget;
+class QTabBar;
 QT_END_NAMESPACE
 
 namespace moelab::ui {
@@ -141,7 +142,6 @@ class ChartPanel : public QWidget {
   QSlider* smoothing_slider_ = nullptr;
   QLabel* smoothing_label_ = nullptr;
   QComboBox* axis_box_ = nullptr;
-  QComboBox* expert_view_box_ = nullptr;
   ExpertView expert_view_ = ExpertView::Utilization;
   QCheckBox* follow_box_ = nullptr;
 
@@ -150,7 +150,9 @@ class ChartPanel : public QWidget {
   bool arranged_ = false;
   bool wide_ = true;
   TimeSeriesChart* accuracy_ = nullptr;
-  QStackedWidget* expert_stack_ = nullptr;  // utilisation or task gradient, one grid cell
+  QWidget* expert_cell_ = nullptr;  // one grid cell: the tabs over the two per-expert charts
+  QTabBar* expert_tabs_ = nullptr;
+  QStackedWidget* expert_stack_ = nullptr;
   TimeSeriesChart* utilization_ = nullptr;
   TimeSeriesChart* task_grad_ = nullptr;
   TimeSeriesChart* loss_ = nullptr;
