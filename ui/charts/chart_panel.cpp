@@ -287,7 +287,6 @@ void ChartPanel::build_charts() {
   violation.right_axis = true;
   load_violation_line_ =
       entropy_->add_line(QStringLiteral("load_violation"), tr("load violation"), violation);
-  entropy_->set_legend_auto_placement(true);
 
   utilization_->set_y_range(TimeSeriesChart::YRange::AutoFromZero);
   utilization_->set_legend_auto_placement(true);  // 2 to 12+ experts
