@@ -1,5 +1,7 @@
 // The live charts: throttled redraws, splits and switches as markers and series, TensorBoard
-// smoothing, min/max decimation, x-axis re-mapping, follow, export and the routing heat map.
+// smoothing, min/max decimation, x-axis re-mapping, follow, export and the routing heat map; the
+// loss chart's lines from the core's loss-term catalog, effective experts and load violation on a
+// right axis, the per-expert task gradient and the split details in the read-out.
 // Runs offscreen (QT_QPA_PLATFORM=offscreen).
 
 #include <QFile>
@@ -7,6 +9,7 @@
 #include <QPainter>
 #include <QSignalSpy>
 #include <QSvgRenderer>
+#include <QTabBar>
 #include <QTemporaryDir>
 #include <QWheelEvent>
 #include <QtCharts/QLineSeries>
@@ -22,6 +25,7 @@
 #include "charts/time_series_chart.h"
 #include "charts/utilization_bar_chart.h"
 #include "charts/x_clock.h"
+#include "training/loss_term.h"
 
 using moelab::EpochMetrics;
 using moelab::SplitEvent;
@@ -41,14 +45,17 @@ StepMetrics make_step(std::int64_t step, int experts = 4) {
   m.step = step;
   m.epoch = static_cast<int>((step - 1) / kStepsPerEpoch) + 1;
   m.wall_seconds = 0.1 * static_cast<double>(step);
-  m.loss_cross_entropy = 2.0 / (1.0 + 0.01 * static_cast<double>(step));
-  m.loss_entropy = -0.05;
-  m.loss_diversity = 0.02;
-  m.loss_total = m.loss_cross_entropy + m.loss_entropy + m.loss_diversity;
+  // Term i of the catalog: a falling first term (the task), small constants after it.
+  const std::size_t terms = moelab::loss_term_catalog().size();
+  for (std::size_t i = 0; i < terms; ++i) {
+    m.loss_terms.push_back(i == 0 ? 2.0 / (1.0 + 0.01 * static_cast<double>(step))
+                                  : 0.01 * static_cast<double>(i + 1));
+    m.loss_total += m.loss_terms.back();
+  }
   m.usage_entropy = 0.9;
   m.sample_entropy = 0.6;
   m.train_accuracy = 0.5;
-  m.usage.assign(static_cast<std::size_t>(experts), 1.0f / static_cast<float>(experts));
+  m.slot_share.assign(static_cast<std::size_t>(experts), 1.0f / static_cast<float>(experts));
   return m;
 }
 
@@ -60,10 +67,17 @@ EpochMetrics make_epoch(int epoch, int experts = 4, std::vector<int> dormant = {
   m.train_accuracy = 0.5 + 0.01 * epoch;
   m.val_accuracy = 0.45 + 0.01 * epoch;
   m.experts = experts;
+  double squares = 0;
   for (int e = 0; e < experts; ++e) {
     const bool is_dormant = std::find(dormant.begin(), dormant.end(), e) != dormant.end();
     m.utilization.push_back(is_dormant ? 0.01f : 0.4f);
+    // A dormant expert is in no sample's top-k: the task no longer reaches its router row.
+    m.router_task_grad.push_back(is_dormant ? 0.0f : 0.01f * static_cast<float>(e + 1));
+    squares += m.router_task_grad.back() * m.router_task_grad.back();
   }
+  m.router_task_grad_norm = std::sqrt(squares);
+  m.effective_experts = experts - static_cast<double>(dormant.size()) * 0.9;
+  m.load_violation = 0.1 * epoch;
   m.dormant = dormant;
   for (int c = 0; c < 10; ++c) {
     std::vector<float> row(static_cast<std::size_t>(experts), 0.0f);
@@ -117,6 +131,13 @@ class TestUiCharts : public QObject {
   void follow_off_keeps_x_range();
   void wheel_zoom_links_charts_and_stops_following();
   void tooltip_lists_every_line();
+  void loss_chart_has_a_line_per_catalog_term();
+  void balance_chart_puts_expert_counts_on_a_right_axis();
+  void right_axis_ranges_apart_from_the_left();
+  void task_gradient_chart_has_a_line_per_expert_and_the_norm();
+  void expert_view_switches_the_shared_cell();
+  void split_marker_read_out_shows_its_effect();
+  void bar_read_out_names_the_task_gradient();
   void export_png_and_svg();
   void narrow_panel_uses_two_columns();
   void heatmap_paints_and_looks_up_cells();
@@ -491,11 +512,183 @@ void TestUiCharts::tooltip_lists_every_line() {
   feed_epochs(panel, 1, 2);
   panel.flush();
   const QString text = panel.loss_chart()->tooltip_text(20.0);
-  for (const char* name : {"total", "cross-entropy", "entropy", "diversity"}) {
-    QVERIFY2(text.contains(name), qPrintable(text));
+  QVERIFY2(text.contains("total"), qPrintable(text));
+  for (const auto& term : moelab::loss_term_catalog()) {
+    QVERIFY2(text.contains(QString::fromStdString(term.label)), qPrintable(text));
   }
   QVERIFY(text.contains("step 20"));
   QVERIFY(text.contains("raw"));  // smoothing is on by default: both values shown
+}
+
+void TestUiCharts::loss_chart_has_a_line_per_catalog_term() {
+  ChartPanel panel;
+  panel.reset({});
+  feed_epochs(panel, 1, 1);
+  panel.flush();
+  const auto& catalog = moelab::loss_term_catalog();
+  TimeSeriesChart* loss = panel.loss_chart();
+  // The total, then one line per term, keyed by the term's name and named by its label.
+  QCOMPARE(loss->line_count(), static_cast<int>(catalog.size()) + 1);
+  QCOMPARE(loss->line_key(0), QString("total"));
+  const StepMetrics first = make_step(kLogInterval);
+  for (std::size_t i = 0; i < catalog.size(); ++i) {
+    const int line = loss->find_line(QString::fromStdString(catalog[i].name));
+    QVERIFY2(line > 0, catalog[i].name.c_str());
+    QCOMPARE(loss->line_name(line), QString::fromStdString(catalog[i].label));
+    QCOMPARE(loss->point_count(line), kStepsPerEpoch / kLogInterval);
+    // The value at the term's position in the report, not at another term's.
+    QCOMPARE(loss->points(line).first().y(), first.loss_terms[i]);
+  }
+  // A report with fewer terms than the catalog (an older run) fills what it has.
+  StepMetrics short_report = make_step(kStepsPerEpoch + kLogInterval);
+  short_report.loss_terms.resize(1);
+  panel.add_step(short_report);
+  QCOMPARE(loss->point_count(1), kStepsPerEpoch / kLogInterval + 1);
+}
+
+void TestUiCharts::balance_chart_puts_expert_counts_on_a_right_axis() {
+  ChartPanel panel;
+  panel.reset({});
+  feed_epochs(panel, 1, 3, 6);
+  panel.flush();
+  TimeSeriesChart* balance = panel.entropy_chart();
+  QVERIFY(balance->has_right_axis());
+  const int effective = balance->find_line("effective_experts");
+  const int violation = balance->find_line("load_violation");
+  QVERIFY(effective >= 0 && violation >= 0);
+  QVERIFY(balance->line_on_right_axis(effective));
+  QVERIFY(balance->line_on_right_axis(violation));
+  QVERIFY(!balance->line_on_right_axis(balance->find_line("usage_entropy")));
+  QCOMPARE(balance->line_name(effective), QString("effective experts"));
+  QCOMPARE(balance->line_name(balance->find_line("usage_entropy")), QString("slot-share entropy"));
+  QCOMPARE(balance->point_count(effective), 3);
+  QCOMPARE(balance->last_value(effective), 6.0);
+  QCOMPARE(balance->last_value(violation), 0.3);
+  // The normalised entropies keep their fixed [0, 1] axis; six experts need a right axis to 6.
+  QCOMPARE(balance->y_max(), 1.05);
+  QCOMPARE(balance->right_y_min(), 0.0);
+  QVERIFY(balance->right_y_max() >= 6.0);
+  QVERIFY(balance->series_point_count(effective) > 0);
+}
+
+void TestUiCharts::right_axis_ranges_apart_from_the_left() {
+  TimeSeriesChart chart("t", "left");
+  chart.resize(500, 320);
+  chart.set_y_range(TimeSeriesChart::YRange::Auto);
+  chart.set_right_axis("right", TimeSeriesChart::YRange::AutoFromZero);
+  TimeSeriesChart::LineStyle right_style{Qt::red, false, false, Qt::SolidLine, 2.0};
+  right_style.right_axis = true;
+  const int left = chart.add_line("l", "l", {Qt::blue, false, false, Qt::SolidLine, 2.0});
+  const int right = chart.add_line("r", "r", right_style);
+  for (int i = 1; i <= 10; ++i) {
+    moelab::ui::XStamp at;
+    at.step = i;
+    chart.append(left, at, 0.5 + 0.01 * i);
+    chart.append(right, at, 100.0 * i);
+  }
+  chart.refresh();
+  // Each axis spans its own lines: the small left values are not flattened by the right ones.
+  QVERIFY(chart.y_max() < 1.0);
+  QVERIFY(chart.y_min() > 0.4);
+  QCOMPARE(chart.right_y_min(), 0.0);
+  QVERIFY(chart.right_y_max() >= 1000.0);
+  // Without a right axis the flag is ignored: the line shares the left axis.
+  TimeSeriesChart plain("t", "left");
+  const int moved = plain.add_line("r", "r", right_style);
+  QVERIFY(!plain.line_on_right_axis(moved));
+  QVERIFY(std::isnan(plain.right_y_max()));
+}
+
+void TestUiCharts::task_gradient_chart_has_a_line_per_expert_and_the_norm() {
+  ChartPanel panel;
+  panel.reset({});
+  panel.add_epoch(make_epoch(1, 4));
+  panel.add_epoch(make_epoch(2, 4, {3}));
+  panel.flush();
+  TimeSeriesChart* task = panel.task_gradient_chart();
+  QVERIFY(panel.time_charts().contains(task));
+  QCOMPARE(task->line_count(), 5);  // e0..e3 and all rows
+  const int all = task->find_line("all_rows");
+  QVERIFY(all >= 0);
+  QCOMPARE(task->line_name(all), QString("all rows"));
+  QCOMPARE(task->last_value(all), make_epoch(2, 4, {3}).router_task_grad_norm);
+  for (int e = 0; e < 4; ++e) {
+    const int line = task->find_line(QString("e%1").arg(e));
+    QVERIFY(line >= 0);
+    QCOMPARE(task->line_color(line), moelab::ui::ExpertPalette::color(e));
+    QCOMPARE(task->point_count(line), 2);
+  }
+  // The dormant expert: no gradient reaches it, and its line says so the same way as utilisation.
+  const int e3 = task->find_line("e3");
+  QCOMPARE(task->last_value(e3), 0.0);
+  QVERIFY(task->line_dormant(e3));
+  QCOMPARE(task->line_name(e3), QString("e3 (dormant)"));
+  // A new run starts with the norm line alone.
+  panel.reset({});
+  QCOMPARE(task->line_count(), 1);
+  QCOMPARE(task->point_count(0), 0);
+}
+
+void TestUiCharts::expert_view_switches_the_shared_cell() {
+  ChartPanel panel;
+  panel.resize(900, 700);
+  panel.show();
+  QVERIFY(QTest::qWaitForWindowExposed(&panel));
+  QSignalSpy changed(&panel, &ChartPanel::expert_view_changed);
+  QCOMPARE(panel.expert_view(), ChartPanel::ExpertView::Utilization);
+  QVERIFY(panel.utilization_chart()->isVisible());
+  QVERIFY(!panel.task_gradient_chart()->isVisible());
+  panel.set_expert_view(ChartPanel::ExpertView::TaskGradient);
+  QVERIFY(panel.task_gradient_chart()->isVisible());
+  QVERIFY(!panel.utilization_chart()->isVisible());
+  QCOMPARE(changed.count(), 1);
+  panel.set_expert_view(ChartPanel::ExpertView::TaskGradient);
+  QCOMPARE(changed.count(), 1);
+  // The tabs over the cell are the user's way to switch.
+  auto* tabs = panel.findChild<QTabBar*>();
+  QVERIFY(tabs);
+  QCOMPARE(tabs->currentIndex(), 1);
+  tabs->setCurrentIndex(0);
+  QCOMPARE(panel.expert_view(), ChartPanel::ExpertView::Utilization);
+  QVERIFY(panel.utilization_chart()->isVisible());
+  QCOMPARE(changed.count(), 2);
+  // Both keep receiving data whichever is shown, and zoom together with the others.
+  feed_epochs(panel, 1, 2);
+  panel.flush();
+  QCOMPARE(panel.utilization_chart()->point_count(0), 2);
+  QCOMPARE(panel.task_gradient_chart()->point_count(0), 2);
+}
+
+void TestUiCharts::split_marker_read_out_shows_its_effect() {
+  ChartPanel panel;
+  panel.reset({});
+  feed_epochs(panel, 1, 2);
+  panel.add_split(SplitEvent{2, 2 * kStepsPerEpoch, 1, 4, 0.912, 0.905, 0.031});
+  feed_epochs(panel, 3, 3, 5);
+  panel.flush();
+  for (TimeSeriesChart* chart : panel.time_charts()) {
+    QCOMPARE(chart->marker_count(), 1);
+    const QString detail = chart->marker_detail(0);
+    QVERIFY2(detail.contains("91.2%") && detail.contains("90.5%") && detail.contains("3.1%"),
+             qPrintable(detail));
+  }
+  const QString near = panel.accuracy_chart()->tooltip_text(2.0 * kStepsPerEpoch);
+  QVERIFY2(near.contains("90.5%"), qPrintable(near));
+  const QString far = panel.accuracy_chart()->tooltip_text(5.0);
+  QVERIFY2(!far.contains("90.5%"), qPrintable(far));
+}
+
+void TestUiCharts::bar_read_out_names_the_task_gradient() {
+  moelab::ui::UtilizationBarChart bars;
+  bars.set_utilization({0.6f, 0.01f}, {1}, 3);
+  QVERIFY(bars.tooltip_text(0).contains("top-k"));
+  QVERIFY(!bars.tooltip_text(0).contains("gradient"));  // not measured yet
+  bars.set_task_gradient({0.02f, 0.0f});
+  QVERIFY2(bars.tooltip_text(0).contains("0.02"), qPrintable(bars.tooltip_text(0)));
+  QVERIFY2(bars.tooltip_text(1).contains("No task gradient"), qPrintable(bars.tooltip_text(1)));
+  QVERIFY(bars.tooltip_text(1).contains("dormant"));
+  bars.clear();
+  QVERIFY(bars.tooltip_text(0).isEmpty());
 }
 
 void TestUiCharts::export_png_and_svg() {
@@ -547,8 +740,9 @@ void TestUiCharts::narrow_panel_uses_two_columns() {
   QVERIFY(QTest::qWaitForWindowExposed(&panel));
   QVERIFY(panel.wide_layout());
   // The "now" charts sit right of the time charts...
-  QVERIFY(panel.utilization_bars()->geometry().left() >
-          panel.utilization_chart()->geometry().right());
+  const QWidget* util = panel.utilization_chart();
+  QVERIFY(panel.utilization_bars()->mapTo(&panel, QPoint(0, 0)).x() >
+          util->mapTo(&panel, QPoint(util->width(), 0)).x());
   panel.resize(850, 700);
   QTRY_VERIFY(!panel.wide_layout());
   // ...or under them.
@@ -661,10 +855,14 @@ void TestUiCharts::render_realistic_run() {
       m.epoch = epoch;
       m.wall_seconds = wall;
       const double t = static_cast<double>(step) / (34.0 * steps_per_epoch);
-      m.loss_cross_entropy = 0.15 + 2.1 * std::exp(-7.0 * t) + 0.12 * noise();
-      m.loss_entropy = (epoch >= 25 ? 0.0 : -0.1) * (0.9 + 0.05 * noise());
-      m.loss_diversity = 0.05 * (0.3 + 0.2 * std::exp(-3 * t)) + 0.01 * noise();
-      m.loss_total = m.loss_cross_entropy + m.loss_entropy + m.loss_diversity;
+      // The catalog's first term is the task's; the others are regularisers, smaller.
+      for (std::size_t i = 0; i < moelab::loss_term_catalog().size(); ++i) {
+        const double v = i == 0 ? 0.15 + 2.1 * std::exp(-7.0 * t) + 0.12 * noise()
+                         : i == 1 ? (epoch >= 25 ? 0.0 : -0.1) * (0.9 + 0.05 * noise())
+                                  : 0.05 * (0.3 + 0.2 * std::exp(-3 * t)) + 0.01 * noise();
+        m.loss_terms.push_back(v);
+        m.loss_total += v;
+      }
       m.usage_entropy =
           std::clamp(0.97 - (epoch >= 25 ? 0.02 * (epoch - 24) : 0.0) + 0.05 * noise(), 0.0, 1.0);
       m.sample_entropy = std::clamp(0.85 - 0.55 * t + 0.06 * noise(), 0.0, 1.0);
@@ -679,12 +877,23 @@ void TestUiCharts::render_realistic_run() {
     e.train_accuracy = std::clamp(0.97 - 0.8 * std::exp(-7.0 * progress), 0.0, 1.0);
     e.val_accuracy = std::clamp(0.94 - 0.8 * std::exp(-7.5 * progress) + 0.01 * noise(), 0.0, 1.0);
     e.experts = experts;
+    double entropy = 0, total = 0, peak = 0, squares = 0;
     for (int x = 0; x < experts; ++x) {
       double u = 2.0 / experts * (1.0 + 0.25 * std::sin(x * 1.7 + epoch * 0.3));
       if (x == 2 && epoch >= 27) u = std::max(0.01, 0.3 - 0.06 * (epoch - 26));  // collapses
-      e.utilization.push_back(static_cast<float>(std::min(1.0, u)));
+      u = std::min(1.0, u);
+      e.utilization.push_back(static_cast<float>(u));
       if (u < 0.05) e.dormant.push_back(x);
+      const double g = u < 0.05 ? 0.0 : 0.02 * u * (1.2 - progress) * (1.0 + 0.1 * noise());
+      e.router_task_grad.push_back(static_cast<float>(g));
+      squares += g * g;
+      total += u;
+      peak = std::max(peak, u);
     }
+    for (float u : e.utilization) entropy -= u / total * std::log(u / total);
+    e.effective_experts = std::exp(entropy);
+    e.load_violation = peak / (total / experts) - 1.0;
+    e.router_task_grad_norm = std::sqrt(squares);
     for (int c = 0; c < 10; ++c) {
       std::vector<float> row(static_cast<std::size_t>(experts), 0.02f);
       row[static_cast<std::size_t>(c % experts)] = 0.75f;
@@ -694,7 +903,8 @@ void TestUiCharts::render_realistic_run() {
     panel.add_epoch(e);
     if (epoch == 20) panel.set_seed_accuracy(e.val_accuracy);
     if (epoch == 21 || epoch == 26 || epoch == 31) {
-      panel.add_split(SplitEvent{epoch, step, epoch == 26 ? 1 : 0, experts});
+      panel.add_split(SplitEvent{epoch, step, epoch == 26 ? 1 : 0, experts, e.val_accuracy,
+                                 e.val_accuracy - 0.004, 0.02});
       ++experts;
     }
     if (epoch == 24) {

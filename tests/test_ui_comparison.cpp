@@ -1,12 +1,17 @@
 // The comparison window end to end, offscreen: a 2-arm x 2-seed comparison runs to completion and
 // its table matches the runs' own reports; cancel keeps finished runs and stops every worker;
 // save then open restores the table; a bad file is refused without touching the current state;
-// each teaching preset sets the switches the core says and shows its explanation.
+// each teaching preset sets the switches the core says and shows its explanation; the file keeps
+// the loss terms by their catalog names, the test accuracies, the router figures, the split effects
+// and the criteria's intervals, and still reads files written before them.
 // MOELAB_COMPARE_SCREENSHOT=path additionally runs 8 arms x 2 seeds and saves the window there.
 
 #include <QCheckBox>
 #include <QComboBox>
 #include <QElapsedTimer>
+#include <QJsonArray>
+#include <QJsonDocument>
+#include <QJsonObject>
 #include <QLabel>
 #include <QPushButton>
 #include <QSignalSpy>
@@ -21,11 +26,13 @@
 #include "ablation/preset.h"
 #include "comparison/comparison_charts.h"
 #include "comparison/comparison_controller.h"
+#include "comparison/comparison_file.h"
 #include "comparison/comparison_window.h"
 #include "comparison/summary_table_model.h"
 #include "control_panel.h"
 #include "main_window.h"
 #include "switch_button.h"
+#include "training/loss_term.h"
 
 using moelab::RunConfig;
 using moelab::ui::ComparisonWindow;
@@ -59,6 +66,60 @@ QStringList table_text(const ComparisonWindow& w) {
     for (int c = 0; c < m->columnCount(); ++c) cells << m->index(r, c).data().toString();
   }
   return cells;
+}
+
+// One finished run with every field the file keeps set to something recognisable.
+moelab::ui::Comparison science_comparison() {
+  moelab::ui::Comparison c;
+  c.arms = moelab::parse_arms("PCE", c.base.fixes);
+  c.seeds = {7};
+  moelab::ArmSeedResult r;
+  r.seed = 7;
+  r.result.seed_val_accuracy = 0.81;
+  r.result.seed_test_accuracy = 0.8;
+  r.result.test_accuracy = 0.83;
+  r.result.diverged = "loss was NaN at step 12";
+  moelab::EpochMetrics m;
+  m.epoch = 1;
+  m.step = 20;
+  m.loss_total = 0;
+  for (std::size_t i = 0; i < moelab::loss_term_catalog().size(); ++i) {
+    m.loss_terms.push_back(0.5 + static_cast<double>(i));
+    m.loss_total += m.loss_terms.back();
+  }
+  m.val_accuracy = 0.82;
+  m.effective_experts = 3.25;
+  m.load_violation = 0.5;
+  m.router_task_grad_norm = 0.125;
+  m.router_task_grad = {0.1f, 0.0f, 0.05f};
+  m.experts = 3;
+  m.utilization = {1.0f, 0.0f, 1.0f};
+  r.result.epochs.push_back(m);
+  r.result.accuracy_history.push_back(m.val_accuracy);
+  r.result.splits.push_back(moelab::SplitEvent{1, 20, 0, 2, 0.82, 0.8, 0.04});
+  moelab::PhaseReport report;
+  report.test_accuracy = 0.83;
+  report.seed_test_accuracy = 0.8;
+  report.test_size = 360;
+  report.effective_experts = 3.25;
+  report.load_violation = 0.5;
+  report.split_budget = 4;
+  report.diverged = r.result.diverged;
+  moelab::Criterion accuracy;
+  accuracy.name = "accuracy_not_below_seed";
+  accuracy.passed = true;
+  accuracy.value = 0.03;
+  accuracy.detail = "+3.0 points";
+  accuracy.ci95 = std::make_pair(-0.01, 0.07);
+  accuracy.p_value = 0.2;
+  moelab::Criterion dormant;
+  dormant.name = "no_dormant_experts";
+  dormant.value = 1;
+  dormant.detail = "1 dormant";
+  report.criteria = {accuracy, dormant};
+  r.result.report = report;
+  c.results.push_back(r);
+  return c;
 }
 
 }  // namespace
@@ -161,6 +222,89 @@ class TestUiComparison : public QObject {
       QCOMPARE(table_text(*other), before);
     }
     QVERIFY(!other->open_comparison(temp_.filePath(QStringLiteral("missing.json")), &error));
+  }
+
+  void fileKeepsTheScienceFields() {
+    const moelab::ui::Comparison written = science_comparison();
+    const QByteArray bytes = moelab::ui::comparison_to_json(written);
+    // Loss terms are keyed by the catalog's names, not by position.
+    const QJsonObject epoch = QJsonDocument::fromJson(bytes)["runs"][0]["epochs"][0].toObject();
+    const QJsonObject terms = epoch["loss_terms"].toObject();
+    const auto& catalog = moelab::loss_term_catalog();
+    QCOMPARE(terms.size(), static_cast<qsizetype>(catalog.size()));
+    for (std::size_t i = 0; i < catalog.size(); ++i) {
+      QCOMPARE(terms[QString::fromStdString(catalog[i].name)].toDouble(), 0.5 + i);
+    }
+
+    moelab::ui::Comparison read;
+    QString error;
+    QVERIFY2(moelab::ui::comparison_from_json(bytes, &read, &error), qPrintable(error));
+    const moelab::RunResult& r = read.results.at(0).result;
+    const moelab::RunResult& w = written.results.at(0).result;
+    QCOMPARE(r.seed_test_accuracy, w.seed_test_accuracy);
+    QCOMPARE(r.test_accuracy, w.test_accuracy);
+    QCOMPARE(r.diverged, w.diverged);
+    const moelab::EpochMetrics& m = r.epochs.at(0);
+    QCOMPARE(m.loss_terms, w.epochs[0].loss_terms);
+    QCOMPARE(m.loss_total, w.epochs[0].loss_total);
+    QCOMPARE(m.effective_experts, 3.25);
+    QCOMPARE(m.load_violation, 0.5);
+    QCOMPARE(m.router_task_grad_norm, 0.125);
+    QCOMPARE(m.router_task_grad, w.epochs[0].router_task_grad);
+    const moelab::SplitEvent& s = r.splits.at(0);
+    QCOMPARE(s.val_accuracy_before, 0.82);
+    QCOMPARE(s.val_accuracy_after, 0.8);
+    QCOMPARE(s.changed_predictions, 0.04);
+    QVERIFY(r.report.has_value());
+    QCOMPARE(r.report->test_size, 360);
+    QCOMPARE(r.report->split_budget, 4);
+    QCOMPARE(r.report->diverged, w.diverged);
+    QCOMPARE(r.report->effective_experts, 3.25);
+    const moelab::Criterion& accuracy = r.report->criteria.at(0);
+    QVERIFY(accuracy.ci95.has_value());
+    QCOMPARE(accuracy.ci95->first, -0.01);
+    QCOMPARE(accuracy.ci95->second, 0.07);
+    QCOMPARE(accuracy.p_value.value_or(-1), 0.2);
+    QVERIFY(!r.report->criteria.at(1).ci95.has_value());
+    QVERIFY(!r.report->criteria.at(1).p_value.has_value());
+  }
+
+  void fileWithoutTheScienceFieldsStillReads() {
+    // A file from before the test split: none of the new keys.
+    QJsonObject root = QJsonDocument::fromJson(
+                           moelab::ui::comparison_to_json(science_comparison()))
+                           .object();
+    QJsonArray runs = root["runs"].toArray();
+    QJsonObject run = runs[0].toObject();
+    for (const char* key : {"seed_test_accuracy", "test_accuracy", "diverged"}) run.remove(key);
+    QJsonArray epochs = run["epochs"].toArray();
+    QJsonObject epoch = epochs[0].toObject();
+    for (const char* key : {"loss_total", "loss_terms", "effective_experts", "load_violation",
+                            "router_task_grad_norm", "router_task_grad"}) {
+      epoch.remove(key);
+    }
+    epochs[0] = epoch;
+    run["epochs"] = epochs;
+    QJsonArray splits = run["splits"].toArray();
+    QJsonObject split = splits[0].toObject();
+    for (const char* key : {"val_accuracy_before", "val_accuracy_after", "changed_predictions"}) {
+      split.remove(key);
+    }
+    splits[0] = split;
+    run["splits"] = splits;
+    run.remove("report");
+    runs[0] = run;
+    root["runs"] = runs;
+    moelab::ui::Comparison read;
+    QString error;
+    QVERIFY2(moelab::ui::comparison_from_json(QJsonDocument(root).toJson(), &read, &error),
+             qPrintable(error));
+    const moelab::RunResult& r = read.results.at(0).result;
+    QVERIFY(r.epochs.at(0).loss_terms.empty());
+    QVERIFY(r.epochs.at(0).router_task_grad.empty());
+    QCOMPARE(r.test_accuracy, 0.0);
+    QCOMPARE(r.splits.at(0).changed_predictions, 0.0);
+    QCOMPARE(r.epochs.at(0).val_accuracy, 0.82);
   }
 
   void cancelKeepsFinishedRuns() {

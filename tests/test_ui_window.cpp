@@ -1,10 +1,14 @@
 // The window end to end, offscreen: a run started from the window reaches the charts, the run
 // controls do what they say, a switch flipped mid-run reaches the trainer, stop/reset/close are
 // safe at any instant, late signals of a dropped run never reach the next one, and the `moelab`
-// binary's scripted mode (--config, --autostart, --screenshot, --quit) works and fails cleanly.
+// binary's scripted mode (--config, --autostart, --screenshot, --quit) works and fails cleanly;
+// the control panel round-trips the science settings and the report view shows what the verdict
+// rests on (intervals, p values, test accuracies, the split budget, a divergence).
 
 #include <QAction>
 #include <QApplication>
+#include <QComboBox>
+#include <QSpinBox>
 #include <QElapsedTimer>
 #include <QGroupBox>
 #include <QImage>
@@ -24,6 +28,7 @@
 #include "config/config_json.h"
 #include "control_panel.h"
 #include "main_window.h"
+#include "number_spin_box.h"
 #include "report_view.h"
 #include "run_controller.h"
 #include "run_controls.h"
@@ -462,6 +467,100 @@ class TestUiWindow : public QObject {
     QCOMPARE(config_json(w->control_panel()->config()), config_json(mine));
     // The very format moelab-cli reads.
     QCOMPARE(config_json(moelab::load_config_file(path.toStdString())), config_json(mine));
+  }
+
+  void scienceSettingsRoundTrip_data() {
+    QTest::addColumn<int>("mode");
+    QTest::addColumn<int>("loss");
+    for (const auto& [mode_name, mode] : moelab::split_mode_names()) {
+      for (const auto& [loss_name, loss] : moelab::diversity_loss_names()) {
+        QTest::newRow(qPrintable(QStringLiteral("%1 %2").arg(mode_name, loss_name)))
+            << static_cast<int>(mode) << static_cast<int>(loss);
+      }
+    }
+  }
+
+  void scienceSettingsRoundTrip() {
+    QFETCH(int, mode);
+    QFETCH(int, loss);
+    moelab::ui::ControlPanel panel;
+    // The chooser lists the core's names, in the core's order.
+    QCOMPARE(panel.split_mode_box()->count(),
+             static_cast<int>(moelab::split_mode_names().size()));
+    for (int i = 0; i < panel.diversity_loss_box()->count(); ++i) {
+      QCOMPARE(panel.diversity_loss_box()->itemText(i),
+               QString::fromLatin1(moelab::diversity_loss_names()[static_cast<std::size_t>(i)].first));
+    }
+    RunConfig c;
+    c.training.split_mode = static_cast<moelab::SplitMode>(mode);
+    c.training.diversity_loss = static_cast<moelab::DiversityLoss>(loss);
+    c.training.plateau_patience = 3;
+    c.training.split_release_steps = 55;
+    c.data.test_fraction = 0.15;
+    panel.set_config(c);
+    const RunConfig back = panel.config();
+    QCOMPARE(config_json(back), config_json(c));
+    QVERIFY(back.training.split_mode == c.training.split_mode);
+    QVERIFY(back.training.diversity_loss == c.training.diversity_loss);
+    QCOMPARE(back.training.plateau_patience, 3);
+    QCOMPARE(back.data.test_fraction, 0.15);
+    // The release steps mean something only for the preserving split.
+    QCOMPARE(panel.split_release_steps_box()->isEnabled(),
+             c.training.split_mode == moelab::SplitMode::Preserving);
+    // Edited in the panel, they come out in config().
+    panel.plateau_patience_box()->setValue(5);
+    panel.test_fraction_box()->setValue(0.3);
+    panel.split_mode_box()->setCurrentIndex(panel.split_mode_box()->count() - 1);
+    QCOMPARE(panel.config().training.plateau_patience, 5);
+    QCOMPARE(panel.config().data.test_fraction, 0.3);
+    QVERIFY(panel.config().training.split_mode == moelab::split_mode_names().back().second);
+  }
+
+  void reportViewShowsWhatTheVerdictRestsOn() {
+    moelab::PhaseReport r;
+    r.go = false;
+    r.test_accuracy = 0.912;
+    r.seed_test_accuracy = 0.934;
+    r.test_size = 360;
+    r.effective_experts = 2.75;
+    r.experts = 4;
+    r.load_violation = 0.62;
+    r.split_budget = 5;
+    r.splits = {moelab::SplitEvent{21, 420, 0, 3, 0.95, 0.93, 0.041},
+                moelab::SplitEvent{26, 520, 1, 4, 0.94, 0.94, 0.0}};
+    r.diverged = "the loss was not finite at step 800";
+    moelab::Criterion accuracy;
+    accuracy.name = "accuracy_not_below_seed";
+    accuracy.passed = false;
+    accuracy.value = -0.022;
+    accuracy.detail = "-2.2 points on 360 test samples";
+    accuracy.ci95 = std::make_pair(-0.041, -0.004);
+    accuracy.p_value = 0.0126;
+    moelab::Criterion dormant;
+    dormant.name = "no_dormant_experts";
+    dormant.passed = true;
+    dormant.detail = "0 dormant";
+    r.criteria = {accuracy, dormant};
+    r.utilization = {0.9f, 0.5f, 0.3f, 0.3f};
+
+    moelab::ui::ReportView view;
+    view.set_report(r);
+    const QString md = view.shown_markdown();
+    QCOMPARE(view.banner_text(), QStringLiteral("NO-GO"));
+    QVERIFY2(md.contains(QStringLiteral("[-0.041, -0.004]")), qPrintable(md));
+    QVERIFY2(md.contains(QStringLiteral("0.013")), qPrintable(md));  // p, three decimals
+    QVERIFY(md.contains(QStringLiteral("91.2%")) && md.contains(QStringLiteral("93.4%")));
+    QVERIFY(md.contains(QStringLiteral("360")));
+    QVERIFY(md.contains(QStringLiteral("2.75")));
+    QVERIFY(md.contains(QStringLiteral("0.62")));
+    QVERIFY2(md.contains(QStringLiteral("2 splits of a budget of 5")), qPrintable(md));
+    QVERIFY(md.contains(QString::fromStdString(r.diverged)));
+    QVERIFY(md.contains(QStringLiteral("4.1%")));  // the first split's changed predictions
+    QVERIFY(md.contains(QStringLiteral("Share of samples (top-k)")));
+    // A criterion without an interval or test shows a dash, not a made-up number.
+    QVERIFY(md.contains(QStringLiteral("| 0 dormant | \u2013 | \u2013 |")));
+    // What Save writes is still the core's report.
+    QCOMPARE(view.markdown(), QString::fromStdString(moelab::to_markdown(r)));
   }
 
   void aboutNamesTheDataSources() {

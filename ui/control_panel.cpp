@@ -31,6 +31,28 @@ QSpinBox* int_box(int minimum, int maximum, const QString& tip) {
   return box;
 }
 
+// A combo box over one of the core's name lists (run_config.h): the names as files and flags
+// write them, the enum value as the item's data.
+template <typename Enum>
+QComboBox* names_box(const std::vector<std::pair<const char*, Enum>>& names, const QString& tip) {
+  auto* box = new QComboBox;
+  for (const auto& [name, value] : names)
+    box->addItem(QString::fromLatin1(name), static_cast<int>(value));
+  box->setToolTip(tip);
+  return box;
+}
+
+template <typename Enum>
+Enum current(const QComboBox* box) {
+  return static_cast<Enum>(box->currentData().toInt());
+}
+
+template <typename Enum>
+void select(QComboBox* box, Enum value) {
+  const int index = box->findData(static_cast<int>(value));
+  if (index >= 0) box->setCurrentIndex(index);
+}
+
 QLabel* explanation(const QString& text) {
   auto* label = new QLabel(text);
   label->setWordWrap(true);
@@ -184,6 +206,15 @@ QGroupBox* ControlPanel::build_data() {
   data_pages_->addWidget(idx);
   layout->addWidget(data_pages_);
 
+  auto* held_out = new QFormLayout;
+  held_out->setContentsMargins(0, 0, 0, 0);
+  test_fraction_ = new NumberSpinBox(1e-3, 0.9);
+  test_fraction_->setToolTip(
+      tr("Share of the data held out as a test set: never trained on and never used for a growth "
+         "decision. The verdict's accuracy criterion is judged on it, against the seed model."));
+  held_out->addRow(tr("Test share"), test_fraction_);
+  layout->addLayout(held_out);
+
   connect(kind_, &QComboBox::currentIndexChanged, this, &ControlPanel::show_data_page);
   show_data_page(kind_->currentIndex());
   return data_box_;
@@ -219,8 +250,35 @@ QGroupBox* ControlPanel::build_training() {
       int_box(0, 100000, tr("Phase 1: after each epoch the growth policy may split an expert."));
   form->addRow(tr("Learning rate"), learning_rate_);
   form->addRow(tr("Seed"), seed_);
+  plateau_patience_ = int_box(
+      1, 10000,
+      tr("Growth epochs without a better validation accuracy before a plateau is declared and an "
+         "expert may split. 1 is the seed's rule: one flat epoch is a plateau."));
+  split_mode_ = names_box(
+      split_mode_names(),
+      tr("seed: both router biases lowered by log 2, as the seed did; under top-k this changes "
+         "what the model computes at the split. preserving: the child enters with a router logit "
+         "far below the others, so the model is unchanged, and is released over some steps."));
+  split_release_steps_ = int_box(1, 1000000,
+                                 tr("Preserving split: the steps over which the child is released "
+                                    "to the seed split's routing."));
+  split_release_steps_->setSuffix(tr(" steps"));
+  diversity_loss_ = names_box(
+      diversity_loss_names(),
+      tr("signed-cosine: the seed's mean pairwise cosine, which rewards experts that are negatives "
+         "of each other. squared-cosine: the mean squared cosine, which pushes towards orthogonal "
+         "outputs."));
+  form->addRow(tr("Learning rate"), learning_rate_);
+  form->addRow(tr("Seed"), seed_);
   form->addRow(tr("Seed epochs"), seed_epochs_);
   form->addRow(tr("Growth epochs"), growth_epochs_);
+  form->addRow(tr("Plateau patience"), plateau_patience_);
+  form->addRow(tr("Split mode"), split_mode_);
+  form->addRow(tr("Release over"), split_release_steps_);
+  form->addRow(tr("Diversity loss"), diversity_loss_);
+  connect(split_mode_, &QComboBox::currentIndexChanged, this, [this] {
+    split_release_steps_->setEnabled(current<SplitMode>(split_mode_) == SplitMode::Preserving);
+  });
   return training_box_;
 }
 
@@ -264,6 +322,7 @@ RunConfig ControlPanel::config() const {
   c.data.synthetic.samples = samples_->value();
   c.data.idx_dir = idx_dir_->text().trimmed().toStdString();
   c.data.max_samples = max_samples_->value();
+  c.data.test_fraction = test_fraction_->value();
   c.model.hidden = hidden_->value();
   c.model.expert_hidden = expert_hidden_->value();
   c.model.initial_experts = initial_experts_->value();
@@ -275,6 +334,10 @@ RunConfig ControlPanel::config() const {
   if (ok) c.training.seed = seed;
   c.training.seed_epochs = seed_epochs_->value();
   c.training.growth_epochs = growth_epochs_->value();
+  c.training.plateau_patience = plateau_patience_->value();
+  c.training.split_mode = current<SplitMode>(split_mode_);
+  c.training.split_release_steps = split_release_steps_->value();
+  c.training.diversity_loss = current<DiversityLoss>(diversity_loss_);
   return c;
 }
 
@@ -296,6 +359,7 @@ void ControlPanel::set_config(const RunConfig& c) {
   samples_->setValue(c.data.synthetic.samples);
   idx_dir_->setText(QString::fromStdString(c.data.idx_dir));
   max_samples_->setValue(c.data.max_samples);
+  test_fraction_->setValue(c.data.test_fraction);
   hidden_->setValue(c.model.hidden);
   expert_hidden_->setValue(c.model.expert_hidden);
   initial_experts_->setValue(c.model.initial_experts);
@@ -305,6 +369,11 @@ void ControlPanel::set_config(const RunConfig& c) {
   seed_->setText(QString::number(c.training.seed));
   seed_epochs_->setValue(c.training.seed_epochs);
   growth_epochs_->setValue(c.training.growth_epochs);
+  plateau_patience_->setValue(c.training.plateau_patience);
+  select(split_mode_, c.training.split_mode);
+  split_release_steps_->setValue(c.training.split_release_steps);
+  split_release_steps_->setEnabled(c.training.split_mode == SplitMode::Preserving);
+  select(diversity_loss_, c.training.diversity_loss);
   loading_ = false;
   if (!(fixes() == before)) announce_fixes();
 }

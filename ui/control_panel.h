@@ -1,6 +1,7 @@
 #pragma once
-// The left-hand panel: the three fixes as big switches, then the data set, the model and the
-// training settings. Produces a RunConfig and takes one back. Settings it does not show (batch
+// The left-hand panel: the three fixes as big switches, then the data set (with the held-out test
+// share), the model and the training settings (with the split mode, the diversity loss and the
+// plateau patience). Produces a RunConfig and takes one back. Settings it does not show (batch
 // size, diversity weight, ...) are kept from the last set_config(), so a loaded experiment file
 // goes back out unchanged.
 //
@@ -39,6 +40,12 @@ class ControlPanel : public QWidget {
   SwitchButton* projection_switch() const { return projection_; }
   SwitchButton* cooldown_switch() const { return cooldown_; }
   SwitchButton* entropy_switch() const { return entropy_; }
+  // The science settings, for tests.
+  QComboBox* split_mode_box() const { return split_mode_; }
+  QComboBox* diversity_loss_box() const { return diversity_loss_; }
+  QSpinBox* plateau_patience_box() const { return plateau_patience_; }
+  QSpinBox* split_release_steps_box() const { return split_release_steps_; }
+  NumberSpinBox* test_fraction_box() const { return test_fraction_; }
   // The teaching-preset chooser above the switches (item 0: none; item i + 1: presets()[i]).
   QComboBox* preset_box() const { return preset_; }
   // Shows preset `index` (-1: none) in the chooser without announcing it.
@@ -77,6 +84,7 @@ class ControlPanel : public QWidget {
   QSpinBox* samples_ = nullptr;
   QLineEdit* idx_dir_ = nullptr;
   QSpinBox* max_samples_ = nullptr;
+  NumberSpinBox* test_fraction_ = nullptr;
 
   QGroupBox* model_box_ = nullptr;
   QSpinBox* hidden_ = nullptr;
@@ -90,6 +98,10 @@ class ControlPanel : public QWidget {
   QLineEdit* seed_ = nullptr;
   QSpinBox* seed_epochs_ = nullptr;
   QSpinBox* growth_epochs_ = nullptr;
+  QSpinBox* plateau_patience_ = nullptr;
+  QComboBox* split_mode_ = nullptr;
+  QSpinBox* split_release_steps_ = nullptr;
+  QComboBox* diversity_loss_ = nullptr;
 
   QLabel* locked_hint_ = nullptr;
 };

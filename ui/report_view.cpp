@@ -7,6 +7,8 @@
 #include <QPushButton>
 #include <QTextBrowser>
 #include <QVBoxLayout>
+#include <algorithm>
+#include <cmath>
 
 #include "save_file.h"
 
@@ -23,10 +25,43 @@ QString guide() {
       "3. Flip a **fix** on the left at any time and watch what it changes. Off, each one "
       "reproduces a failure of the seed run: experts pushed apart on the wrong inputs, a storm of "
       "splits, experts falling asleep.\n"
-      "4. At the end of the growth phase the **GO / NO-GO report** appears here: accuracy not "
-      "below the seed's, no dormant expert, at most one split per cooldown window.\n\n"
+      "4. At the end of the growth phase the **GO / NO-GO report** appears here: accuracy on the "
+      "held-out test set not below the seed model's, the model learned and did not diverge, no "
+      "dormant expert, at most one split per cooldown window.\n\n"
       "Space pauses and resumes, N trains one more epoch, Ctrl+. stops. The Speed slider slows "
       "the run down to watch it.");
+}
+
+QString percent(double share) {
+  return std::isfinite(share) ? QStringLiteral("%1%").arg(share * 100.0, 0, 'f', 1)
+                              : QStringLiteral("n/a");
+}
+
+QString number(double v) {
+  if (!std::isfinite(v)) return v > 0 ? QStringLiteral("\u221e") : QStringLiteral("n/a");
+  return QString::number(v, 'g', 3);
+}
+
+QString p_text(double p) {
+  if (!std::isfinite(p)) return QStringLiteral("n/a");
+  return p < 0.001 ? QStringLiteral("< 0.001") : QString::number(p, 'f', 3);
+}
+
+// Markdown table cells: a '|' in a detail would end the cell.
+QString cell(const std::string& text) {
+  return QString::fromStdString(text).replace(QLatin1Char('|'), QStringLiteral("\\|"));
+}
+
+// What each criterion asks, for a student; a criterion the view does not know shows its name.
+QString criterion_title(const std::string& name) {
+  if (name == "accuracy_not_below_seed") {
+    return QObject::tr("Test accuracy not below the seed's (paired)");
+  }
+  if (name == "learned") return QObject::tr("Learned (above chance)");
+  if (name == "not_diverged") return QObject::tr("Did not diverge");
+  if (name == "no_dormant_experts") return QObject::tr("No dormant expert");
+  if (name == "one_split_per_cooldown") return QObject::tr("At most one split per cooldown");
+  return QString::fromStdString(name);
 }
 
 void style_banner(QLabel* banner, const QString& text, const QString& background, int points) {
@@ -70,8 +105,7 @@ ReportView::ReportView(QWidget* parent) : QWidget(parent) {
 void ReportView::clear(const QString& note) {
   report_.reset();
   style_banner(banner_, tr("GO / NO-GO report"), QStringLiteral("#78909c"), 14);
-  browser_->setMarkdown((note.isEmpty() ? QString() : QStringLiteral("**%1**\n\n").arg(note)) +
-                        guide());
+  show_markdown((note.isEmpty() ? QString() : QStringLiteral("**%1**\n\n").arg(note)) + guide());
   save_md_->setEnabled(false);
   save_json_->setEnabled(false);
 }
@@ -85,7 +119,11 @@ void ReportView::set_report(const PhaseReport& report) {
   }
   banner_->setToolTip(report.go ? tr("Every criterion of the growth phase is met.")
                                 : tr("At least one criterion of the growth phase failed."));
-  browser_->setMarkdown(QString::fromStdString(to_markdown(report)));
+  if (!report.diverged.empty()) {
+    banner_->setToolTip(
+        tr("Training was stopped as diverged: %1").arg(QString::fromStdString(report.diverged)));
+  }
+  show_markdown(report_markdown(report));
   save_md_->setEnabled(true);
   save_json_->setEnabled(true);
 }
@@ -93,11 +131,86 @@ void ReportView::set_report(const PhaseReport& report) {
 void ReportView::show_failure(const QString& message) {
   report_.reset();
   style_banner(banner_, tr("Run failed"), QStringLiteral("#6d4c41"), 16);
-  browser_->setMarkdown(tr("**The run failed.**\n\n%1\n\nChange the settings on the left and "
-                           "press Start again.")
-                            .arg(message));
+  show_markdown(tr("**The run failed.**\n\n%1\n\nChange the settings on the left and press "
+                   "Start again.")
+                    .arg(message));
   save_md_->setEnabled(false);
   save_json_->setEnabled(false);
+}
+
+void ReportView::show_markdown(const QString& markdown) {
+  shown_ = markdown;
+  browser_->setMarkdown(markdown);
+}
+
+QString ReportView::report_markdown(const PhaseReport& r) {
+  QString md;
+  if (!r.diverged.empty()) {
+    md +=
+        tr("**Training was stopped as diverged:** %1\n\n").arg(QString::fromStdString(r.diverged));
+  }
+
+  // Each criterion with its figure; the interval and the test where the core computed them.
+  md += tr("| Criterion | Result | Measured | 95% interval | p |\n|---|---|---|---|---|\n");
+  for (const auto& c : r.criteria) {
+    const QString interval =
+        c.ci95 ? QStringLiteral("[%1, %2]").arg(number(c.ci95->first), number(c.ci95->second))
+               : QStringLiteral("\u2013");
+    const QString p = c.p_value ? p_text(*c.p_value) : QStringLiteral("\u2013");
+    md += QStringLiteral("| %1 | %2 | %3 | %4 | %5 |\n")
+              .arg(criterion_title(c.name), c.passed ? tr("pass") : tr("**FAIL**"), cell(c.detail),
+                   interval, p);
+  }
+
+  md += tr("\n### Accuracy\n\n");
+  md += tr("- **Held-out test set** (%1 samples, never trained on, never used to grow): "
+           "%2 final vs %3 for the seed model\n")
+            .arg(r.test_size)
+            .arg(percent(r.test_accuracy), percent(r.seed_test_accuracy));
+  md += tr("- Validation set (drives growth): %1 final vs %2 for the seed model, after %3 growth "
+           "epochs\n")
+            .arg(percent(r.final_val_accuracy), percent(r.seed_val_accuracy))
+            .arg(r.growth_epochs);
+
+  md += tr("\n### Experts\n\n");
+  md += tr("- %1 experts, %2 dormant (share of samples under %3)\n")
+            .arg(r.experts)
+            .arg(r.dormant.size())
+            .arg(percent(r.dormant_threshold));
+  md += tr("- Effective experts: %1 of %2 (exp of the routing-share entropy; %2 is perfectly "
+           "even)\n")
+            .arg(r.effective_experts, 0, 'f', 2)
+            .arg(r.experts);
+  md += tr("- Load violation: %1 (largest load / mean load \u2212 1; 0 is even)\n")
+            .arg(r.load_violation, 0, 'f', 2);
+  md += tr("- %1 splits of a budget of %2 (what the cooldown of %3 epochs, the expert cap and the "
+           "growth epochs allowed)\n")
+            .arg(r.splits.size())
+            .arg(r.split_budget)
+            .arg(r.cooldown_window);
+
+  md += tr("\n| Expert | Share of samples (top-k) | State |\n|---|---|---|\n");
+  for (std::size_t e = 0; e < r.utilization.size(); ++e) {
+    const bool dormant =
+        std::find(r.dormant.begin(), r.dormant.end(), static_cast<int>(e)) != r.dormant.end();
+    md += QStringLiteral("| e%1 | %2 | %3 |\n")
+              .arg(e)
+              .arg(percent(r.utilization[e]), dormant ? tr("dormant") : tr("active"));
+  }
+
+  md += tr("\n### Splits\n\n");
+  if (r.splits.empty()) md += tr("No split.\n");
+  for (const auto& s : r.splits) {
+    md += tr("- epoch %1 (step %2): e%3 \u2192 e%4; validation accuracy %5 \u2192 %6, %7 of the "
+             "predictions changed\n")
+              .arg(s.epoch)
+              .arg(static_cast<qint64>(s.step))
+              .arg(s.parent)
+              .arg(s.child)
+              .arg(percent(s.val_accuracy_before), percent(s.val_accuracy_after),
+                   percent(s.changed_predictions));
+  }
+  return md;
 }
 
 QString ReportView::banner_text() const { return banner_->text(); }

@@ -1,7 +1,9 @@
 #pragma once
-// The GO/NO-GO report of the growth phase (the seed's phase1-moe-growth-results.md), shown as the
-// core writes it, under a big green GO or red NO-GO banner. Before a report exists it shows a
-// short guide to the lab. The report can be saved as Markdown and as JSON.
+// The GO/NO-GO report of the growth phase (the seed's phase1-moe-growth-results.md) under a big
+// green GO or red NO-GO banner: each criterion with its figure, 95% interval and p value, the
+// held-out test accuracy against the seed's, how evenly the experts are used, the splits against
+// their budget, and why a diverged run was stopped. Before a report exists it shows a short guide
+// to the lab. The report is saved as the core writes it (Markdown or JSON), as moelab-cli does.
 
 #include <QWidget>
 #include <optional>
@@ -27,7 +29,12 @@ class ReportView : public QWidget {
 
   const std::optional<PhaseReport>& report() const { return report_; }
   QString banner_text() const;
+  // The report as the core writes it (what Save writes); empty without a report.
   QString markdown() const;
+  // What the view shows, as Markdown: the guide, the failure or the report.
+  QString shown_markdown() const { return shown_; }
+  // The report as this view lays it out (public for tests).
+  static QString report_markdown(const PhaseReport& report);
 
   bool save_markdown(const QString& path, QString* error) const;
   bool save_json(const QString& path, QString* error) const;
@@ -40,6 +47,8 @@ class ReportView : public QWidget {
   QPushButton* save_md_ = nullptr;
   QPushButton* save_json_ = nullptr;
   std::optional<PhaseReport> report_;
+  QString shown_;
+  void show_markdown(const QString& markdown);
 };
 
 }  // namespace moelab::ui

@@ -100,10 +100,12 @@ void RunStatusBar::begin(const RunConfig& config) {
 void RunStatusBar::set_data(const DatasetInfo& info) {
   steps_per_epoch_ = (info.train_size + batch_size_ - 1) / batch_size_;
   progress_->setFormat(tr("Epoch 1 / %1").arg(total_epochs_));
-  showMessage(tr("Data: %1, %2 training and %3 validation samples of dimension %4.")
+  showMessage(tr("Data: %1, %2 training, %3 validation and %4 held-out test samples of "
+                 "dimension %5.")
                   .arg(QString::fromStdString(info.name))
                   .arg(info.train_size)
                   .arg(info.validation_size)
+                  .arg(info.test_size)
                   .arg(info.dimension),
               6000);
 }
@@ -111,8 +113,8 @@ void RunStatusBar::set_data(const DatasetInfo& info) {
 void RunStatusBar::add_step(const StepMetrics& m) {
   step_->setText(tr("Step %1").arg(m.step));
   phase_->setText(m.phase == Phase::Seed ? tr("Phase: seed") : tr("Phase: growth"));
-  if (!m.usage.empty()) {
-    experts_->setText(tr("Experts: %1").arg(m.usage.size()));
+  if (!m.slot_share.empty()) {
+    experts_->setText(tr("Experts: %1").arg(m.slot_share.size()));
   }
   if (steps_per_epoch_ > 0) {
     const auto in_epoch = m.step - static_cast<std::int64_t>(m.epoch - 1) * steps_per_epoch_;

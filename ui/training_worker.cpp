@@ -104,8 +104,15 @@ void TrainingWorker::start(const moelab::RunConfig& config) {
     validate(config);
     auto data = load_dataset(config.data, config.training.seed);
     const auto& train = data.train;
-    Q_EMIT dataLoaded(DatasetInfo{train.name, train.size(), data.validation.size(),
-                                  train.dimension(), train.num_classes, train.class_names});
+    DatasetInfo info;
+    info.name = train.name;
+    info.train_size = train.size();
+    info.validation_size = data.validation.size();
+    info.test_size = data.test.size();
+    info.dimension = train.dimension();
+    info.classes = train.num_classes;
+    info.class_names = train.class_names;
+    Q_EMIT dataLoaded(info);
     SignalObserver observer(*this);
     Trainer trainer(config, std::move(data), &observer, control_.get());
     auto result = trainer.run();

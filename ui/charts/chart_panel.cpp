@@ -11,7 +11,9 @@
 #include <QResizeEvent>
 #include <QSaveFile>
 #include <QSlider>
+#include <QStackedWidget>
 #include <QSvgGenerator>
+#include <QTabBar>
 #include <QVBoxLayout>
 #include <QtCharts/QLineSeries>
 #include <algorithm>
@@ -23,6 +25,7 @@
 #include "charts/routing_heatmap.h"
 #include "charts/time_series_chart.h"
 #include "charts/utilization_bar_chart.h"
+#include "training/loss_term.h"
 
 namespace moelab::ui {
 
@@ -38,6 +41,11 @@ const QColor kOrange(0xea, 0x58, 0x0c);
 const QColor kPurple(0x7c, 0x3a, 0xed);
 const QColor kInk(0x11, 0x18, 0x27);
 const QColor kSky(0x7d, 0xb4, 0xf5);
+const QColor kTeal(0x0d, 0x94, 0x88);
+const QColor kRose(0xe1, 0x1d, 0x48);
+// The loss terms' colours, in the catalog's order (then round again).
+const QColor kTermColors[] = {kBlue, kOrange, kPurple, kGreen, kTeal, kRose};
+const QString kTaskNormKey = QStringLiteral("all_rows");
 
 XStamp stamp_of(std::int64_t step, double wall, int epoch) {
   XStamp s;
@@ -48,6 +56,19 @@ XStamp stamp_of(std::int64_t step, double wall, int epoch) {
 }
 
 QString expert_key(int expert) { return QStringLiteral("e%1").arg(expert); }
+
+QString percent(double share) { return QStringLiteral("%1%").arg(share * 100.0, 0, 'f', 1); }
+
+// The hover read-out of a split: what it did to the validation set.
+QString split_detail(const moelab::SplitEvent& s) {
+  return ChartPanel::tr(
+             "Split e%1 -> e%2: validation accuracy %3 -> %4; %5 of the predictions "
+             "changed")
+      .arg(s.parent)
+      .arg(s.child)
+      .arg(percent(s.val_accuracy_before), percent(s.val_accuracy_after),
+           percent(s.changed_predictions));
+}
 
 // The charts lay out their plot areas on posted events (after a resize, and after new axis
 // ranges change the width of the tick labels); a render that follows at once must see them.
@@ -185,11 +206,42 @@ void ChartPanel::build_charts() {
   grid_->setSpacing(6);
 
   accuracy_ = new TimeSeriesChart(tr("Accuracy"), tr("accuracy"), clock_, dashboard_);
-  utilization_ = new TimeSeriesChart(tr("Expert utilisation (validation)"), tr("share of samples"),
-                                     clock_, dashboard_);
+  // One cell for the two per-expert charts, under two tabs: at 1024 x 768 the dashboard has room
+  // for six cells, and the toolbar for nothing more.
+  expert_cell_ = new QWidget(dashboard_);
+  auto* cell_layout = new QVBoxLayout(expert_cell_);
+  cell_layout->setContentsMargins(0, 0, 0, 0);
+  cell_layout->setSpacing(0);
+  expert_tabs_ = new QTabBar(expert_cell_);
+  expert_tabs_->setDocumentMode(true);
+  expert_tabs_->setDrawBase(false);
+  expert_tabs_->setExpanding(false);
+  QFont tab_font = expert_tabs_->font();
+  tab_font.setPointSizeF(tab_font.pointSizeF() * 0.9);
+  expert_tabs_->setFont(tab_font);
+  expert_tabs_->addTab(tr("Share of samples (top-k)"));
+  expert_tabs_->setTabToolTip(
+      0, tr("Utilisation: the share of validation samples that have the expert in their top-k "
+            "(sums to k)."));
+  expert_tabs_->addTab(tr("Task gradient"));
+  expert_tabs_->setTabToolTip(
+      1, tr("The cross-entropy's gradient on each expert's router row. 0: no sample has the expert "
+            "in its top-k, so the task can no longer bring it back."));
+  connect(expert_tabs_, &QTabBar::currentChanged, this, [this](int index) {
+    set_expert_view(index == 1 ? ExpertView::TaskGradient : ExpertView::Utilization);
+  });
+  expert_stack_ = new QStackedWidget(expert_cell_);
+  cell_layout->addWidget(expert_tabs_);
+  cell_layout->addWidget(expert_stack_, 1);
+  utilization_ = new TimeSeriesChart(tr("Expert utilisation (validation)"),
+                                     tr("share of samples (top-k)"), clock_, expert_stack_);
+  task_grad_ = new TimeSeriesChart(tr("Task gradient reaching each router row"),
+                                   tr("gradient norm"), clock_, expert_stack_);
+  expert_stack_->addWidget(utilization_);
+  expert_stack_->addWidget(task_grad_);
   loss_ = new TimeSeriesChart(tr("Loss terms"), tr("loss"), clock_, dashboard_);
   entropy_ =
-      new TimeSeriesChart(tr("Router entropy"), tr("normalised entropy"), clock_, dashboard_);
+      new TimeSeriesChart(tr("Router balance"), tr("normalised entropy"), clock_, dashboard_);
   bars_ = new UtilizationBarChart(dashboard_);
   heatmap_ = new RoutingHeatmap(dashboard_);
 
@@ -205,23 +257,41 @@ void ChartPanel::build_charts() {
 
   loss_total_line_ = loss_->add_line(QStringLiteral("total"), tr("total"),
                                      Style{kInk, true, false, Qt::SolidLine, width});
-  loss_ce_line_ = loss_->add_line(QStringLiteral("cross_entropy"), tr("cross-entropy"),
-                                  Style{kBlue, true, false, Qt::SolidLine, width});
-  loss_entropy_line_ = loss_->add_line(QStringLiteral("entropy_term"), tr("entropy"),
-                                       Style{kOrange, true, false, Qt::SolidLine, width});
-  loss_diversity_line_ = loss_->add_line(QStringLiteral("diversity_term"), tr("diversity"),
-                                         Style{kPurple, true, false, Qt::SolidLine, width});
+  // One line per term of the core's catalog, keyed by the term's name: a new term needs no
+  // change here.
+  const auto& catalog = moelab::loss_term_catalog();
+  for (std::size_t i = 0; i < catalog.size(); ++i) {
+    const QColor color = kTermColors[i % std::size(kTermColors)];
+    loss_term_lines_.push_back(loss_->add_line(QString::fromStdString(catalog[i].name),
+                                               QString::fromStdString(catalog[i].label),
+                                               Style{color, true, false, Qt::SolidLine, width}));
+  }
   loss_->set_y_range(TimeSeriesChart::YRange::Auto);
 
-  usage_entropy_line_ = entropy_->add_line(QStringLiteral("usage_entropy"), tr("usage entropy"),
-                                           Style{kBlue, true, false, Qt::SolidLine, width});
+  usage_entropy_line_ =
+      entropy_->add_line(QStringLiteral("usage_entropy"), tr("slot-share entropy"),
+                         Style{kBlue, true, false, Qt::SolidLine, width});
   sample_entropy_line_ = entropy_->add_line(QStringLiteral("sample_entropy"), tr("sample entropy"),
                                             Style{kOrange, true, false, Qt::SolidLine, width});
   // Normalised entropies live in [0, 1]; a fixed axis makes collapse (a fall to 0) unmistakable.
   entropy_->set_y_range(TimeSeriesChart::YRange::Fixed, 0.0, 1.05);
+  // Normalised entropy does not compare across expert counts; exp(entropy) does: the number of
+  // experts the routing really uses. With the load violation (max / mean utilisation - 1) it
+  // goes on a right axis counted from zero.
+  entropy_->set_right_axis(tr("experts / violation"), TimeSeriesChart::YRange::AutoFromZero);
+  Style effective{kGreen, false, true, Qt::SolidLine, width};
+  effective.right_axis = true;
+  effective_experts_line_ =
+      entropy_->add_line(QStringLiteral("effective_experts"), tr("effective experts"), effective);
+  Style violation{kRose, false, true, Qt::DashLine, width};
+  violation.right_axis = true;
+  load_violation_line_ =
+      entropy_->add_line(QStringLiteral("load_violation"), tr("load violation"), violation);
 
   utilization_->set_y_range(TimeSeriesChart::YRange::AutoFromZero);
   utilization_->set_legend_auto_placement(true);  // 2 to 12+ experts
+  task_grad_->set_y_range(TimeSeriesChart::YRange::AutoFromZero);
+  task_grad_->set_legend_auto_placement(true);
 
   for (TimeSeriesChart* chart : time_charts()) {
     chart->set_smoothing(smoothing_);
@@ -239,8 +309,8 @@ void ChartPanel::arrange(bool wide) {
   if (arranged_ && wide == wide_) return;
   arranged_ = true;
   wide_ = wide;
-  for (QWidget* w :
-       std::initializer_list<QWidget*>{accuracy_, utilization_, bars_, loss_, entropy_, heatmap_}) {
+  for (QWidget* w : std::initializer_list<QWidget*>{accuracy_, expert_cell_, bars_, loss_,
+                                                    entropy_, heatmap_}) {
     grid_->removeWidget(w);
   }
   for (int i = 0; i < 3; ++i) {
@@ -250,7 +320,7 @@ void ChartPanel::arrange(bool wide) {
   if (wide) {
     // Time on the left two columns, "now" on the right.
     grid_->addWidget(accuracy_, 0, 0);
-    grid_->addWidget(utilization_, 0, 1);
+    grid_->addWidget(expert_cell_, 0, 1);
     grid_->addWidget(bars_, 0, 2);
     grid_->addWidget(loss_, 1, 0);
     grid_->addWidget(entropy_, 1, 1);
@@ -264,7 +334,7 @@ void ChartPanel::arrange(bool wide) {
     // Next to the controls and the report there is room for two columns: the four time charts
     // keep their width, "now" moves underneath.
     grid_->addWidget(accuracy_, 0, 0);
-    grid_->addWidget(utilization_, 0, 1);
+    grid_->addWidget(expert_cell_, 0, 1);
     grid_->addWidget(loss_, 1, 0);
     grid_->addWidget(entropy_, 1, 1);
     grid_->addWidget(bars_, 2, 0);
@@ -288,7 +358,7 @@ bool ChartPanel::eventFilter(QObject* watched, QEvent* event) {
 }
 
 QList<TimeSeriesChart*> ChartPanel::time_charts() const {
-  return {accuracy_, utilization_, loss_, entropy_};
+  return {accuracy_, utilization_, task_grad_, loss_, entropy_};
 }
 
 // --- data ---
@@ -301,6 +371,8 @@ void ChartPanel::reset(const QStringList& class_names) {
   pending_epoch_.reset();
   for (TimeSeriesChart* chart : time_charts()) chart->clear();
   utilization_->remove_lines();
+  task_grad_->remove_lines();
+  add_task_norm_line();
   utilization_->set_reference_line(QStringLiteral("dormant"), dormant_threshold_,
                                    tr("dormant < %1%").arg(dormant_threshold_ * 100.0, 0, 'g', 3));
   bars_->clear();
@@ -320,9 +392,8 @@ void ChartPanel::add_step(const moelab::StepMetrics& m) {
   entropy_->append(usage_entropy_line_, at, m.usage_entropy);
   entropy_->append(sample_entropy_line_, at, m.sample_entropy);
   loss_->append(loss_total_line_, at, m.loss_total);
-  loss_->append(loss_ce_line_, at, m.loss_cross_entropy);
-  loss_->append(loss_entropy_line_, at, m.loss_entropy);
-  loss_->append(loss_diversity_line_, at, m.loss_diversity);
+  const std::size_t terms = std::min(m.loss_terms.size(), loss_term_lines_.size());
+  for (std::size_t i = 0; i < terms; ++i) loss_->append(loss_term_lines_[i], at, m.loss_terms[i]);
   accuracy_->append(train_step_line_, at, m.train_accuracy);
   schedule_redraw();
 }
@@ -336,17 +407,27 @@ void ChartPanel::add_epoch(const moelab::EpochMetrics& m) {
   const XStamp at = stamp_of(m.step, m.wall_seconds, m.epoch);
   accuracy_->append(train_epoch_line_, at, m.train_accuracy);
   accuracy_->append(val_line_, at, m.val_accuracy);
+  entropy_->append(effective_experts_line_, at, m.effective_experts);
+  entropy_->append(load_violation_line_, at, m.load_violation);
 
   for (std::size_t e = 0; e < m.utilization.size(); ++e) {
-    const int line = ensure_expert_line(static_cast<int>(e));
+    const int line = ensure_expert_line(utilization_, static_cast<int>(e));
     utilization_->append(line, at, m.utilization[e]);
   }
-  for (int line = 0; line < utilization_->line_count(); ++line) {
-    const int expert = utilization_->line_key(line).mid(1).toInt();
-    const bool dormant = std::find(m.dormant.begin(), m.dormant.end(), expert) != m.dormant.end();
-    utilization_->set_line_dormant(line, dormant);
-    utilization_->set_line_name(
-        line, dormant ? tr("e%1 (dormant)").arg(expert) : QStringLiteral("e%1").arg(expert));
+  for (std::size_t e = 0; e < m.router_task_grad.size(); ++e) {
+    const int line = ensure_expert_line(task_grad_, static_cast<int>(e));
+    task_grad_->append(line, at, m.router_task_grad[e]);
+  }
+  task_grad_->append(task_grad_->find_line(kTaskNormKey), at, m.router_task_grad_norm);
+  for (TimeSeriesChart* chart : {utilization_, task_grad_}) {
+    for (int line = 0; line < chart->line_count(); ++line) {
+      if (chart->line_key(line) == kTaskNormKey) continue;
+      const int expert = chart->line_key(line).mid(1).toInt();
+      const bool dormant = std::find(m.dormant.begin(), m.dormant.end(), expert) != m.dormant.end();
+      chart->set_line_dormant(line, dormant);
+      chart->set_line_name(
+          line, dormant ? tr("e%1 (dormant)").arg(expert) : QStringLiteral("e%1").arg(expert));
+    }
   }
   pending_epoch_ = m;
   schedule_redraw();
@@ -358,13 +439,13 @@ void ChartPanel::add_split(const moelab::SplitEvent& split) {
   // arrives with the next epoch.
   const int parent = utilization_->find_line(expert_key(split.parent));
   const double start = parent >= 0 ? utilization_->last_value(parent) : 0.0;
-  const int child = ensure_expert_line(split.child);
+  const int child = ensure_expert_line(utilization_, split.child);
   if (utilization_->point_count(child) == 0) {
     utilization_->append(child, at, std::isnan(start) ? 0.0 : start);
   }
   const QString label = QStringLiteral("split e%1 -> e%2").arg(split.parent).arg(split.child);
   for (TimeSeriesChart* chart : time_charts()) {
-    chart->add_marker(at, label, TimeSeriesChart::MarkerKind::Split);
+    chart->add_marker(at, label, TimeSeriesChart::MarkerKind::Split, split_detail(split));
   }
   schedule_redraw();
 }
@@ -395,16 +476,23 @@ void ChartPanel::set_dormant_threshold(double threshold) {
   schedule_redraw();
 }
 
-int ChartPanel::ensure_expert_line(int expert) {
+int ChartPanel::ensure_expert_line(TimeSeriesChart* chart, int expert) {
   const QString key = expert_key(expert);
-  const int existing = utilization_->find_line(key);
+  const int existing = chart->find_line(key);
   if (existing >= 0) return existing;
   TimeSeriesChart::LineStyle style;
   style.color = ExpertPalette::color(expert);
   style.smoothable = false;
   style.show_points = true;
   style.width = ChartStyle::line_width();
-  return utilization_->add_line(key, key, style);
+  return chart->add_line(key, key, style);
+}
+
+void ChartPanel::add_task_norm_line() {
+  // The whole router's gradient: every row's part, and the ceiling of each expert's line.
+  task_grad_->add_line(
+      kTaskNormKey, tr("all rows"),
+      TimeSeriesChart::LineStyle{kInk, false, false, Qt::DashLine, ChartStyle::line_width()});
 }
 
 // --- view ---
@@ -457,6 +545,19 @@ void ChartPanel::reset_zoom() {
   flush();
 }
 
+void ChartPanel::set_expert_view(ExpertView view) {
+  const bool changed = view != expert_view_;
+  expert_view_ = view;
+  expert_stack_->setCurrentWidget(view == ExpertView::Utilization ? utilization_ : task_grad_);
+  const int tab = view == ExpertView::TaskGradient ? 1 : 0;
+  if (tab != expert_tabs_->currentIndex()) {
+    const QSignalBlocker block(expert_tabs_);
+    expert_tabs_->setCurrentIndex(tab);
+  }
+  schedule_redraw();
+  if (changed) Q_EMIT expert_view_changed(view);
+}
+
 void ChartPanel::on_chart_navigated(TimeSeriesChart* source, double min, double max) {
   for (TimeSeriesChart* chart : time_charts()) {
     if (chart == source) continue;
@@ -494,6 +595,7 @@ bool ChartPanel::refresh_epoch_widgets() {
   if (!pending_epoch_) return false;
   const moelab::EpochMetrics& m = *pending_epoch_;
   bars_->set_utilization(m.utilization, m.dormant, m.epoch);
+  bars_->set_task_gradient(m.router_task_grad);
   heatmap_->set_matrix(m.routing_matrix, m.epoch);
   heatmap_->set_dormant(m.dormant);
   pending_epoch_.reset();
@@ -606,7 +708,9 @@ bool ChartPanel::export_svg(const QString& path, QString* error) {
     svg.setSize(logical);
     svg.setViewBox(QRect(QPoint(0, 0), logical));
     svg.setTitle(tr("MoE Growth Lab dashboard"));
-    svg.setDescription(tr("Accuracy, expert utilisation, loss terms, router entropy and routing."));
+    svg.setDescription(
+        tr("Accuracy, expert utilisation or task gradient, loss terms, router "
+           "balance and routing."));
     QPainter painter;
     if (!painter.begin(&svg)) {
       if (error) *error = tr("Could not start the SVG writer for %1.").arg(path);

@@ -1,7 +1,8 @@
 #pragma once
-// The live dashboard: four time charts on a shared x axis (accuracy, expert utilisation, loss
-// terms, router entropy), the current utilisation per expert and the class x expert routing
-// heat map, under a small toolbar (smoothing, x axis, follow, reset zoom).
+// The live dashboard: time charts on a shared x axis (accuracy; per expert, under two tabs,
+// either utilisation or the task's gradient on its router row; loss terms; router balance), the
+// current utilisation per expert and the class x expert routing heat map, under a small toolbar
+// (smoothing, x axis, follow, reset zoom).
 //
 // The add_* calls only buffer: a training run reports far faster than a screen can usefully
 // redraw, so a single-shot timer coalesces everything that arrived into one redraw, at most about
@@ -13,6 +14,7 @@
 #include <QWidget>
 #include <memory>
 #include <optional>
+#include <vector>
 
 #include "charts/x_clock.h"
 #include "training/run_metrics.h"
@@ -23,6 +25,8 @@ class QComboBox;
 class QGridLayout;
 class QLabel;
 class QSlider;
+class QStackedWidget;
+class QTabBar;
 QT_END_NAMESPACE
 
 namespace moelab::ui {
@@ -36,6 +40,9 @@ class ChartPanel : public QWidget {
 
  public:
   using XAxis = moelab::ui::XAxis;
+  // What the per-expert time chart shows: how much of the data each expert takes, or how much
+  // the task still pulls on its router row (0: no sample has the expert in its top-k).
+  enum class ExpertView { Utilization, TaskGradient };
   static constexpr int kRedrawIntervalMs = 33;
   static constexpr double kDefaultSmoothing = 0.6;  // TensorBoard's default
   // Dashboard widths for three columns (time, time, now) and back to two.
@@ -67,6 +74,8 @@ class ChartPanel : public QWidget {
   bool follows() const { return follow_; }
   // Whole run on every chart, following again.
   void reset_zoom();
+  void set_expert_view(ExpertView view);
+  ExpertView expert_view() const { return expert_view_; }
 
   // Redraws now whatever is pending (the timer does this on its own).
   void flush();
@@ -82,6 +91,7 @@ class ChartPanel : public QWidget {
   TimeSeriesChart* utilization_chart() const { return utilization_; }
   TimeSeriesChart* loss_chart() const { return loss_; }
   TimeSeriesChart* entropy_chart() const { return entropy_; }
+  TimeSeriesChart* task_gradient_chart() const { return task_grad_; }
   QList<TimeSeriesChart*> time_charts() const;
   UtilizationBarChart* utilization_bars() const { return bars_; }
   RoutingHeatmap* routing_heatmap() const { return heatmap_; }
@@ -97,6 +107,7 @@ class ChartPanel : public QWidget {
   void follow_changed(bool follow);
   void smoothing_changed(double weight);
   void x_axis_changed(moelab::ui::XAxis axis);
+  void expert_view_changed(moelab::ui::ChartPanel::ExpertView view);
 
  protected:
   bool eventFilter(QObject* watched, QEvent* event) override;
@@ -109,7 +120,9 @@ class ChartPanel : public QWidget {
   void build_charts();
   void arrange(bool wide);
   void schedule_redraw();
-  int ensure_expert_line(int expert);
+  // Expert `expert`'s line in `chart` (utilisation or task gradient), added on first use.
+  static int ensure_expert_line(TimeSeriesChart* chart, int expert);
+  void add_task_norm_line();
   void on_chart_navigated(TimeSeriesChart* source, double min, double max);
   void sync_follow_box();
   QSize export_size(QSize requested) const;
@@ -129,6 +142,7 @@ class ChartPanel : public QWidget {
   QSlider* smoothing_slider_ = nullptr;
   QLabel* smoothing_label_ = nullptr;
   QComboBox* axis_box_ = nullptr;
+  ExpertView expert_view_ = ExpertView::Utilization;
   QCheckBox* follow_box_ = nullptr;
 
   QWidget* dashboard_ = nullptr;
@@ -136,7 +150,11 @@ class ChartPanel : public QWidget {
   bool arranged_ = false;
   bool wide_ = true;
   TimeSeriesChart* accuracy_ = nullptr;
+  QWidget* expert_cell_ = nullptr;  // one grid cell: the tabs over the two per-expert charts
+  QTabBar* expert_tabs_ = nullptr;
+  QStackedWidget* expert_stack_ = nullptr;
   TimeSeriesChart* utilization_ = nullptr;
+  TimeSeriesChart* task_grad_ = nullptr;
   TimeSeriesChart* loss_ = nullptr;
   TimeSeriesChart* entropy_ = nullptr;
   UtilizationBarChart* bars_ = nullptr;
@@ -144,10 +162,10 @@ class ChartPanel : public QWidget {
 
   int usage_entropy_line_ = -1;
   int sample_entropy_line_ = -1;
+  int effective_experts_line_ = -1;
+  int load_violation_line_ = -1;
   int loss_total_line_ = -1;
-  int loss_ce_line_ = -1;
-  int loss_entropy_line_ = -1;
-  int loss_diversity_line_ = -1;
+  std::vector<int> loss_term_lines_;  // in loss_term_catalog() order
   int train_step_line_ = -1;
   int train_epoch_line_ = -1;
   int val_line_ = -1;

@@ -101,7 +101,7 @@ int TimeSeriesChart::add_line(const QString& key, const QString& name, const Lin
   line.series->setUseOpenGL(false);  // no GPU on the lab machines; and the series stays empty
   chart()->addSeries(line.series);
   line.series->attachAxis(x_axis_);
-  line.series->attachAxis(y_axis_);
+  line.series->attachAxis(style.right_axis && right_axis_ ? right_axis_ : y_axis_);
   lines_.push_back(std::move(line));
   apply_pen(lines_.back());
   dirty_ = true;
@@ -142,8 +142,9 @@ void TimeSeriesChart::set_line_dormant(int index, bool dormant) {
   dirty_ = true;
 }
 
-void TimeSeriesChart::add_marker(const XStamp& at, const QString& label, MarkerKind kind) {
-  markers_.push_back({at, label, kind});
+void TimeSeriesChart::add_marker(const XStamp& at, const QString& label, MarkerKind kind,
+                                 const QString& detail) {
+  markers_.push_back({at, label, kind, detail});
   dirty_ = true;
 }
 
@@ -240,6 +241,26 @@ void TimeSeriesChart::set_y_range(YRange mode, double lo, double hi) {
   y_mode_ = mode;
   y_lo_ = lo;
   y_hi_ = hi;
+  dirty_ = true;
+}
+
+void TimeSeriesChart::set_right_axis(const QString& title, YRange mode, double lo, double hi) {
+  if (!right_axis_) {
+    right_axis_ = new QValueAxis(this);
+    ChartStyle::apply(right_axis_, title);
+    right_axis_->setRange(0.0, 1.0);
+    chart()->addAxis(right_axis_, Qt::AlignRight);
+    // Lines added before the axis existed move over to it.
+    for (Line& line : lines_) {
+      if (!line.style.right_axis) continue;
+      line.series->detachAxis(y_axis_);
+      line.series->attachAxis(right_axis_);
+    }
+  }
+  right_axis_->setTitleText(title);
+  right_mode_ = mode;
+  right_lo_ = lo;
+  right_hi_ = hi;
   dirty_ = true;
 }
 
@@ -352,6 +373,11 @@ QPen TimeSeriesChart::faint_pen(int line) const {
   return pen;
 }
 
+QString TimeSeriesChart::marker_detail(int marker) const {
+  return marker >= 0 && marker < marker_count() ? markers_[static_cast<std::size_t>(marker)].detail
+                                                : QString();
+}
+
 QString TimeSeriesChart::marker_label(int marker) const {
   return marker >= 0 && marker < marker_count() ? markers_[static_cast<std::size_t>(marker)].label
                                                 : QString();
@@ -371,6 +397,21 @@ double TimeSeriesChart::x_min() const { return x_axis_->min(); }
 double TimeSeriesChart::x_max() const { return x_axis_->max(); }
 double TimeSeriesChart::y_min() const { return y_axis_->min(); }
 double TimeSeriesChart::y_max() const { return y_axis_->max(); }
+double TimeSeriesChart::right_y_min() const {
+  return right_axis_ ? right_axis_->min() : std::numeric_limits<double>::quiet_NaN();
+}
+double TimeSeriesChart::right_y_max() const {
+  return right_axis_ ? right_axis_->max() : std::numeric_limits<double>::quiet_NaN();
+}
+
+bool TimeSeriesChart::line_on_right_axis(int line) const {
+  return right_axis_ && line >= 0 && line < line_count() &&
+         lines_[static_cast<std::size_t>(line)].style.right_axis;
+}
+
+const QValueAxis* TimeSeriesChart::axis_of(const Line& line) const {
+  return line.style.right_axis && right_axis_ ? right_axis_ : y_axis_;
+}
 
 // --- internals ---
 
@@ -448,11 +489,10 @@ void TimeSeriesChart::update_x_range_from_data() {
 
 void TimeSeriesChart::push_points() {
   const int columns = std::max(50, static_cast<int>(plot_rect().width()));
-  // Shared by every curve: the y range is taken from what is drawn.
-  double lo = std::numeric_limits<double>::infinity();
-  double hi = -std::numeric_limits<double>::infinity();
+  // Shared by every curve of an axis: its y range is taken from what is drawn.
+  Extent left, right;
   auto visible = [&](const QVector<QPointF>& buffer, MinMaxDecimator& decimator,
-                     std::uint64_t generation) {
+                     std::uint64_t generation, Extent& extent) {
     // One point beyond each edge keeps the line running to the frame when zoomed in.
     const qsizetype first = std::max<qsizetype>(0, lower_index(buffer, view_min_) - 1);
     const qsizetype last = std::min<qsizetype>(buffer.size(), lower_index(buffer, view_max_) + 1);
@@ -460,39 +500,32 @@ void TimeSeriesChart::push_points() {
         decimator.decimate(buffer, first, last, view_min_, view_max_, columns, generation);
     for (const QPointF& p : out) {
       if (p.x() < view_min_ || p.x() > view_max_) continue;
-      lo = std::min(lo, p.y());
-      hi = std::max(hi, p.y());
+      extent.lo = std::min(extent.lo, p.y());
+      extent.hi = std::max(extent.hi, p.y());
     }
     return out;
   };
   for (Line& line : lines_) {
-    line.shown = visible(drawn(line), line.bold_decimator, line.generation);
+    Extent& extent = axis_of(line) == right_axis_ ? right : left;
+    line.shown = visible(drawn(line), line.bold_decimator, line.generation, extent);
     line.shown_faint = smoothing_applies(line)
-                           ? visible(line.raw, line.faint_decimator, line.generation)
+                           ? visible(line.raw, line.faint_decimator, line.generation, extent)
                            : QList<QPointF>();
   }
-  double y_lo = y_lo_;
-  double y_hi = y_hi_;
   if (y_mode_ != YRange::Fixed) {
     for (const Reference& r : references_) {
-      lo = std::min(lo, r.y);
-      hi = std::max(hi, r.y);
+      left.lo = std::min(left.lo, r.y);
+      left.hi = std::max(left.hi, r.y);
     }
-    if (!(hi >= lo)) {
-      lo = 0.0;
-      hi = 1.0;
-    }
-    if (y_mode_ == YRange::AutoFromZero) lo = std::min(lo, 0.0);
-    double span = hi - lo;
-    if (span < 1e-9) span = std::max(std::abs(hi) * 0.1, 0.1);
-    y_lo = y_mode_ == YRange::AutoFromZero && lo >= 0.0 ? 0.0 : lo - 0.06 * span;
-    y_hi = hi + 0.08 * span;
   }
+  const auto [y_lo, y_hi] = y_range(y_mode_, y_lo_, y_hi_, left);
+  const auto [r_lo, r_hi] = y_range(right_mode_, right_lo_, right_hi_, right);
   const QRectF plot = plot_rect();
   if (plot.width() >= 50 && plot.height() >= 20) {
     const double sx = plot.width() / (view_max_ - view_min_);
-    const double sy = plot.height() / (y_hi - y_lo);
     for (Line& line : lines_) {
+      const bool on_right = axis_of(line) == right_axis_;
+      const double sy = plot.height() / (on_right ? r_hi - r_lo : y_hi - y_lo);
       drop_subpixel_steps(line.shown, sx, sy);
       drop_subpixel_steps(line.shown_faint, sx, sy);
     }
@@ -500,8 +533,25 @@ void TimeSeriesChart::push_points() {
   // The same number of x ticks on every chart wide enough, so charts stacked in a column of the
   // dashboard label the same steps even when a side legend makes one of them narrower.
   const int x_ticks = plot.width() >= 240 ? 5 : 3;
+  const int y_ticks = std::max(3, static_cast<int>(plot.height()) / 45);
   set_axis_range(x_axis_, view_min_, view_max_, x_ticks, axis_ == XAxis::Step);
-  set_axis_range(y_axis_, y_lo, y_hi, std::max(3, static_cast<int>(plot.height()) / 45), false);
+  set_axis_range(y_axis_, y_lo, y_hi, y_ticks, false);
+  if (right_axis_) set_axis_range(right_axis_, r_lo, r_hi, y_ticks, false);
+}
+
+std::pair<double, double> TimeSeriesChart::y_range(YRange mode, double fixed_lo, double fixed_hi,
+                                                   Extent extent) {
+  if (mode == YRange::Fixed) return {fixed_lo, fixed_hi};
+  double lo = extent.lo;
+  double hi = extent.hi;
+  if (!(hi >= lo)) {
+    lo = 0.0;
+    hi = 1.0;
+  }
+  if (mode == YRange::AutoFromZero) lo = std::min(lo, 0.0);
+  double span = hi - lo;
+  if (span < 1e-9) span = std::max(std::abs(hi) * 0.1, 0.1);
+  return {mode == YRange::AutoFromZero && lo >= 0.0 ? 0.0 : lo - 0.06 * span, hi + 0.08 * span};
 }
 
 void TimeSeriesChart::set_axis_range(QValueAxis* axis, double min, double max, int ticks,

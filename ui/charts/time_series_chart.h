@@ -22,6 +22,7 @@
 #include <QtCharts/QChartView>
 #include <limits>
 #include <memory>
+#include <utility>
 #include <vector>
 
 #include "charts/ema_smoother.h"
@@ -51,6 +52,9 @@ class TimeSeriesChart : public QChartView {
     bool show_points = false;
     Qt::PenStyle pen_style = Qt::SolidLine;
     qreal width = 2.0;
+    // Measured against the second y axis on the right (see set_right_axis()), for a figure on
+    // another scale than the chart's main one.
+    bool right_axis = false;
   };
 
   // `clock` maps stamps to x values; charts of one panel share it. Null: a private clock.
@@ -66,7 +70,9 @@ class TimeSeriesChart : public QChartView {
   void set_line_name(int line, const QString& name);
   // Dormant lines are drawn dashed and faded.
   void set_line_dormant(int line, bool dormant);
-  void add_marker(const XStamp& at, const QString& label, MarkerKind kind);
+  // `detail` (plain text, optional) is added to the hover read-out near the marker.
+  void add_marker(const XStamp& at, const QString& label, MarkerKind kind,
+                  const QString& detail = QString());
   // A labelled horizontal line; setting the same key again moves it.
   void set_reference_line(const QString& key, double y, const QString& label);
   // Drops data, markers and reference lines; keeps the lines themselves.
@@ -87,6 +93,10 @@ class TimeSeriesChart : public QChartView {
   void set_x_range(double min, double max);
   void reset_zoom();
   void set_y_range(YRange mode, double lo = 0.0, double hi = 1.0);
+  // A second y axis on the right, for the lines whose style asks for it; it takes its range
+  // from those lines alone. Without this call there is none.
+  void set_right_axis(const QString& title, YRange mode, double lo = 0.0, double hi = 1.0);
+  bool has_right_axis() const { return right_axis_ != nullptr; }
   // Legend below the plot (default), or below only while it fits in one row and beside the plot
   // once it would be elided: for charts whose number of lines grows, like one per expert.
   void set_legend_auto_placement(bool automatic);
@@ -121,6 +131,7 @@ class TimeSeriesChart : public QChartView {
   QPen faint_pen(int line) const;
   int marker_count() const { return static_cast<int>(markers_.size()); }
   QString marker_label(int marker) const;
+  QString marker_detail(int marker) const;
   double marker_x(int marker) const;
   MarkerKind marker_kind(int marker) const;
   int reference_count() const { return static_cast<int>(references_.size()); }
@@ -128,6 +139,9 @@ class TimeSeriesChart : public QChartView {
   double x_max() const;
   double y_min() const;
   double y_max() const;
+  double right_y_min() const;  // NaN without a right axis
+  double right_y_max() const;
+  bool line_on_right_axis(int line) const;
   // The hover read-out at x (nearest point of every line), as rich text.
   QString tooltip_text(double x) const;
 
@@ -170,6 +184,7 @@ class TimeSeriesChart : public QChartView {
     XStamp at;
     QString label;
     MarkerKind kind;
+    QString detail;
   };
   struct Reference {
     QString key;
@@ -177,6 +192,13 @@ class TimeSeriesChart : public QChartView {
     double y;
   };
 
+  struct Extent {
+    double lo = std::numeric_limits<double>::infinity();
+    double hi = -std::numeric_limits<double>::infinity();
+  };
+  // An axis's range: the fixed one, or the drawn values' extent with some headroom.
+  static std::pair<double, double> y_range(YRange mode, double fixed_lo, double fixed_hi,
+                                           Extent extent);
   bool smoothing_applies(const Line& line) const;
   const QVector<QPointF>& drawn(const Line& line) const;
   void apply_pen(Line& line);
@@ -194,6 +216,7 @@ class TimeSeriesChart : public QChartView {
   double x_to_pixel(double x, const QRectF& plot) const;
   double pixel_to_x(double px, const QRectF& plot) const;
   double y_to_pixel(double y, const QRectF& plot) const;
+  const QValueAxis* axis_of(const Line& line) const;
   void draw_markers(QPainter* painter, const QRectF& plot);
   void draw_references(QPainter* painter, const QRectF& plot);
   void navigate_to(double min, double max);
@@ -202,6 +225,7 @@ class TimeSeriesChart : public QChartView {
   std::uint64_t clock_version_ = 0;
   QValueAxis* x_axis_ = nullptr;
   QValueAxis* y_axis_ = nullptr;
+  QValueAxis* right_axis_ = nullptr;
   std::vector<Line> lines_;
   std::vector<Marker> markers_;
   std::vector<Reference> references_;
@@ -216,6 +240,9 @@ class TimeSeriesChart : public QChartView {
   YRange y_mode_ = YRange::Auto;
   double y_lo_ = 0.0;
   double y_hi_ = 1.0;
+  YRange right_mode_ = YRange::Auto;
+  double right_lo_ = 0.0;
+  double right_hi_ = 1.0;
   bool dirty_ = true;
   bool refresh_queued_ = false;
   bool legend_auto_ = false;

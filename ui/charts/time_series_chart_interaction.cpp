@@ -10,6 +10,7 @@
 #include <cmath>
 #include <limits>
 
+#include "charts/chart_style.h"
 #include "charts/sorted_points.h"
 
 namespace moelab::ui {
@@ -52,7 +53,17 @@ QString TimeSeriesChart::tooltip_text(double x) const {
                 "<td align='right'>&nbsp;%3</td></tr>")
                 .arg(line.style.color.name(), line.name.toHtmlEscaped(), value);
   }
-  if (rows.isEmpty()) return QString();
+  // What happened at a marker nearby (a split's effect on the validation set).
+  QString events;
+  for (const Marker& m : markers_) {
+    if (m.detail.isEmpty() || std::abs(clock_->x(m.at, axis_) - x) > tolerance) continue;
+    events += QStringLiteral("<br><span style='color:%1'>%2</span>")
+                  .arg((m.kind == MarkerKind::Split ? ChartStyle::split_marker()
+                                                    : ChartStyle::switch_marker())
+                           .name(),
+                       m.detail.toHtmlEscaped());
+  }
+  if (rows.isEmpty()) return events.isEmpty() ? QString() : events.mid(4);
   QString head;
   if (header) {
     head = QStringLiteral("<b>step %1 &middot; epoch %2 &middot; %3 s</b>")
@@ -60,7 +71,8 @@ QString TimeSeriesChart::tooltip_text(double x) const {
                .arg(clock_->epoch_x(*header), 0, 'f', 2)
                .arg(header->wall, 0, 'f', 1);
   }
-  return QStringLiteral("%1<table cellspacing='0' cellpadding='1'>%2</table>").arg(head, rows);
+  return QStringLiteral("%1%2<table cellspacing='0' cellpadding='1'>%3</table>")
+      .arg(head, events, rows);
 }
 
 void TimeSeriesChart::resizeEvent(QResizeEvent* event) {

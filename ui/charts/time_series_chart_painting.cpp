@@ -50,13 +50,20 @@ double TimeSeriesChart::y_to_pixel(double y, const QRectF& plot) const {
 
 void TimeSeriesChart::draw_curves(QPainter* painter, const QRectF& plot) {
   const double x_span = view_max_ - view_min_;
-  const double y_lo = y_axis_->min();
-  const double y_span = y_axis_->max() - y_lo;
-  if (!(x_span > 0) || !(y_span > 0)) return;
+  if (!(x_span > 0)) return;
   const double sx = plot.width() / x_span;
-  const double sy = plot.height() / y_span;
   QPolygonF polygon;
   QVector<QLineF> segments;
+  double y_lo = 0.0;
+  double sy = 0.0;
+  // Picks the line's y axis for the next to_pixels(); false when that axis has no span.
+  auto use_axis_of = [&](const Line& line) {
+    const QValueAxis* axis = axis_of(line);
+    y_lo = axis->min();
+    const double y_span = axis->max() - y_lo;
+    sy = y_span > 0 ? plot.height() / y_span : 0.0;
+    return y_span > 0;
+  };
   auto to_pixels = [&](const QList<QPointF>& points) {
     polygon.resize(points.size());
     for (qsizetype i = 0; i < points.size(); ++i) {
@@ -67,7 +74,7 @@ void TimeSeriesChart::draw_curves(QPainter* painter, const QRectF& plot) {
   // All faint raw curves first, so none of them covers a smoothed one.
   for (int i = 0; i < line_count(); ++i) {
     const Line& line = lines_[static_cast<std::size_t>(i)];
-    if (line.shown_faint.size() < 2) continue;
+    if (line.shown_faint.size() < 2 || !use_axis_of(line)) continue;
     to_pixels(line.shown_faint);
     if (polygon.size() > plot.width()) {
       draw_column_spans(painter, polygon, faint_pen(i).color());
@@ -77,7 +84,7 @@ void TimeSeriesChart::draw_curves(QPainter* painter, const QRectF& plot) {
     }
   }
   for (const Line& line : lines_) {
-    if (line.shown.isEmpty()) continue;
+    if (line.shown.isEmpty() || !use_axis_of(line)) continue;
     to_pixels(line.shown);
     const QPen pen = pen_for(line);
     painter->setPen(pen);

@@ -36,6 +36,10 @@ void UtilizationBarChart::set_utilization(const std::vector<float>& utilization,
   update();
 }
 
+void UtilizationBarChart::set_task_gradient(const std::vector<float>& gradient) {
+  task_gradient_.assign(gradient.begin(), gradient.end());
+}
+
 void UtilizationBarChart::set_dormant_threshold(double threshold) {
   threshold_ = threshold;
   update();
@@ -44,6 +48,7 @@ void UtilizationBarChart::set_dormant_threshold(double threshold) {
 void UtilizationBarChart::clear() {
   values_.clear();
   dormant_.clear();
+  task_gradient_.clear();
   epoch_ = 0;
   update();
 }
@@ -126,7 +131,7 @@ void UtilizationBarChart::paintEvent(QPaintEvent*) {
   p.translate(12, l.plot.center().y());
   p.rotate(-90);
   p.drawText(QRectF(-l.plot.height() / 2, 0, l.plot.height(), label.height()), Qt::AlignCenter,
-             label.elidedText(tr("share of samples"), Qt::ElideRight, l.plot.height()));
+             label.elidedText(tr("share of samples (top-k)"), Qt::ElideRight, l.plot.height()));
   p.restore();
 
   if (values_.empty()) {
@@ -188,17 +193,26 @@ void UtilizationBarChart::paintEvent(QPaintEvent*) {
              Qt::AlignLeft | Qt::AlignTop, tr("< %1").arg(percent(threshold_)));
 }
 
+QString UtilizationBarChart::tooltip_text(int e) const {
+  if (e < 0 || e >= bar_count()) return QString();
+  QString text = tr("e%1: %2 of samples have it in their top-k%3")
+                     .arg(e)
+                     .arg(percent(value(e)), is_dormant(e) ? tr(" (dormant)") : QString());
+  if (e < static_cast<int>(task_gradient_.size())) {
+    const double g = task_gradient_[static_cast<std::size_t>(e)];
+    text += g > 0 ? tr("\nTask gradient on its router row: %1").arg(g, 0, 'g', 3)
+                  : tr("\nNo task gradient reaches its router row: no sample routes to it.");
+  }
+  return text;
+}
+
 bool UtilizationBarChart::event(QEvent* event) {
   if (event->type() == QEvent::ToolTip) {
     const auto* help = static_cast<QHelpEvent*>(event);
     const Layout l = layout();
     const int e = l.slot > 0 ? static_cast<int>((help->pos().x() - l.plot.left()) / l.slot) : -1;
     if (help->pos().x() >= l.plot.left() && e >= 0 && e < bar_count()) {
-      QToolTip::showText(help->globalPos(),
-                         tr("e%1: %2%3")
-                             .arg(e)
-                             .arg(percent(value(e)), is_dormant(e) ? tr(" (dormant)") : QString()),
-                         this);
+      QToolTip::showText(help->globalPos(), tooltip_text(e), this);
     } else {
       QToolTip::hideText();
     }
