@@ -15,7 +15,7 @@
 
 #include "charts/chart_panel.h"
 #include "charts/time_series_chart.h"
-#include "training/loss_term.h"
+#include "training/loss_term_catalog.h"
 
 using moelab::ui::ChartPanel;
 using moelab::ui::TimeSeriesChart;

@@ -25,7 +25,7 @@
 #include "charts/time_series_chart.h"
 #include "charts/utilization_bar_chart.h"
 #include "charts/x_clock.h"
-#include "training/loss_term.h"
+#include "training/loss_term_catalog.h"
 
 using moelab::EpochMetrics;
 using moelab::SplitEvent;

@@ -32,7 +32,7 @@
 #include "control_panel.h"
 #include "main_window.h"
 #include "switch_button.h"
-#include "training/loss_term.h"
+#include "training/loss_term_catalog.h"
 
 using moelab::RunConfig;
 using moelab::ui::ComparisonWindow;
@@ -153,22 +153,22 @@ class TestUiComparison : public QObject {
       for (const auto& r : results) {
         if (static_cast<int>(r.arm) != row) continue;
         QVERIFY(r.result.report.has_value());
-        sum += r.result.report->final_val_accuracy;
+        sum += r.result.report->test_accuracy;
         ++n;
       }
       QCOMPARE(n, 2);
       const double shown =
-          model->index(row, SummaryTableModel::FinalAccuracy).data(SummaryTableModel::kSortRole).toDouble();
+          model->index(row, SummaryTableModel::TestAccuracy).data(SummaryTableModel::kSortRole).toDouble();
       QCOMPARE(shown, sum / n);
       QCOMPARE(model->index(row, SummaryTableModel::Runs).data().toString(), QStringLiteral("2 / 2"));
     }
     // The charts hold a band of every epoch for each arm.
     QVERIFY(w->charts()->band(0, moelab::ui::ComparisonCharts::Accuracy).size() == 4);
     // Sortable by the numbers behind the cells.
-    w->table_view()->sortByColumn(SummaryTableModel::FinalAccuracy, Qt::DescendingOrder);
+    w->table_view()->sortByColumn(SummaryTableModel::TestAccuracy, Qt::DescendingOrder);
     const auto* proxy = w->table_proxy();
-    QVERIFY(proxy->index(0, SummaryTableModel::FinalAccuracy).data(SummaryTableModel::kSortRole).toDouble() >=
-            proxy->index(1, SummaryTableModel::FinalAccuracy).data(SummaryTableModel::kSortRole).toDouble());
+    QVERIFY(proxy->index(0, SummaryTableModel::TestAccuracy).data(SummaryTableModel::kSortRole).toDouble() >=
+            proxy->index(1, SummaryTableModel::TestAccuracy).data(SummaryTableModel::kSortRole).toDouble());
     // Small multiples: one chart per arm.
     w->set_layout_mode(true);
     QCOMPARE(w->charts()->chart_count(), 2);
@@ -189,7 +189,7 @@ class TestUiComparison : public QObject {
     QVERIFY2(w->save_comparison(path, &error), qPrintable(error));
     auto other = std::make_unique<ComparisonWindow>();
     QVERIFY2(other->open_comparison(path, &error), qPrintable(error));
-    other->table_view()->sortByColumn(SummaryTableModel::FinalAccuracy, Qt::DescendingOrder);
+    other->table_view()->sortByColumn(SummaryTableModel::TestAccuracy, Qt::DescendingOrder);
     QCOMPARE(table_text(*other), table_text(*w));
     QCOMPARE(other->comparison().seeds, w->comparison().seeds);
     QCOMPARE(other->seeds_spin()->value(), 2);
@@ -389,7 +389,7 @@ class TestUiComparison : public QObject {
     QSignalSpy ended(&w, &ComparisonWindow::comparisonEnded);
     QVERIFY(w.start());
     QTRY_COMPARE_WITH_TIMEOUT(ended.count(), 1, 600000);
-    w.table_view()->sortByColumn(SummaryTableModel::FinalAccuracy, Qt::DescendingOrder);
+    w.table_view()->sortByColumn(SummaryTableModel::TestAccuracy, Qt::DescendingOrder);
     QTest::qWait(200);
     QString error;
     QVERIFY2(w.save_screenshot(QString::fromLocal8Bit(path), &error), qPrintable(error));

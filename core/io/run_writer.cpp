@@ -6,7 +6,7 @@
 #include <stdexcept>
 
 #include "config/config_json.h"
-#include "training/loss_term.h"
+#include "training/loss_term_catalog.h"
 #include "util/format.h"
 
 namespace moelab {

@@ -16,6 +16,7 @@
 
 #include "config/run_config.h"
 #include "model/moe_model.h"
+#include "training/loss_term_catalog.h"
 
 namespace moelab {
 
@@ -79,11 +80,5 @@ std::vector<torch::Tensor> weighted_references(const LossTerms& terms, const Ref
                                                const std::vector<double>& weights,
                                                std::int64_t experts);
 
-struct LossTermInfo {
-  std::string name;   // "cross_entropy", "entropy", "diversity"
-  std::string label;  // "cross-entropy", "entropy balance", "diversity"
-};
-// Names and labels of the terms in order, for consumers that only show them (CSV, charts).
-const std::vector<LossTermInfo>& loss_term_catalog();
 
 }  // namespace moelab

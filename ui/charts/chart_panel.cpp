@@ -25,7 +25,7 @@
 #include "charts/routing_heatmap.h"
 #include "charts/time_series_chart.h"
 #include "charts/utilization_bar_chart.h"
-#include "training/loss_term.h"
+#include "training/loss_term_catalog.h"
 
 namespace moelab::ui {
 

@@ -9,7 +9,7 @@
 #include <stdexcept>
 
 #include "config/config_json.h"
-#include "training/loss_term.h"
+#include "training/loss_term_catalog.h"
 
 namespace moelab::ui {
 

@@ -6,20 +6,32 @@ namespace moelab::ui {
 
 namespace {
 
-const Spread* spread_of(const ArmSummary& s, int column) {
+// The run report's key (report_scalars()) each figure column shows.
+const char* metric_key(int column) {
   switch (column) {
-    case SummaryTableModel::FinalAccuracy: return &s.final_accuracy;
-    case SummaryTableModel::SeedAccuracy: return &s.seed_accuracy;
-    case SummaryTableModel::Experts: return &s.experts;
-    case SummaryTableModel::Dormant: return &s.dormant;
-    case SummaryTableModel::Splits: return &s.splits;
-    case SummaryTableModel::Entropy: return &s.entropy;
+    case SummaryTableModel::TestAccuracy: return "test_accuracy";
+    case SummaryTableModel::SeedTestAccuracy: return "seed_test_accuracy";
+    case SummaryTableModel::Experts: return "experts";
+    case SummaryTableModel::Dormant: return "dormant";
+    case SummaryTableModel::Splits: return "split_count";
+    case SummaryTableModel::EffectiveExperts: return "effective_experts";
+    case SummaryTableModel::Entropy: return "usage_entropy";
+    case SummaryTableModel::GoShare: return "go";
     default: return nullptr;
   }
 }
 
+const Spread* spread_of(const ArmSummary& s, int column) {
+  const char* key = metric_key(column);
+  if (!key) return nullptr;
+  for (const auto& [name, spread] : s.metrics) {
+    if (name == key) return &spread;
+  }
+  return nullptr;
+}
+
 bool is_accuracy(int column) {
-  return column == SummaryTableModel::FinalAccuracy || column == SummaryTableModel::SeedAccuracy;
+  return column == SummaryTableModel::TestAccuracy || column == SummaryTableModel::SeedTestAccuracy;
 }
 
 }  // namespace
@@ -70,14 +82,14 @@ QVariant SummaryTableModel::data(const QModelIndex& index, int role) const {
                                  : QString::number(s.runs);
       }
       if (empty) return QStringLiteral("–");
-      if (column == GoShare) return QStringLiteral("%1 %").arg(s.go_share * 100.0, 0, 'f', 0);
+      if (column == GoShare && spread) return QStringLiteral("%1 %").arg(spread->mean * 100.0, 0, 'f', 0);
       if (spread) {
         if (is_accuracy(column)) {
           return QStringLiteral("%1 ± %2 %")
               .arg(spread->mean * 100.0, 0, 'f', 1)
               .arg(spread->sd * 100.0, 0, 'f', 1);
         }
-        const int decimals = column == Entropy ? 3 : 1;
+        const int decimals = column == Entropy ? 3 : column == EffectiveExperts ? 2 : 1;
         return QStringLiteral("%1 ± %2")
             .arg(spread->mean, 0, 'f', decimals)
             .arg(spread->sd, 0, 'f', decimals);
@@ -88,15 +100,20 @@ QVariant SummaryTableModel::data(const QModelIndex& index, int role) const {
       if (column == Code) return QString::fromStdString(s.code);
       if (column == Runs) return s.runs;
       if (empty) return QVariant(-1.0);
-      if (column == GoShare) return s.go_share;
       if (spread) return spread->mean;
       return {};
     case Qt::ToolTipRole:
       if (spread && !empty) {
         const double k = is_accuracy(column) ? 100.0 : 1.0;
-        return tr("mean %1, sd %2, min %3, max %4 over %5 seeds")
+        const QString interval =
+            spread->ci95.defined() ? tr("95% CI %1 to %2")
+                                         .arg(spread->ci95.low * k, 0, 'f', 3)
+                                         .arg(spread->ci95.high * k, 0, 'f', 3)
+                                   : tr("no interval with one seed");
+        return tr("mean %1, sample sd %2 (%3), min %4, max %5 over %6 seeds")
             .arg(spread->mean * k, 0, 'f', 3)
             .arg(spread->sd * k, 0, 'f', 3)
+            .arg(interval)
             .arg(spread->min * k, 0, 'f', 3)
             .arg(spread->max * k, 0, 'f', 3)
             .arg(s.runs);
@@ -111,8 +128,8 @@ QVariant SummaryTableModel::data(const QModelIndex& index, int role) const {
       if (column >= Runs) return int(Qt::AlignRight | Qt::AlignVCenter);
       return int(Qt::AlignLeft | Qt::AlignVCenter);
     case Qt::ForegroundRole:
-      if (column == GoShare && !empty) {
-        return QBrush(s.go_share >= 0.5 ? QColor(0x2e, 0x7d, 0x32) : QColor(0xc6, 0x28, 0x28));
+      if (column == GoShare && !empty && spread) {
+        return QBrush(spread->mean >= 0.5 ? QColor(0x2e, 0x7d, 0x32) : QColor(0xc6, 0x28, 0x28));
       }
       return {};
     default:
@@ -127,11 +144,12 @@ QVariant SummaryTableModel::headerData(int section, Qt::Orientation orientation,
       case Name: return tr("Arm");
       case Code: return tr("Code");
       case Runs: return tr("Runs");
-      case FinalAccuracy: return tr("Final accuracy");
-      case SeedAccuracy: return tr("Seed accuracy");
+      case TestAccuracy: return tr("Test accuracy");
+      case SeedTestAccuracy: return tr("Seed test acc.");
       case Experts: return tr("Experts");
       case Dormant: return tr("Dormant");
       case Splits: return tr("Splits");
+      case EffectiveExperts: return tr("Effective experts");
       case Entropy: return tr("Router entropy");
       case GoShare: return tr("GO");
       default: return {};
@@ -139,8 +157,9 @@ QVariant SummaryTableModel::headerData(int section, Qt::Orientation orientation,
   }
   if (role == Qt::ToolTipRole) {
     switch (section) {
-      case FinalAccuracy: return tr("Validation accuracy at the end of the growth phase, mean ± sd over seeds");
-      case SeedAccuracy: return tr("Validation accuracy of the seed model (before growth)");
+      case TestAccuracy: return tr("Held-out test accuracy of the final model, mean ± sample sd over seeds");
+      case SeedTestAccuracy: return tr("Held-out test accuracy of the seed model (before growth)");
+      case EffectiveExperts: return tr("exp of the routing-share entropy: how many experts the routing really uses");
       case Dormant: return tr("Experts under the dormant threshold at the end");
       case Entropy: return tr("Normalised entropy of the mean routing at the last epoch (1 = even)");
       case GoShare: return tr("Share of seeds whose report reads GO");
