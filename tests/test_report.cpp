@@ -226,7 +226,8 @@ class TestReport : public QObject {
     for (const auto& [key, value] : report_scalars(PhaseReport{})) keys << QString::fromStdString(key);
     QCOMPARE(keys, QStringList({"final_val_accuracy", "seed_val_accuracy", "test_accuracy",
                                 "seed_test_accuracy", "experts", "dormant", "split_count",
-                                "split_budget", "effective_experts", "load_violation",
+                                "split_budget", "split_accuracy_change",
+                                "split_changed_predictions", "effective_experts", "load_violation",
                                 "usage_entropy", "expert_similarity", "go"}));
   }
 

@@ -276,7 +276,24 @@ PhaseReport make_phase_report(const PhaseReportInputs& in) {
   return report;
 }
 
+namespace {
+
+// Mean over the run's splits of one figure; NaN without a split (summaries skip it).
+template <typename Field>
+double mean_over_splits(const std::vector<SplitEvent>& splits, Field field) {
+  if (splits.empty()) return std::numeric_limits<double>::quiet_NaN();
+  double sum = 0.0;
+  for (const auto& s : splits) sum += field(s);
+  return sum / static_cast<double>(splits.size());
+}
+
+}  // namespace
+
 std::vector<std::pair<std::string, double>> report_scalars(const PhaseReport& r) {
+  const double split_accuracy_change = mean_over_splits(
+      r.splits, [](const SplitEvent& s) { return s.val_accuracy_after - s.val_accuracy_before; });
+  const double split_changed_predictions =
+      mean_over_splits(r.splits, [](const SplitEvent& s) { return s.changed_predictions; });
   return {{"final_val_accuracy", r.final_val_accuracy},
           {"seed_val_accuracy", r.seed_val_accuracy},
           {"test_accuracy", r.test_accuracy},
@@ -285,6 +302,10 @@ std::vector<std::pair<std::string, double>> report_scalars(const PhaseReport& r)
           {"dormant", static_cast<double>(r.dormant.size())},
           {"split_count", static_cast<double>(r.splits.size())},
           {"split_budget", static_cast<double>(r.split_budget)},
+          // Validation accuracy right after a split minus right before, and the share of
+          // validation predictions a split changed: means over the run's splits.
+          {"split_accuracy_change", split_accuracy_change},
+          {"split_changed_predictions", split_changed_predictions},
           {"effective_experts", r.effective_experts},
           {"load_violation", r.load_violation},
           {"usage_entropy", r.usage_entropy},
