@@ -2,6 +2,7 @@
 #include <torch/torch.h>
 
 #include "growth/expert_splitter.h"
+#include "growth/split_release.h"
 #include "growth/optimizer_state_growth.h"
 #include "model/moe_model.h"
 #include "training/routing_losses.h"
@@ -35,6 +36,14 @@ class TestModel : public QObject {
     QCOMPARE(out.topk_indices.sizes(), (c10::IntArrayRef{5, 2}));
     QVERIFY(torch::allclose(out.gates.sum(1), torch::ones({5})));
     QVERIFY(torch::allclose(out.router_probs.sum(1), torch::ones({5})));
+  }
+
+  void topOneGatesByTheRawProbability() {
+    // Renormalised over one expert every gate would be p / p = 1 (Switch Transformer's reason).
+    MoeModel model(10, 4, small_config(3, 1));
+    const auto out = model->forward(torch::randn({5, 10}));
+    QVERIFY(torch::allclose(out.gates.squeeze(1), out.router_probs.max(1).values));
+    QVERIFY((out.gates < 1.0).all().item<bool>());
   }
 
   void topKNeverExceedsExperts() {
@@ -85,6 +94,48 @@ class TestModel : public QObject {
                             1e-6));
     QVERIFY(torch::allclose(after.select(1, 0), before.select(1, 0), 1e-6, 1e-6));
     QVERIFY(torch::allclose(after.select(1, 2), before.select(1, 2), 1e-6, 1e-6));
+  }
+
+  void preservingSplitKeepsTheOutputsAndReleasesToTheSeedSplit_data() {
+    QTest::addColumn<int>("experts");
+    QTest::addColumn<int>("k");
+    QTest::newRow("2 experts k2: every sample chose the parent") << 2 << 2;
+    QTest::newRow("3 experts k1") << 3 << 1;
+    QTest::newRow("1 expert k2: the child enters the top k") << 1 << 2;
+  }
+  void preservingSplitKeepsTheOutputsAndReleasesToTheSeedSplit() {
+    QFETCH(int, experts);
+    QFETCH(int, k);
+    MoeModel model(10, 4, small_config(experts, k));
+    torch::optim::Adam optimizer(model->parameters(), torch::optim::AdamOptions(1e-3));
+    const auto x = torch::randn({200, 10});
+    torch::NoGradGuard no_grad;
+    const auto before = model->forward(x).logits;
+    const auto parent_bias = model->router_bias()[0].item<double>();
+    const auto child = split_expert(*model, optimizer, 0, 0.0, c10::nullopt, SplitMode::Preserving);
+    const auto after = model->forward(x).logits;
+    QVERIFY(torch::allclose(after, before, 1e-6, 1e-6));
+    QVERIFY(torch::equal(after.argmax(1), before.argmax(1)));
+    // Released over 4 steps: the biases end where the seed's split puts them.
+    SplitRelease release(4);
+    release.add(0, child);
+    for (int step = 0; step < 4; ++step) release.advance(*model);
+    QVERIFY(!release.pending());
+    const double seed_split = parent_bias - std::log(2.0);
+    QVERIFY(std::abs(model->router_bias()[0].item<double>() - seed_split) < 1e-5);
+    QVERIFY(std::abs(model->router_bias()[child].item<double>() - seed_split) < 1e-5);
+  }
+
+  void seedSplitChangesTheTopKMixture() {
+    // The seed's split keeps the parent + child router mass, not the mixture: at 2 experts and
+    // k = 2 every sample chose the parent, and now parent and child split its slot share.
+    MoeModel model(10, 4, small_config(2, 2));
+    torch::optim::Adam optimizer(model->parameters(), torch::optim::AdamOptions(1e-3));
+    const auto x = torch::randn({200, 10});
+    torch::NoGradGuard no_grad;
+    const auto before = model->forward(x).logits;
+    split_expert(*model, optimizer, 0, 0.0, c10::nullopt, SplitMode::Seed);
+    QVERIFY(!torch::allclose(model->forward(x).logits, before, 1e-4, 1e-4));
   }
 
   void splitWithNoiseMakesChildDiffer() {
