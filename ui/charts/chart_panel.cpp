@@ -218,6 +218,10 @@ void ChartPanel::build_charts() {
   expert_tabs_->setDocumentMode(true);
   expert_tabs_->setDrawBase(false);
   expert_tabs_->setExpanding(false);
+  // In a narrow cell both tab names shorten (the tooltips keep them whole) rather than one
+  // hiding behind scroll arrows.
+  expert_tabs_->setElideMode(Qt::ElideRight);
+  expert_tabs_->setUsesScrollButtons(false);
   QFont tab_font = expert_tabs_->font();
   tab_font.setPointSizeF(tab_font.pointSizeF() * 0.9);
   expert_tabs_->setFont(tab_font);
