@@ -9,6 +9,7 @@
 #include <QApplication>
 #include <QComboBox>
 #include <QSpinBox>
+#include <QSplitter>
 #include <QElapsedTimer>
 #include <QGroupBox>
 #include <QImage>
@@ -47,6 +48,11 @@ namespace {
 constexpr int kRunTimeoutMs = 30000;
 // Stop and reset only ask; generous, so that a loaded machine never fails the test.
 constexpr int kNonBlockingMs = 500;
+// The projectors the lab is shown on. The window's minimum width (989 px when this was written)
+// stays under 1000, which leaves room for a window frame.
+constexpr int kProjectorWidth = 1024;
+constexpr int kProjectorHeight = 768;
+constexpr int kProjectorMinWidth = 1000;
 
 // Every step report a spy on RunController::stepsReported saw, batches flattened in order.
 std::vector<StepMetrics> steps_of(const QSignalSpy& spy) {
@@ -127,6 +133,52 @@ QStringList gui_environment(const QString& config_home) {
   env << QStringLiteral("QT_QPA_PLATFORM=offscreen") << QStringLiteral("OMP_NUM_THREADS=1")
       << QStringLiteral("XDG_CONFIG_HOME=") + config_home;
   return env;
+}
+
+// A NO-GO report with everything the view shows: a diverged run, a paired test with its
+// interval, splits, four experts.
+moelab::PhaseReport report_with_statistics() {
+  moelab::PhaseReport r;
+  r.go = false;
+  r.test_accuracy = 0.912;
+  r.seed_test_accuracy = 0.934;
+  r.test_size = 360;
+  r.effective_experts = 2.75;
+  r.experts = 4;
+  r.load_violation = 0.62;
+  r.split_budget = 5;
+  r.splits = {moelab::SplitEvent{21, 420, 0, 3, 0.95, 0.93, 0.041},
+              moelab::SplitEvent{26, 520, 1, 4, 0.94, 0.94, 0.0}};
+  r.diverged = "the loss was not finite at step 800";
+  moelab::Criterion accuracy;
+  accuracy.name = "accuracy_not_below_seed";
+  accuracy.passed = false;
+  accuracy.value = -0.022;
+  accuracy.detail = "-2.2 points on 360 test samples";
+  accuracy.ci95 = std::make_pair(-0.041, -0.004);
+  accuracy.p_value = 0.0126;
+  moelab::Criterion dormant;
+  dormant.name = "no_dormant_experts";
+  dormant.passed = true;
+  dormant.detail = "0 dormant";
+  r.criteria = {accuracy, dormant};
+  r.utilization = {0.9f, 0.5f, 0.3f, 0.3f};
+  return r;
+}
+
+// Each splitter pane's minimum width, for a failure message.
+QString pane_minimums(MainWindow& w) {
+  QStringList parts;
+  if (auto* split = qobject_cast<QSplitter*>(w.centralWidget())) {
+    for (int i = 0; i < split->count(); ++i) {
+      QWidget* pane = split->widget(i);
+      const int min = pane->minimumWidth() > 0 ? pane->minimumWidth()
+                                               : pane->minimumSizeHint().width();
+      parts << QStringLiteral("%1 %2").arg(QLatin1String(pane->metaObject()->className())).arg(min);
+    }
+  }
+  parts << QStringLiteral("status bar %1").arg(w.statusBar()->minimumSizeHint().width());
+  return QStringLiteral("panes ") + parts.join(QStringLiteral(", "));
 }
 
 }  // namespace
@@ -517,37 +569,13 @@ class TestUiWindow : public QObject {
   }
 
   void reportViewShowsWhatTheVerdictRestsOn() {
-    moelab::PhaseReport r;
-    r.go = false;
-    r.test_accuracy = 0.912;
-    r.seed_test_accuracy = 0.934;
-    r.test_size = 360;
-    r.effective_experts = 2.75;
-    r.experts = 4;
-    r.load_violation = 0.62;
-    r.split_budget = 5;
-    r.splits = {moelab::SplitEvent{21, 420, 0, 3, 0.95, 0.93, 0.041},
-                moelab::SplitEvent{26, 520, 1, 4, 0.94, 0.94, 0.0}};
-    r.diverged = "the loss was not finite at step 800";
-    moelab::Criterion accuracy;
-    accuracy.name = "accuracy_not_below_seed";
-    accuracy.passed = false;
-    accuracy.value = -0.022;
-    accuracy.detail = "-2.2 points on 360 test samples";
-    accuracy.ci95 = std::make_pair(-0.041, -0.004);
-    accuracy.p_value = 0.0126;
-    moelab::Criterion dormant;
-    dormant.name = "no_dormant_experts";
-    dormant.passed = true;
-    dormant.detail = "0 dormant";
-    r.criteria = {accuracy, dormant};
-    r.utilization = {0.9f, 0.5f, 0.3f, 0.3f};
-
+    const moelab::PhaseReport r = report_with_statistics();
     moelab::ui::ReportView view;
     view.set_report(r);
     const QString md = view.shown_markdown();
     QCOMPARE(view.banner_text(), QStringLiteral("NO-GO"));
-    QVERIFY2(md.contains(QStringLiteral("[-0.041, -0.004]")), qPrintable(md));
+    QVERIFY2(md.contains(QStringLiteral("95% interval [-0.041, -0.004]; p 0.013 |")),
+             qPrintable(md));
     QVERIFY2(md.contains(QStringLiteral("0.013")), qPrintable(md));  // p, three decimals
     QVERIFY(md.contains(QStringLiteral("91.2%")) && md.contains(QStringLiteral("93.4%")));
     QVERIFY(md.contains(QStringLiteral("360")));
@@ -557,10 +585,57 @@ class TestUiWindow : public QObject {
     QVERIFY(md.contains(QString::fromStdString(r.diverged)));
     QVERIFY(md.contains(QStringLiteral("4.1%")));  // the first split's changed predictions
     QVERIFY(md.contains(QStringLiteral("Share of samples (top-k)")));
-    // A criterion without an interval or test shows a dash, not a made-up number.
-    QVERIFY(md.contains(QStringLiteral("| 0 dormant | \u2013 | \u2013 |")));
+    // The interval and the p value share the Measured cell; a criterion without them shows
+    // neither, not a made-up number.
+    QVERIFY2(md.contains(QStringLiteral("| 0 dormant |\n")), qPrintable(md));
     // What Save writes is still the core's report.
     QCOMPARE(view.markdown(), QString::fromStdString(moelab::to_markdown(r)));
+  }
+
+  // The lab is shown on 1024 x 768 projectors: the window's minimum must fit there, with a run
+  // going and a report in view, from before the first show (when the dashboard is laid out in
+  // three columns) to after it.
+  void minimumSizeFitsAProjector() {
+    MainWindow w;
+    const auto fits = [&w](const char* when) {
+      const QSize min = w.minimumSizeHint();
+      const QString why = QStringLiteral("%1: window %2 x %3; %4")
+                              .arg(QLatin1String(when))
+                              .arg(min.width())
+                              .arg(min.height())
+                              .arg(pane_minimums(w));
+      QVERIFY2(min.width() <= kProjectorMinWidth, qPrintable(why));
+      QVERIFY2(min.height() <= kProjectorHeight, qPrintable(why));
+    };
+    fits("before the first show");
+    if (QTest::currentTestFailed()) return;
+
+    w.resize(kProjectorWidth, kProjectorHeight);
+    w.show();
+    QVERIFY(QTest::qWaitForWindowExposed(&w));
+    fits("shown");
+    if (QTest::currentTestFailed()) return;
+
+    // A run with many experts under way, and a report with intervals and p values.
+    w.run_status()->begin(tiny_config());
+    w.run_status()->set_state(State::Running);
+    EpochMetrics m;
+    m.epoch = 3;
+    m.step = 123456;
+    m.wall_seconds = 5000;
+    m.samples_per_second = 123456;
+    m.effective_experts = 7.5;
+    m.load_violation = 12.5;
+    m.utilization.assign(12, 1.0f / 12.0f);
+    m.router_task_grad.assign(12, 0.001);
+    m.dormant = {3, 7};
+    w.run_status()->add_epoch(m);
+    w.chart_panel()->add_epoch(m);
+    w.chart_panel()->flush();
+    w.report_view()->set_report(report_with_statistics());
+    QTest::qWait(50);
+    fits("a run and a report in view");
+    QVERIFY(w.width() <= kProjectorWidth);
   }
 
   void aboutNamesTheDataSources() {

@@ -31,6 +31,13 @@ QSpinBox* int_box(int minimum, int maximum, const QString& tip) {
   return box;
 }
 
+// A combo box of long items no wider than a short one; the popup still shows them in full. The
+// panel must fit next to the charts and the report at 1024 px.
+void fit_narrow(QComboBox* box) {
+  box->setSizeAdjustPolicy(QComboBox::AdjustToMinimumContentsLengthWithIcon);
+  box->setMinimumContentsLength(12);
+}
+
 // A combo box over one of the core's name lists (run_config.h): the names as files and flags
 // write them, the enum value as the item's data.
 template <typename Enum>
@@ -111,6 +118,7 @@ QGroupBox* ControlPanel::build_fixes() {
                          "the charts, what to watch for."));
   preset_->addItem(tr("Teaching preset..."));
   for (const auto& p : presets()) preset_->addItem(QString::fromStdString(p.title));
+  fit_narrow(preset_);
   connect(preset_, &QComboBox::activated, this, [this](int item) {
     if (item > 0) Q_EMIT presetChosen(item - 1);
   });
@@ -168,6 +176,7 @@ QGroupBox* ControlPanel::build_data() {
   kind_->addItem(tr("Synthetic clusters"), static_cast<int>(DatasetKind::Synthetic));
   kind_->addItem(tr("IDX folder (MNIST format)"), static_cast<int>(DatasetKind::Idx));
   kind_->setToolTip(tr("What the experts learn to classify."));
+  fit_narrow(kind_);
   layout->addWidget(kind_);
 
   data_pages_ = new QStackedWidget;
@@ -248,8 +257,6 @@ QGroupBox* ControlPanel::build_training() {
   seed_epochs_ = int_box(0, 100000, tr("Phase 0: train the seed model, no growth."));
   growth_epochs_ =
       int_box(0, 100000, tr("Phase 1: after each epoch the growth policy may split an expert."));
-  form->addRow(tr("Learning rate"), learning_rate_);
-  form->addRow(tr("Seed"), seed_);
   plateau_patience_ = int_box(
       1, 10000,
       tr("Growth epochs without a better validation accuracy before a plateau is declared and an "

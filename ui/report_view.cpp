@@ -90,10 +90,11 @@ ReportView::ReportView(QWidget* parent) : QWidget(parent) {
   browser_->setFont(text_font);
   layout->addWidget(browser_, 1);
   auto* buttons = new QHBoxLayout;
-  save_md_ = new QPushButton(tr("Save report (.md)..."));
-  save_json_ = new QPushButton(tr("Save report (.json)..."));
-  save_md_->setToolTip(tr("The report as Markdown, as moelab-cli writes report.md."));
-  save_json_->setToolTip(tr("The report as JSON, as moelab-cli writes report.json."));
+  // Short labels, the long story in the tooltips: the report pane is narrow at 1024 px.
+  save_md_ = new QPushButton(tr("Save .md..."));
+  save_json_ = new QPushButton(tr("Save .json..."));
+  save_md_->setToolTip(tr("Save the report as Markdown, as moelab-cli writes report.md."));
+  save_json_->setToolTip(tr("Save the report as JSON, as moelab-cli writes report.json."));
   buttons->addWidget(save_md_);
   buttons->addWidget(save_json_);
   layout->addLayout(buttons);
@@ -150,16 +151,18 @@ QString ReportView::report_markdown(const PhaseReport& r) {
         tr("**Training was stopped as diverged:** %1\n\n").arg(QString::fromStdString(r.diverged));
   }
 
-  // Each criterion with its figure; the interval and the test where the core computed them.
-  md += tr("| Criterion | Result | Measured | 95% interval | p |\n|---|---|---|---|---|\n");
+  // Each criterion with its figure, and in the same cell the 95% interval and the test's p value
+  // where the core computed them: three columns fit the narrow report pane, five did not.
+  md += tr("| Criterion | Result | Measured |\n|---|---|---|\n");
   for (const auto& c : r.criteria) {
-    const QString interval =
-        c.ci95 ? QStringLiteral("[%1, %2]").arg(number(c.ci95->first), number(c.ci95->second))
-               : QStringLiteral("\u2013");
-    const QString p = c.p_value ? p_text(*c.p_value) : QStringLiteral("\u2013");
-    md += QStringLiteral("| %1 | %2 | %3 | %4 | %5 |\n")
-              .arg(criterion_title(c.name), c.passed ? tr("pass") : tr("**FAIL**"), cell(c.detail),
-                   interval, p);
+    QStringList measured{cell(c.detail)};
+    if (c.ci95) {
+      measured << tr("95% interval [%1, %2]").arg(number(c.ci95->first), number(c.ci95->second));
+    }
+    if (c.p_value) measured << tr("p %1").arg(p_text(*c.p_value));
+    md += QStringLiteral("| %1 | %2 | %3 |\n")
+              .arg(criterion_title(c.name), c.passed ? tr("pass") : tr("**FAIL**"),
+                   measured.join(QStringLiteral("; ")));
   }
 
   md += tr("\n### Accuracy\n\n");

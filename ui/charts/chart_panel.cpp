@@ -153,7 +153,9 @@ void ChartPanel::build_toolbar() {
   smoothing_slider_ = new QSlider(Qt::Horizontal, this);
   smoothing_slider_->setRange(0, kSliderSteps);
   smoothing_slider_->setValue(static_cast<int>(std::lround(smoothing_ * 100)));
-  smoothing_slider_->setFixedWidth(160);
+  // Gives up width before anything else in the bar does, down to a usable 80 px.
+  smoothing_slider_->setMinimumWidth(80);
+  smoothing_slider_->setMaximumWidth(160);
   smoothing_slider_->setToolTip(
       tr("Exponential moving average of the step curves (TensorBoard's); the raw curve stays "
          "faint behind."));
@@ -188,10 +190,10 @@ void ChartPanel::build_toolbar() {
   bar->addWidget(smoothing);
   bar->addWidget(smoothing_slider_);
   bar->addWidget(smoothing_label_);
-  bar->addSpacing(16);
+  bar->addSpacing(8);
   bar->addWidget(axis);
   bar->addWidget(axis_box_);
-  bar->addSpacing(16);
+  bar->addSpacing(8);
   bar->addWidget(follow_box_);
   bar->addWidget(reset_zoom_button);
   bar->addStretch(1);
@@ -216,6 +218,10 @@ void ChartPanel::build_charts() {
   expert_tabs_->setDocumentMode(true);
   expert_tabs_->setDrawBase(false);
   expert_tabs_->setExpanding(false);
+  // In a narrow cell both tab names shorten (the tooltips keep them whole) rather than one
+  // hiding behind scroll arrows.
+  expert_tabs_->setElideMode(Qt::ElideRight);
+  expert_tabs_->setUsesScrollButtons(false);
   QFont tab_font = expert_tabs_->font();
   tab_font.setPointSizeF(tab_font.pointSizeF() * 0.9);
   expert_tabs_->setFont(tab_font);
@@ -300,6 +306,11 @@ void ChartPanel::build_charts() {
     connect(chart, &TimeSeriesChart::reset_zoom_requested, this, &ChartPanel::reset_zoom);
   }
 
+  // The three-column layout only comes from kWideFrom, far wider than its own minimum: what the
+  // dashboard needs at least is what the two-column layout needs. Without this, a window first
+  // laid out wide would keep the three columns' minimum and could never shrink to two.
+  arrange(false);
+  dashboard_->setMinimumWidth(grid_->minimumSize().width());
   arrange(true);
   dashboard_->installEventFilter(this);
   static_cast<QVBoxLayout*>(layout())->addWidget(dashboard_, 1);

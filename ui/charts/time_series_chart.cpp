@@ -53,7 +53,8 @@ TimeSeriesChart::TimeSeriesChart(const QString& title, const QString& y_title,
   setMouseTracking(true);
   viewport()->setMouseTracking(true);
   setFrameShape(QFrame::NoFrame);
-  setMinimumSize(280, 200);
+  // Two charts side by side must fit next to the controls and the report at 1024 px.
+  setMinimumSize(250, 200);
 
   QChart* c = chart();
   ChartStyle::apply(c);
