@@ -6,6 +6,8 @@
 #include <QJsonDocument>
 #include <QJsonObject>
 #include <QProcess>
+#include <cmath>
+#include <map>
 #include <QTemporaryDir>
 #include <QtTest>
 
@@ -187,6 +189,49 @@ class TestCli : public QObject {
     const auto saved = load_config_file(dir.filePath("a/config.json").toStdString());
     QCOMPARE(saved.training.seed, std::uint64_t(2));
     QVERIFY(!saved.fixes.cooldown);
+  }
+
+  void ablationSummaryIsRecomputedFromTheWrittenReports() {
+    // What a researcher would check by hand: summary.json's mean, sample SD and paired
+    // difference from the report.json files the same command wrote.
+    QTemporaryDir dir;
+    const QStringList args{"ablate", "--arms", "ab", "--seeds", "3", "--jobs", "2",
+                           "--seed-epochs", "4", "--growth-epochs", "6", "--quiet",
+                           "--out", dir.path()};
+    QCOMPARE(run_cli(args).exit_code, 0);
+    const auto summary = QJsonDocument::fromJson(read(dir.filePath("summary.json"))).object();
+    QCOMPARE(summary["baseline"].toString(), QString("pce"));
+    QCOMPARE(summary["test"].toString(), QString("paired t"));
+    std::map<QString, std::vector<double>> accuracy;  // arm code -> test accuracy by seed
+    for (const QString code : {"pce", "PCE"}) {
+      for (int seed = 1; seed <= 3; ++seed) {
+        const auto report = QJsonDocument::fromJson(
+            read(dir.filePath(QString("%1/seed-%2/report.json").arg(code).arg(seed)))).object();
+        accuracy[code].push_back(report["test_accuracy"].toDouble());
+      }
+    }
+    for (const auto& arm_value : summary["arms"].toArray()) {
+      const auto arm = arm_value.toObject();
+      const auto& values = accuracy[arm["code"].toString()];
+      const double mean = (values[0] + values[1] + values[2]) / 3;
+      double squares = 0;
+      for (const double v : values) squares += (v - mean) * (v - mean);
+      const auto metric = arm["metrics"].toObject()["test_accuracy"].toObject();
+      QVERIFY(std::abs(metric["mean"].toDouble() - mean) < 1e-12);
+      QVERIFY(std::abs(metric["sd"].toDouble() - std::sqrt(squares / 2)) < 1e-12);  // n - 1
+      if (arm["code"].toString() != "PCE") continue;
+      bool compared = false;
+      for (const auto& paired : arm["paired"].toArray()) {
+        const auto d = paired.toObject();
+        if (d["metric"].toString() != "test_accuracy") continue;
+        QCOMPARE(d["vs"].toString(), QString("pce"));
+        double diff = 0;
+        for (int i = 0; i < 3; ++i) diff += (accuracy["PCE"][i] - accuracy["pce"][i]) / 3;
+        QVERIFY(std::abs(d["mean_diff"].toDouble() - diff) < 1e-12);
+        compared = true;
+      }
+      QVERIFY(compared);
+    }
   }
 
   void openblasKernelsFollowTheCpuUnlessTheUserChose() {
