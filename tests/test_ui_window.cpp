@@ -239,6 +239,23 @@ class TestUiWindow : public QObject {
     QCOMPARE(file.readAll().count('\n'), 6);  // header + 5 epochs
   }
 
+  void divergedRunEndsEarlyWithANoGoReport() {
+    auto config = tiny_config();
+    config.training.learning_rate = 10.0;
+    auto w = window_with(config);
+    auto* c = w->controller();
+    QSignalSpy finished(c, &moelab::ui::RunController::finished);
+    w->run_controls()->start_action()->trigger();
+    QTRY_COMPARE_WITH_TIMEOUT(finished.count(), 1, kRunTimeoutMs);
+    QVERIFY(c->result().has_value());
+    QVERIFY(!c->result()->diverged.empty());
+    QCOMPARE(w->report_view()->banner_text(), QStringLiteral("NO-GO"));
+    QVERIFY(w->report_view()->shown_markdown().contains(QStringLiteral("diverged")));
+    const int total = config.training.seed_epochs + config.training.growth_epochs;
+    QCOMPARE(w->run_status()->progress_text(),
+             QStringLiteral("Ended after epoch %1 / %2").arg(w->run_status()->epoch()).arg(total));
+  }
+
   void pauseStopsEpochsAndResumeContinues() {
     auto w = window_with(long_config());
     auto* c = w->controller();

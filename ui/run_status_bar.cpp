@@ -185,6 +185,9 @@ void RunStatusBar::set_state(RunController::State state) {
     progress_->setFormat(
         tr("Epoch %1 / %2  -  paused").arg(std::min(total_epochs_, epoch_ + 1)).arg(total_epochs_));
     recent_.clear();  // time spent paused says nothing about speed
+  } else if (state == State::Finished && epoch_ < total_epochs_) {
+    // The engine ended the run early (it diverged): say where, do not fill the bar.
+    progress_->setFormat(tr("Ended after epoch %1 / %2").arg(epoch_).arg(total_epochs_));
   } else if (state == State::Finished) {
     progress_->setValue(progress_->maximum());
     progress_->setFormat(tr("Done: %1 epochs").arg(total_epochs_));
