@@ -63,9 +63,9 @@ startup_section() {
     echo "Skipped: no GUI build (build/app/moelab or build-ui/app/moelab) found."
     return
   fi
-  QT_QPA_PLATFORM=offscreen "$PEER_PYTHON" - "$gui" "$TMP" <<'EOF'
+  QT_QPA_PLATFORM=offscreen "$PEER_PYTHON" - "$gui" "$TMP" "$ROOT" <<'EOF'
 import os, statistics, subprocess, sys, time
-gui, tmp = sys.argv[1], sys.argv[2]
+gui, tmp, root = sys.argv[1], sys.argv[2], sys.argv[3]
 settle = 0.400  # kChartSettleMs in app/moelab.cpp
 shots, exits = [], []
 for i in range(5):
@@ -88,7 +88,8 @@ if not shots:
     print("moelab did not write a screenshot (exit code %s)." % proc.returncode)
     sys.exit(0)
 ms = lambda s: f"{1000 * s:.0f}"
-print(f"`{gui} --screenshot PATH --quit`, QT_QPA_PLATFORM=offscreen, {len(shots)} launches.\n")
+# Paths in the report are relative to the repository, so the page reads the same in any checkout.
+print(f"`{os.path.relpath(gui, root)} --screenshot PATH --quit`, QT_QPA_PLATFORM=offscreen, {len(shots)} launches.\n")
 print("| measure | median ms | min ms | max ms |\n|---|---:|---:|---:|")
 print(f"| launch -> screenshot written | {ms(statistics.median(shots))} | {ms(min(shots))} | {ms(max(shots))} |")
 first = [s - settle for s in shots]
@@ -112,7 +113,7 @@ gui_benches_section() {
         echo "($name did not finish cleanly; its output above is partial.)"
       fi
       echo
-      echo "Binary: \`$bin\`."
+      echo "Binary: \`${bin#"$ROOT"/}\`."
     else
       echo "Skipped: not built (it needs the GUI build)."
     fi
