@@ -5,11 +5,15 @@
 
 #include "cli/cli_commands.h"
 #include "cli/cli_options.h"
+#include "cli/signal_watcher.h"
 #include "util/blas_check.h"
 #include "util/logging.h"
 
 int main(int argc, char** argv) {
   using namespace moelab;
+  // Before LibTorch or anything else starts a thread: the signals go to the watcher only.
+  SignalWatcher::block_signals();
+  SignalWatcher signals;
   try {
     const auto options = parse_cli_options({argv + 1, argv + argc});
     if (options.show_help) {
@@ -22,8 +26,8 @@ int main(int argc, char** argv) {
     }
     set_log_level(options.log_level);
     warn_if_reference_blas();
-    return options.ablate ? run_ablation_command(options, std::cout, std::cerr)
-                          : run_training_command(options, std::cerr);
+    return options.ablate ? run_ablation_command(options, std::cout, std::cerr, &signals)
+                          : run_training_command(options, std::cerr, &signals);
   } catch (const std::exception& e) {
     std::cerr << "moelab-cli: " << e.what() << "\n";
     return 2;

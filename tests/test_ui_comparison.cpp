@@ -26,7 +26,7 @@
 #include "ablation/preset.h"
 #include "comparison/comparison_charts.h"
 #include "comparison/comparison_controller.h"
-#include "comparison/comparison_file.h"
+#include "ablation/comparison_file.h"
 #include "comparison/comparison_window.h"
 #include "comparison/summary_table_model.h"
 #include "control_panel.h"
@@ -35,7 +35,7 @@
 #include "training/loss_term_catalog.h"
 
 using moelab::RunConfig;
-using moelab::ui::ComparisonWindow;
+using moelab::ComparisonWindow;
 using moelab::ui::MainWindow;
 using moelab::ui::SummaryTableModel;
 
@@ -69,8 +69,8 @@ QStringList table_text(const ComparisonWindow& w) {
 }
 
 // One finished run with every field the file keeps set to something recognisable.
-moelab::ui::Comparison science_comparison() {
-  moelab::ui::Comparison c;
+moelab::Comparison science_comparison() {
+  moelab::Comparison c;
   c.arms = moelab::parse_arms("PCE", c.base.fixes);
   c.seeds = {7};
   moelab::ArmSeedResult r;
@@ -136,7 +136,7 @@ class TestUiComparison : public QObject {
   void comparisonRunsToCompletion() {
     auto w = two_by_two(tiny_config());
     QSignalSpy ended(w.get(), &ComparisonWindow::comparisonEnded);
-    QSignalSpy epochs(w->controller(), &moelab::ui::ComparisonController::epochReported);
+    QSignalSpy epochs(w->controller(), &moelab::ComparisonController::epochReported);
     QTest::mouseClick(w->start_button(), Qt::LeftButton);
     QVERIFY(w->controller()->running());
     QVERIFY(!w->start_button()->isEnabled());
@@ -163,7 +163,7 @@ class TestUiComparison : public QObject {
       QCOMPARE(model->index(row, SummaryTableModel::Runs).data().toString(), QStringLiteral("2 / 2"));
     }
     // The charts hold a band of every epoch for each arm.
-    QVERIFY(w->charts()->band(0, moelab::ui::ComparisonCharts::Accuracy).size() == 4);
+    QVERIFY(w->charts()->band(0, moelab::ComparisonCharts::Accuracy).size() == 4);
     // Sortable by the numbers behind the cells.
     w->table_view()->sortByColumn(SummaryTableModel::TestAccuracy, Qt::DescendingOrder);
     const auto* proxy = w->table_proxy();
@@ -201,8 +201,8 @@ class TestUiComparison : public QObject {
       }
     }
     // The charts were redrawn from the file.
-    QCOMPARE(other->charts()->band(1, moelab::ui::ComparisonCharts::Experts).size(),
-             w->charts()->band(1, moelab::ui::ComparisonCharts::Experts).size());
+    QCOMPARE(other->charts()->band(1, moelab::ComparisonCharts::Experts).size(),
+             w->charts()->band(1, moelab::ComparisonCharts::Experts).size());
     // A bad file: an error, and the table stays as it was.
     const QStringList before = table_text(*other);
     for (const QByteArray& bad :
@@ -225,8 +225,8 @@ class TestUiComparison : public QObject {
   }
 
   void fileKeepsTheScienceFields() {
-    const moelab::ui::Comparison written = science_comparison();
-    const QByteArray bytes = moelab::ui::comparison_to_json(written);
+    const moelab::Comparison written = science_comparison();
+    const QByteArray bytes = QByteArray::fromStdString(moelab::comparison_to_json(written));
     // Loss terms are keyed by the catalog's names, not by position.
     const QJsonObject epoch = QJsonDocument::fromJson(bytes)["runs"][0]["epochs"][0].toObject();
     const QJsonObject terms = epoch["loss_terms"].toObject();
@@ -236,9 +236,9 @@ class TestUiComparison : public QObject {
       QCOMPARE(terms[QString::fromStdString(catalog[i].name)].toDouble(), 0.5 + i);
     }
 
-    moelab::ui::Comparison read;
-    QString error;
-    QVERIFY2(moelab::ui::comparison_from_json(bytes, &read, &error), qPrintable(error));
+    moelab::Comparison read;
+    std::string error;
+    QVERIFY2(moelab::comparison_from_json(bytes.toStdString(), &read, &error), error.c_str());
     const moelab::RunResult& r = read.results.at(0).result;
     const moelab::RunResult& w = written.results.at(0).result;
     QCOMPARE(r.seed_test_accuracy, w.seed_test_accuracy);
@@ -272,7 +272,7 @@ class TestUiComparison : public QObject {
   void fileWithoutTheScienceFieldsStillReads() {
     // A file from before the test split: none of the new keys.
     QJsonObject root = QJsonDocument::fromJson(
-                           moelab::ui::comparison_to_json(science_comparison()))
+                           QByteArray::fromStdString(moelab::comparison_to_json(science_comparison())))
                            .object();
     QJsonArray runs = root["runs"].toArray();
     QJsonObject run = runs[0].toObject();
@@ -295,10 +295,10 @@ class TestUiComparison : public QObject {
     run.remove("report");
     runs[0] = run;
     root["runs"] = runs;
-    moelab::ui::Comparison read;
-    QString error;
-    QVERIFY2(moelab::ui::comparison_from_json(QJsonDocument(root).toJson(), &read, &error),
-             qPrintable(error));
+    moelab::Comparison read;
+    std::string error;
+    QVERIFY2(moelab::comparison_from_json(QJsonDocument(root).toJson().toStdString(), &read, &error),
+             error.c_str());
     const moelab::RunResult& r = read.results.at(0).result;
     QVERIFY(r.epochs.at(0).loss_terms.empty());
     QVERIFY(r.epochs.at(0).router_task_grad.empty());
@@ -312,7 +312,7 @@ class TestUiComparison : public QObject {
     // queued, never finished.
     auto w = two_by_two(tiny_config());
     w->controller()->set_max_jobs(1);
-    QSignalSpy finished_runs(w->controller(), &moelab::ui::ComparisonController::runFinished);
+    QSignalSpy finished_runs(w->controller(), &moelab::ComparisonController::runFinished);
     QSignalSpy ended(w.get(), &ComparisonWindow::comparisonEnded);
     QVERIFY(w->start());
     QTRY_VERIFY_WITH_TIMEOUT(finished_runs.count() >= 1, kRunTimeoutMs);
@@ -336,7 +336,7 @@ class TestUiComparison : public QObject {
     config.training.growth_epochs = 500;
     auto w = two_by_two(config);
     w->show();
-    QSignalSpy epochs(w->controller(), &moelab::ui::ComparisonController::epochReported);
+    QSignalSpy epochs(w->controller(), &moelab::ComparisonController::epochReported);
     QVERIFY(w->start());
     QTRY_VERIFY_WITH_TIMEOUT(epochs.count() >= 1, kRunTimeoutMs);
     QElapsedTimer t;

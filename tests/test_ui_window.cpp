@@ -344,7 +344,11 @@ class TestUiWindow : public QObject {
     const auto& result = *c->result();
     QVERIFY(result.stopped);
     QCOMPARE(static_cast<int>(result.switches.size()), 1);
-    QCOMPARE(result.config.fixes.entropy_loss, false);  // the trainer ran with the switch off
+    QCOMPARE(result.final_fixes.entropy_loss, false);  // the trainer ran with the switch off
+    // ... and the run's config records the flip in its schedule, at the step it took effect.
+    QCOMPARE(result.config.fixes.entropy_loss, true);
+    QCOMPARE(static_cast<int>(result.config.schedule.size()), 1);
+    QCOMPARE(result.config.schedule[0].step.value_or(-1), event.step);
   }
 
   void settingsLockedDuringRunFixesLive() {

@@ -352,13 +352,7 @@ void ControlPanel::set_config(const RunConfig& c) {
   const FixSwitches before = projection_ ? fixes() : FixSwitches{};
   loading_ = true;
   base_ = c;
-  projection_->setChecked(c.fixes.projection_fix);
-  cooldown_->setChecked(c.fixes.cooldown);
-  cooldown_epochs_->setValue(c.fixes.cooldown_epochs);
-  cooldown_epochs_->setEnabled(c.fixes.cooldown);
-  entropy_->setChecked(c.fixes.entropy_loss);
-  entropy_weight_->setValue(c.fixes.entropy_weight);
-  entropy_weight_->setEnabled(c.fixes.entropy_loss);
+  put_fixes(c.fixes);
   kind_->setCurrentIndex(kind_->findData(static_cast<int>(c.data.kind)));
   clusters_->setValue(c.data.synthetic.clusters);
   spread_->setValue(c.data.synthetic.spread);
@@ -383,6 +377,22 @@ void ControlPanel::set_config(const RunConfig& c) {
   select(diversity_loss_, c.training.diversity_loss);
   loading_ = false;
   if (!(fixes() == before)) announce_fixes();
+}
+
+void ControlPanel::show_fixes(const FixSwitches& f) {
+  loading_ = true;
+  put_fixes(f);
+  loading_ = false;
+}
+
+void ControlPanel::put_fixes(const FixSwitches& f) {
+  projection_->setChecked(f.projection_fix);
+  cooldown_->setChecked(f.cooldown);
+  cooldown_epochs_->setValue(f.cooldown_epochs);
+  cooldown_epochs_->setEnabled(f.cooldown);
+  entropy_->setChecked(f.entropy_loss);
+  entropy_weight_->setValue(f.entropy_weight);
+  entropy_weight_->setEnabled(f.entropy_loss);
 }
 
 void ControlPanel::set_running(bool running) {

@@ -34,6 +34,8 @@ class ControlPanel : public QWidget {
   // Shows `config`; emits fixesChanged() once if its fixes differ from the current ones.
   void set_config(const RunConfig& config);
   FixSwitches fixes() const;
+  // Shows switches the run changed itself (a schedule) without announcing them back to it.
+  void show_fixes(const FixSwitches& fixes);
   void set_running(bool running);
 
   // For tests and keyboard users: the switches themselves.
@@ -64,6 +66,7 @@ class ControlPanel : public QWidget {
   void show_data_page(int index);
   void browse_idx_folder();
   void announce_fixes();
+  void put_fixes(const FixSwitches& fixes);
 
   RunConfig base_;
   bool loading_ = false;

@@ -16,6 +16,7 @@
 #include <QScreen>
 #include <QScrollArea>
 #include <QSettings>
+#include <QStandardPaths>
 #include <QShowEvent>
 #include <QSplitter>
 #include <QStyle>
@@ -27,7 +28,10 @@
 #include "comparison/comparison_window.h"
 #include "config/config_json.h"
 #include "control_panel.h"
+#include "io/durable_run.h"
+#include "io/run_folder_reader.h"
 #include "io/run_writer.h"
+#include "training/switch_events.h"
 #include "report_view.h"
 #include "run_controller.h"
 #include "run_controls.h"
@@ -52,6 +56,7 @@ const char* kStateKey = "window/state";
 const char* kSplitterKey = "window/splitter";
 const char* kExperimentKey = "experiment/last";
 const char* kSpeedKey = "run/step_delay_ms";
+const char* kRunsFolderKey = "runs/folder";
 
 QString one_sentence(const std::exception& e) { return QString::fromUtf8(e.what()); }
 
@@ -105,11 +110,19 @@ void MainWindow::build_layout() {
       "QLabel#presetLabel { background: #eef6ee; border: 1px solid #2e7d32; border-radius: 4px;"
       " padding: 6px 10px; color: #1f2937; }"));
   preset_label_->hide();
+  fork_label_ = new QLabel;
+  fork_label_->setObjectName(QStringLiteral("forkLabel"));
+  fork_label_->setWordWrap(true);
+  fork_label_->setStyleSheet(QStringLiteral(
+      "QLabel#forkLabel { background: #eef2fb; border: 1px solid #3b5bdb; border-radius: 4px;"
+      " padding: 6px 10px; color: #1f2937; }"));
+  fork_label_->hide();
   auto* centre = new QWidget;
   auto* centre_layout = new QVBoxLayout(centre);
   centre_layout->setContentsMargins(0, 0, 0, 0);
   centre_layout->setSpacing(4);
   centre_layout->addWidget(preset_label_);
+  centre_layout->addWidget(fork_label_);
   centre_layout->addWidget(charts_, 1);
 
   splitter_ = new QSplitter(Qt::Horizontal);
@@ -178,8 +191,10 @@ void MainWindow::connect_run() {
     QStringList names;
     for (const auto& name : info.class_names) names << QString::fromStdString(name);
     charts_->reset(names);
+    show_parent_past();
     status_->set_data(info);
   });
+  connect(charts_, &ChartPanel::fork_requested, this, &MainWindow::fork_from);
   connect(c, &RunController::stepsReported, charts_, &ChartPanel::add_steps);
   // The status bar shows where the run is: the batch's last step is enough.
   connect(c, &RunController::stepsReported, status_,
@@ -195,6 +210,8 @@ void MainWindow::connect_run() {
   });
   connect(c, &RunController::switchReported, charts_, &ChartPanel::add_switch);
   connect(c, &RunController::switchReported, this, [this](const SwitchEvent& e) {
+    // A scheduled change shows on the switches too (a hand flip is already there).
+    controls_->show_fixes(apply_switch_event(controls_->fixes(), e));
     status_->showMessage(
         tr("%1: %2 -> %3 from epoch %4, step %5 (marked on the charts).")
             .arg(switch_label(e.name), QString::fromStdString(e.from), QString::fromStdString(e.to))
@@ -203,7 +220,24 @@ void MainWindow::connect_run() {
         5000);
   });
   connect(c, &RunController::phaseReport, report_, &ReportView::set_report);
-  connect(c, &RunController::finished, this, [this](const RunResult& result) {
+  connect(c, &RunController::finished, this, &MainWindow::on_finished);
+  connect(c, &RunController::failed, this, [this](const QString& message) {
+    report_->show_failure(message);
+    status_->showMessage(message);
+    Q_EMIT runEnded(false);
+  });
+  connect(c, &RunController::stateChanged, this, &MainWindow::on_state);
+}
+
+void MainWindow::on_finished(const RunResult& result) {
+  {
+    const auto& schedule = result.config.schedule;
+    const bool flipped = std::any_of(schedule.begin(), schedule.end(),
+                                     [](const ScheduleEntry& e) { return e.step.has_value(); });
+    lesson_.reset();
+    if (flipped) lesson_ = result.config;
+  }
+  {
     if (result.stopped) {
       report_->clear(tr("The run was stopped after epoch %1, before the end of the growth phase: "
                         "no report. Its metrics can still be exported (File menu).")
@@ -212,13 +246,7 @@ void MainWindow::connect_run() {
       report_->clear(tr("This run had no growth phase, so there is no GO/NO-GO report."));
     }
     Q_EMIT runEnded(true);
-  });
-  connect(c, &RunController::failed, this, [this](const QString& message) {
-    report_->show_failure(message);
-    status_->showMessage(message);
-    Q_EMIT runEnded(false);
-  });
-  connect(c, &RunController::stateChanged, this, &MainWindow::on_state);
+  }
 }
 
 void MainWindow::start_run() {
@@ -230,7 +258,11 @@ void MainWindow::start_run() {
                          tr("These settings cannot run: %1.").arg(one_sentence(e)));
     return;
   }
-  controller_->start(config);
+  if (is_fork()) {
+    controller_->start_fork(config, fork_parent_, fork_epoch_);
+  } else {
+    controller_->start(config);
+  }
 }
 
 void MainWindow::step_epoch() {
@@ -241,13 +273,16 @@ void MainWindow::step_epoch() {
 
 void MainWindow::reset_run() {
   controller_->reset();
+  lesson_.reset();
   charts_->reset({});
   report_->clear();
   status_->clear_run();
 }
 
 void MainWindow::on_started(const RunConfig& config) {
+  epochs_done_ = std::max(fork_epoch_, 0);
   charts_->reset({});
+  charts_->set_forkable(!controller_->run_folder().isEmpty());
   charts_->set_dormant_threshold(config.training.dormant_threshold);
   status_->begin(config);
   const auto& t = config.training;
@@ -258,6 +293,7 @@ void MainWindow::on_started(const RunConfig& config) {
 }
 
 void MainWindow::on_epoch(const EpochMetrics& m) {
+  epochs_done_ = m.epoch;
   charts_->add_epoch(m);
   status_->add_epoch(m);
   if (m.epoch == controller_->run_config().training.seed_epochs) {
@@ -268,7 +304,7 @@ void MainWindow::on_epoch(const EpochMetrics& m) {
 void MainWindow::on_state(RunController::State state) {
   run_controls_->set_state(state);
   status_->set_state(state);
-  controls_->set_running(controller_->active());
+  controls_->set_running(controller_->active() || is_fork());
   export_csv_->setEnabled(controller_->result().has_value());
 }
 
@@ -283,8 +319,25 @@ bool MainWindow::load_experiment(const QString& path, QString* error) {
   }
 }
 
+RunConfig MainWindow::experiment_to_save() const {
+  const RunConfig shown = controls_->config();
+  if (!lesson_) return shown;
+  // The lesson, unless the settings were changed since (the switches always were: they show how
+  // the run ended).
+  auto comparable = [](RunConfig c) {
+    c.fixes = FixSwitches{};
+    c.schedule.clear();
+    c.fork.reset();
+    return config_to_json(c);
+  };
+  if (comparable(shown) != comparable(*lesson_)) return shown;
+  RunConfig lesson = *lesson_;
+  lesson.fork.reset();  // the lesson replays from the start
+  return lesson;
+}
+
 bool MainWindow::save_experiment(const QString& path, QString* error) const {
-  return save_file(path, QByteArray::fromStdString(config_to_json(controls_->config())), error);
+  return save_file(path, QByteArray::fromStdString(config_to_json(experiment_to_save())), error);
 }
 
 bool MainWindow::export_metrics_csv(const QString& path, QString* error) const {
@@ -386,6 +439,81 @@ void MainWindow::open_comparison() {
   comparison_->activateWindow();
 }
 
+MainWindow* MainWindow::fork_from(int epoch) {
+  const QString parent = controller_->run_folder();
+  if (parent.isEmpty()) {
+    QMessageBox::information(this, tr("Fork"),
+                             tr("This run was kept in memory only (no runs folder is set), so "
+                                "there is no state to fork from."));
+    return nullptr;
+  }
+  epoch = std::clamp(epoch, 0, epochs_done_);
+  auto* fork = new MainWindow;
+  fork->setAttribute(Qt::WA_DeleteOnClose);
+  fork->set_runs_folder(controller_->runs_folder());
+  QString error;
+  if (!fork->prepare_fork(parent, epoch, &error)) {
+    delete fork;
+    QMessageBox::warning(this, tr("Fork"), error);
+    return nullptr;
+  }
+  // Beside its parent, so that the class sees both.
+  fork->resize(size());
+  fork->move(pos() + QPoint(48, 48));
+  fork->show();
+  return fork;
+}
+
+bool MainWindow::prepare_fork(const QString& parent_folder, int epoch, QString* error) {
+  try {
+    const std::string folder = QFile::encodeName(parent_folder).toStdString();
+    parent_ = read_run_folder(folder).result;
+    if (epoch > static_cast<int>(parent_.epochs.size())) {
+      throw std::invalid_argument("the parent has finished " + std::to_string(parent_.epochs.size()) +
+                                  " epochs");
+    }
+    RunConfig config = parent_.config;
+    config.fixes = fixes_after_epoch(folder, epoch);
+    controls_->set_config(config);
+  } catch (const std::exception& e) {
+    if (error) *error = tr("This run cannot be forked: %1.").arg(one_sentence(e));
+    return false;
+  }
+  fork_parent_ = parent_folder;
+  fork_epoch_ = epoch;
+  epochs_done_ = epoch;
+  setWindowTitle(tr("MoE Growth Lab: fork after epoch %1").arg(epoch));
+  // Only the switches change at a fork: the rest made the past the fork shares.
+  controls_->set_running(true);
+  fork_label_->setText(tr("<b>Fork of %1 after epoch %2.</b> Change the switches, then Start: "
+                          "the run continues from the parent's state, and the parent's curves "
+                          "stay faint behind it.")
+                           .arg(QFileInfo(parent_folder).fileName().toHtmlEscaped())
+                           .arg(epoch));
+  fork_label_->show();
+  charts_->reset({});
+  charts_->set_parent_run(parent_.epochs);
+  show_parent_past();
+  charts_->flush();
+  return true;
+}
+
+void MainWindow::show_parent_past() {
+  if (!is_fork()) return;
+  // The fork's first epochs are its parent's.
+  for (const auto& m : parent_.epochs) {
+    if (m.epoch > fork_epoch_) break;
+    charts_->add_epoch(m);
+    if (m.epoch == parent_.config.training.seed_epochs) charts_->set_seed_accuracy(m.val_accuracy);
+  }
+  for (const auto& s : parent_.splits) {
+    if (s.epoch <= fork_epoch_) charts_->add_split(s);
+  }
+  for (const auto& s : parent_.switches) {
+    if (s.epoch <= fork_epoch_) charts_->add_switch(s);
+  }
+}
+
 void MainWindow::show_about() {
   QString attribution;
   QFile file(QStringLiteral(":/ATTRIBUTION.md"));
@@ -412,6 +540,12 @@ void MainWindow::restore_settings() {
   restoreState(settings.value(kStateKey).toByteArray());
   default_split_ = !splitter_->restoreState(settings.value(kSplitterKey).toByteArray());
   run_controls_->set_step_delay_ms(settings.value(kSpeedKey, 0).toInt());
+  controller_->set_runs_folder(
+      settings
+          .value(kRunsFolderKey,
+                 QDir(QStandardPaths::writableLocation(QStandardPaths::AppLocalDataLocation))
+                     .filePath(QStringLiteral("runs")))
+          .toString());
   const QString last = settings.value(kExperimentKey).toString();
   if (!last.isEmpty()) {
     try {

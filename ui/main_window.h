@@ -51,6 +51,17 @@ class MainWindow : public QMainWindow {
   // The teaching preset's title and explanation, above the charts (hidden until one is chosen).
   QLabel* preset_label() const { return preset_label_; }
 
+  // Makes this window a fork of the run kept in `parent_folder`, from its state after `epoch`:
+  // the control panel shows the parent's settings with its switches as they stood then (change
+  // them, then Start), the charts show the parent's first epochs as this run's and the whole
+  // parent faint. Returns false and sets `error` when the folder cannot be read.
+  bool prepare_fork(const QString& parent_folder, int epoch, QString* error);
+  bool is_fork() const { return fork_epoch_ >= 0; }
+  int fork_epoch() const { return fork_epoch_; }
+  // Where each run keeps its folder (settings key "runs/folder"; default: the lab's data folder).
+  QString runs_folder() const { return controller_->runs_folder(); }
+  void set_runs_folder(const QString& folder) { controller_->set_runs_folder(folder); }
+
  public Q_SLOTS:
   // Starts a run with the control panel's settings (a message box if they cannot run).
   void start_run();
@@ -62,6 +73,9 @@ class MainWindow : public QMainWindow {
   void apply_preset(int index);
   // Opens (or raises) the comparison window with the control panel's settings as its base.
   void open_comparison();
+  // "Fork from here": opens a fork of this window's run, from its state after `epoch`, in a new
+  // window beside this one. Returns it, or null after saying why not.
+  MainWindow* fork_from(int epoch);
 
  Q_SIGNALS:
   // The run ended: `completed` is false when it failed. A stopped run counts as ended.
@@ -86,6 +100,11 @@ class MainWindow : public QMainWindow {
   void choose_save_experiment();
   void choose_export_csv();
   void choose_export_image(bool svg);
+  void show_parent_past();
+  void on_finished(const RunResult& result);
+  // What Save experiment writes: the settings shown, or, after a run whose switches were flipped
+  // by hand, that run's settings with the flips in its schedule.
+  RunConfig experiment_to_save() const;
 
   RunController* controller_ = nullptr;
   ControlPanel* controls_ = nullptr;
@@ -95,6 +114,12 @@ class MainWindow : public QMainWindow {
   RunStatusBar* status_ = nullptr;
   QSplitter* splitter_ = nullptr;
   QLabel* preset_label_ = nullptr;
+  QLabel* fork_label_ = nullptr;
+  QString fork_parent_;
+  int fork_epoch_ = -1;
+  RunResult parent_;                // a fork's parent, read from its folder
+  int epochs_done_ = 0;             // epochs this window's run has finished (a fork: from its point)
+  std::optional<RunConfig> lesson_; // the last run's settings with its hand flips, if it had any
   QPointer<ComparisonWindow> comparison_;
   QAction* export_csv_ = nullptr;
   QString last_dir_;

@@ -1,5 +1,8 @@
 #include "run_controller.h"
 
+#include <QDateTime>
+#include <QDir>
+#include <QFile>
 #include <QThread>
 #include <algorithm>
 #include <chrono>
@@ -23,8 +26,39 @@ bool RunController::active() const {
   return state_ == State::Running || state_ == State::Paused || state_ == State::Stopping;
 }
 
+QString RunController::new_run_folder() const {
+  if (runs_folder_.isEmpty()) return {};
+  const QString stamp = QDateTime::currentDateTime().toString(QStringLiteral("yyyyMMdd-HHmmss-zzz"));
+  const QDir root(runs_folder_);
+  QString name = QStringLiteral("run-%1").arg(stamp);
+  for (int n = 2; root.exists(name); ++n) name = QStringLiteral("run-%1-%2").arg(stamp).arg(n);
+  return root.filePath(name);
+}
+
 void RunController::start(const RunConfig& config) {
+  SessionOptions options;
+  options.folder = QFile::encodeName(new_run_folder()).toStdString();
+  launch(config, options);
+}
+
+void RunController::start_fork(const RunConfig& config, const QString& parent_folder,
+                               int at_epoch) {
+  SessionOptions options;
+  const QString folder = new_run_folder();
+  // A fork needs a folder of its own: next to its parent's when no runs folder is set.
+  options.folder = QFile::encodeName(folder.isEmpty() ? parent_folder + QStringLiteral("-fork-%1")
+                                                                            .arg(at_epoch)
+                                                      : folder)
+                       .toStdString();
+  options.fork_parent = QFile::encodeName(parent_folder).toStdString();
+  options.fork_epoch = at_epoch;
+  options.fork_switches_as_of_fork_point = true;
+  launch(config, options);
+}
+
+void RunController::launch(const RunConfig& config, const SessionOptions& options) {
   retire_current();
+  run_folder_ = QFile::decodeName(options.folder.c_str());
   result_.reset();
   config_ = config;
   const quint64 id = ++last_id_;
@@ -34,7 +68,7 @@ void RunController::start(const RunConfig& config) {
   control->set_step_delay(std::chrono::milliseconds(step_delay_ms_));
   auto* thread = new QThread;  // deleted by forget() once finished, or by shutdown()
   thread->setObjectName(QStringLiteral("moelab-run-%1").arg(id));
-  auto* worker = new TrainingWorker(control);
+  auto* worker = new TrainingWorker(control, options);
   worker->moveToThread(thread);
   connect(thread, &QThread::finished, worker, &QObject::deleteLater);
   connect(thread, &QThread::finished, this, [this, id] { forget(id); });

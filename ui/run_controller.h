@@ -14,6 +14,7 @@
 #include <optional>
 #include <vector>
 
+#include "engine/training_session.h"
 #include "meta_types.h"
 #include "training/training_control.h"
 
@@ -39,8 +40,17 @@ class RunController : public QObject {
   explicit RunController(QObject* parent = nullptr);
   ~RunController() override;  // stops every run and joins its thread
 
-  // Starts a new run on a new thread. A run still going is reset first.
+  // Starts a new run on a new thread. A run still going is reset first. With a runs folder set,
+  // the run keeps its own folder in it as it trains (metrics, events, checkpoints, status).
   void start(const RunConfig& config);
+  // Starts a fork of the run kept in `parent_folder`, from its state after `at_epoch`, with
+  // `config`'s switches and learning rate from there on (io/durable_run.h: fork_config).
+  void start_fork(const RunConfig& config, const QString& parent_folder, int at_epoch);
+  // Where runs keep their folders; empty (the default): runs are kept in memory only.
+  void set_runs_folder(const QString& folder) { runs_folder_ = folder; }
+  const QString& runs_folder() const { return runs_folder_; }
+  // The current (or last) run's folder; empty when it has none.
+  const QString& run_folder() const { return run_folder_; }
   void pause();
   void resume();
   // Trains one more epoch, then pauses. Pauses a running run at the next epoch end.
@@ -93,6 +103,8 @@ class RunController : public QObject {
     QMetaObject::Connection launch;  // runRequested -> this run's worker
   };
 
+  void launch(const RunConfig& config, const SessionOptions& options);
+  QString new_run_folder() const;
   Run* current();
   void retire_current();
   void forget(quint64 id);
@@ -104,6 +116,8 @@ class RunController : public QObject {
   quint64 last_id_ = 0;
   State state_ = State::Idle;
   RunConfig config_;
+  QString runs_folder_;
+  QString run_folder_;
   int step_delay_ms_ = 0;
   std::optional<RunResult> result_;
 };

@@ -1,10 +1,3 @@
-// LibTorch (through the trainer) comes before any Qt header: Qt's keywords must not meet it.
-// clang-format off
-#include "data/dataset_loader.h"
-#include "training/trainer.h"
-#include "util/logging.h"
-// clang-format on
-
 #include "training_worker.h"
 
 #include <algorithm>
@@ -31,23 +24,30 @@ constexpr auto kStepBatchInterval = std::chrono::milliseconds(25);
 
 // The observer adapter: called on the training thread, it copies each value into a signal. The
 // receivers live on the GUI thread, so every emission is queued and returns at once.
+// A fork's first epochs are its parent's, which the window already shows: the epochs it replays
+// up to its fork point are not reported again.
 class SignalObserver final : public TrainingObserver {
  public:
-  explicit SignalObserver(TrainingWorker& worker) : worker_(worker) {}
+  SignalObserver(TrainingWorker& worker, int shown_epochs)
+      : worker_(worker), shown_epochs_(shown_epochs) {}
 
   void on_step(const StepMetrics& m) override {
+    if (m.epoch <= shown_epochs_) return;
     pending_steps_.push_back(m);
     if (std::chrono::steady_clock::now() - last_steps_sent_ >= kStepBatchInterval) flush_steps();
   }
   void on_epoch(const EpochMetrics& m) override {
+    if (m.epoch <= shown_epochs_) return;
     flush_steps();
     Q_EMIT worker_.epochReported(m);
   }
   void on_split(const SplitEvent& e) override {
+    if (e.epoch <= shown_epochs_) return;
     flush_steps();
     Q_EMIT worker_.splitReported(e);
   }
   void on_switch(const SwitchEvent& e) override {
+    if (e.epoch <= shown_epochs_) return;
     flush_steps();
     Q_EMIT worker_.switchReported(e);
   }
@@ -65,6 +65,7 @@ class SignalObserver final : public TrainingObserver {
 
  private:
   TrainingWorker& worker_;
+  int shown_epochs_;
   std::vector<StepMetrics> pending_steps_;
   std::chrono::steady_clock::time_point last_steps_sent_{};
 };
@@ -93,40 +94,37 @@ QString sentence(const char* lead, const char* what) {
 
 }  // namespace
 
-TrainingWorker::TrainingWorker(std::shared_ptr<TrainingControl> control, QObject* parent)
-    : QObject(parent), control_(std::move(control)) {}
+TrainingWorker::TrainingWorker(std::shared_ptr<TrainingControl> control, SessionOptions options,
+                               QObject* parent)
+    : QObject(parent), control_(std::move(control)), options_(std::move(options)) {}
 
 void TrainingWorker::start(const moelab::RunConfig& config) {
   // The thread boundary: whatever goes wrong becomes one failed() sentence, never an exception in
   // Qt's event loop.
   try {
     yield_cpu_to_gui();
-    validate(config);
-    auto data = load_dataset(config.data, config.training.seed);
-    const auto& train = data.train;
-    DatasetInfo info;
-    info.name = train.name;
-    info.train_size = train.size();
-    info.validation_size = data.validation.size();
-    info.test_size = data.test.size();
-    info.dimension = train.dimension();
-    info.classes = train.num_classes;
-    info.class_names = train.class_names;
-    Q_EMIT dataLoaded(info);
-    SignalObserver observer(*this);
-    Trainer trainer(config, std::move(data), &observer, control_.get());
-    auto result = trainer.run();
+    TrainingSession session(config, options_);
+    Q_EMIT dataLoaded(session.data());
+    SignalObserver observer(*this, session.starting_epoch());
+    auto result = session.run(&observer, control_.get());
     observer.flush_steps();  // a stopped run's last steps
     Q_EMIT finished(result);
-  } catch (const DataError& e) {
-    Q_EMIT failed(sentence("The data set could not be loaded: ", e.what()));
-  } catch (const std::invalid_argument& e) {
-    Q_EMIT failed(sentence("The experiment settings are not valid: ", e.what()));
-  } catch (const c10::Error& e) {
-    logger()->error("training failed: {}", e.what());
-    Q_EMIT failed(sentence("Training stopped with a LibTorch error: ", e.what_without_backtrace()));
+  } catch (const EngineError& e) {
+    switch (e.kind()) {
+      case EngineError::Kind::Data:
+        Q_EMIT failed(sentence("The data set could not be loaded: ", e.what()));
+        break;
+      case EngineError::Kind::Settings:
+        Q_EMIT failed(sentence("The experiment settings are not valid: ", e.what()));
+        break;
+      case EngineError::Kind::Folder:
+        Q_EMIT failed(sentence("The run's folder cannot be used: ", e.what()));
+        break;
+      case EngineError::Kind::Engine:
+        Q_EMIT failed(sentence("Training stopped with an error: ", e.what()));
+        break;
+    }
   } catch (const std::exception& e) {
-    logger()->error("training failed: {}", e.what());
     Q_EMIT failed(sentence("Training stopped with an error: ", e.what()));
   } catch (...) {
     Q_EMIT failed(QStringLiteral("Training stopped with an unknown error."));

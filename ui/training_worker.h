@@ -2,12 +2,14 @@
 // The training loop's home on its own thread (Qt's worker-object pattern). RunController moves it
 // to a QThread and starts it with a queued signal; from then on the GUI talks to the run only
 // through the thread-safe TrainingControl, and the run answers only through queued signals that
-// carry copies of the core's plain values. No LibTorch type appears here.
+// carry copies of the core's plain values. The engine is reached through its LibTorch-free facade
+// (engine/training_session.h).
 
 #include <QObject>
 #include <QString>
 #include <memory>
 
+#include "engine/training_session.h"
 #include "meta_types.h"
 #include "training/training_control.h"
 
@@ -18,7 +20,9 @@ class TrainingWorker : public QObject {
 
  public:
   // `control` is shared with the GUI side, which pauses, steps, stops and switches through it.
-  explicit TrainingWorker(std::shared_ptr<TrainingControl> control, QObject* parent = nullptr);
+  // `options` says where the run keeps its folder (and what it forks), if anywhere.
+  TrainingWorker(std::shared_ptr<TrainingControl> control, SessionOptions options,
+                 QObject* parent = nullptr);
 
  public Q_SLOTS:
   // Loads the data, trains, and ends with exactly one of finished() or failed(). Never throws.
@@ -40,6 +44,7 @@ class TrainingWorker : public QObject {
 
  private:
   std::shared_ptr<TrainingControl> control_;
+  SessionOptions options_;
 };
 
 }  // namespace moelab::ui

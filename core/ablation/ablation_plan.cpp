@@ -52,6 +52,14 @@ std::vector<Arm> parse_arms(const std::string& spec, const FixSwitches& base) {
     arms.push_back(make_arm(code[0] == 'P', code[1] == 'C', code[2] == 'E', base));
   }
   if (arms.empty()) throw std::invalid_argument("no arms given (use grid, ab or codes like PCE)");
+  // Two runs of the same arm and seed would be the same run, written into the same folder.
+  for (std::size_t a = 0; a < arms.size(); ++a) {
+    for (std::size_t b = 0; b < a; ++b) {
+      if (arm_code(arms[a].fixes) == arm_code(arms[b].fixes)) {
+        throw std::invalid_argument("arm '" + arm_code(arms[a].fixes) + "' is given twice");
+      }
+    }
+  }
   return arms;
 }
 

@@ -27,7 +27,7 @@ Arm make_arm(bool projection, bool cooldown, bool entropy, const FixSwitches& ba
 
 // "grid" (all 8), "ab" (no fixes vs all fixes), or a comma list of three-letter codes where each
 // letter is upper case for on: P(rojection) C(ooldown) E(ntropy), e.g. "pce,PCE,pCe".
-// Throws std::invalid_argument naming the bad code.
+// Throws std::invalid_argument naming the bad code, or an arm given twice.
 std::vector<Arm> parse_arms(const std::string& spec, const FixSwitches& base);
 
 // The arm's three-letter code, e.g. "PcE".

@@ -2,9 +2,15 @@
 
 #include <algorithm>
 #include <optional>
+#include <stdexcept>
+
+#include "config/config_json.h"
 #include <thread>
 
 #include "data/dataset_loader.h"
+#include "io/durable_run.h"
+#include "io/run_folder_reader.h"
+#include "io/run_status.h"
 #include "training/trainer.h"
 
 namespace moelab {
@@ -50,10 +56,7 @@ void AblationRunner::work(const std::vector<Job>& jobs, std::atomic<std::size_t>
                           std::vector<std::optional<ArmSeedResult>>& slots) {
   for (std::size_t i = next++; i < jobs.size() && !cancelled_; i = next++) {
     const auto& job = jobs[i];
-    RunConfig config = plan_.base;
-    config.fixes = plan_.arms[job.arm].fixes;
-    config.training.seed = job.seed;
-    config.training.threads = 1;
+    const RunConfig config = ablation_run_config(plan_, plan_.arms[job.arm], job.seed);
     TrainingControl control(config.fixes);
     {
       std::lock_guard lock(mutex_);
@@ -63,8 +66,7 @@ void AblationRunner::work(const std::vector<Job>& jobs, std::atomic<std::size_t>
     TrainingObserver* observer = observer_factory_ ? observer_factory_(job.arm, job.seed) : nullptr;
     std::optional<RunResult> result;
     try {
-      Trainer trainer(config, *data_for(job.seed), observer, &control);
-      result = trainer.run();
+      result = run_job(job, config, observer, control);
     } catch (...) {
       std::lock_guard lock(mutex_);
       active_.erase(std::find(active_.begin(), active_.end(), &control));
@@ -78,6 +80,29 @@ void AblationRunner::work(const std::vector<Job>& jobs, std::atomic<std::size_t>
     slots[i] = ArmSeedResult{job.arm, job.seed, std::move(*result)};
     if (on_run_finished_) on_run_finished_(*slots[i]);
   }
+}
+
+RunResult AblationRunner::run_job(const Job& job, const RunConfig& config,
+                                  TrainingObserver* observer, TrainingControl& control) {
+  if (!output_) {
+    Trainer trainer(config, *data_for(job.seed), observer, &control);
+    return trainer.run();
+  }
+  const auto folder = ablation_run_folder(output_->dir, plan_.arms[job.arm], job.seed);
+  if (!output_->force && run_folder_finished(folder)) return read_run_folder(folder).result;
+  DurableRunOptions options;
+  options.dir = folder;
+  options.checkpoint_every = output_->checkpoint_every;
+  options.resume_command = output_->resume_command;
+  // An unfinished run continues; a folder without a status holds nothing worth keeping.
+  const bool unfinished = !output_->force && read_run_status(folder).has_value();
+  options.mode = unfinished ? FolderMode::Continue : FolderMode::Replace;
+  DurableRun run(options, config);
+  if (config_to_json(run.config()) != config_to_json(config)) {
+    throw std::invalid_argument(folder + " holds a run with other settings; --force trains the "
+                                "grid again");
+  }
+  return run.run(*data_for(job.seed), observer, &control);
 }
 
 std::shared_ptr<const DatasetSplit> AblationRunner::data_for(std::uint64_t seed) {

@@ -7,15 +7,20 @@
 #include <map>
 #include <memory>
 #include <mutex>
+#include <optional>
 #include <vector>
 
+#include "ablation/ablation_folders.h"
 #include "ablation/ablation_plan.h"
 #include "ablation/ablation_summary.h"
-#include "data/dataset.h"
 #include "training/training_control.h"
 #include "training/training_observer.h"
 
 namespace moelab {
+
+struct DatasetSplit;
+struct RunResult;
+class TrainingObserver;
 
 class AblationRunner {
  public:
@@ -29,6 +34,10 @@ class AblationRunner {
 
   void set_observer_factory(ObserverFactory factory) { observer_factory_ = std::move(factory); }
   void set_on_run_finished(RunFinished callback) { on_run_finished_ = std::move(callback); }
+  // Keep every run in its folder as it trains (ablation_folders.h): runs the folders hold
+  // finished are read back instead of trained, unfinished ones are continued. Without it, runs
+  // live in memory only.
+  void set_output(AblationOutput output) { output_ = std::move(output); }
 
   // Blocks until every run is done or the runner is cancelled. Completed runs, in plan order.
   std::vector<ArmSeedResult> run();
@@ -47,11 +56,14 @@ class AblationRunner {
 
   void work(const std::vector<Job>& jobs, std::atomic<std::size_t>& next,
             std::vector<std::optional<ArmSeedResult>>& slots);
+  RunResult run_job(const Job& job, const RunConfig& config, TrainingObserver* observer,
+                    TrainingControl& control);
   std::shared_ptr<const DatasetSplit> data_for(std::uint64_t seed);
 
   AblationPlan plan_;
   ObserverFactory observer_factory_;
   RunFinished on_run_finished_;
+  std::optional<AblationOutput> output_;
   std::atomic<bool> cancelled_ = false;
   std::mutex mutex_;  // guards active_ and data_
   std::vector<TrainingControl*> active_;

@@ -4,6 +4,7 @@
 #include <cmath>
 #include <functional>
 #include <map>
+#include <set>
 
 #include "ablation/ablation_plan.h"
 #include "ablation/preset.h"
@@ -137,6 +138,9 @@ const std::map<std::string, Setter>& value_flags() {
       {"--seeds", number<int>([](CliOptions& o) -> auto& { return o.seed_count; })},
       {"--jobs", number<int>([](CliOptions& o) -> auto& { return o.jobs; })},
       {"--synthetic-samples", number<int>([](CliOptions& o) -> auto& { return o.config.data.synthetic.samples; })},
+      {"--resume", [](CliOptions& o, auto&, auto& v) { o.resume_dir = v; }},
+      {"--checkpoint-every", number<int>([](CliOptions& o) -> auto& { return o.checkpoint_every; })},
+      {"--at-epoch", number<int>([](CliOptions& o) -> auto& { return o.fork_epoch; })},
   };
   return flags;
 }
@@ -151,6 +155,26 @@ CliOptions parse_cli_options(const std::vector<std::string>& args) {
     options.out_dir = "moelab-ablation";
     first = 1;
   }
+  bool out_given = false;
+  if (!args.empty() && args[0] == "fork") {
+    if (args.size() < 2 || args[1].rfind("--", 0) == 0) throw CliError("fork needs the run folder: fork DIR --at-epoch N --out NEW");
+    options.fork = true;
+    options.fork_parent = args[1];
+    first = 2;
+    for (std::size_t i = first; i < args.size(); ++i) {
+      if (args[i] == "--config") throw CliError("fork takes its settings from DIR/config.json; --config cannot be given");
+    }
+    try {
+      options.config = load_config_file(args[1] + "/config.json");
+    } catch (const std::exception& e) {
+      throw CliError(std::string("fork: ") + e.what());
+    }
+  }
+  // With --resume the folder's config.json holds the settings: only these flags may come along.
+  static const std::set<std::string> resume_flags = {"--resume", "--quiet", "--log-level",
+                                                     "--checkpoint-every", "--help", "--version"};
+  bool resuming = false;
+  std::string setting_flag;
   // Pass 1: the config file is the base, a preset sets the switches on it, other flags override.
   for (const char* base_flag : {"--config", "--preset"}) {
     for (std::size_t i = first; i < args.size(); ++i) {
@@ -169,17 +193,22 @@ CliOptions parse_cli_options(const std::vector<std::string>& args) {
   }
   for (std::size_t i = first; i < args.size(); ++i) {
     const auto& flag = args[i];
+    if (flag.rfind("--", 0) == 0 && !resume_flags.count(flag) && setting_flag.empty()) setting_flag = flag;
+    resuming = resuming || flag == "--resume";
     if (flag == "--help" || flag == "-h") {
       options.show_help = true;
     } else if (flag == "--version") {
       options.show_version = true;
     } else if (flag == "--quiet") {
       options.quiet = true;
+    } else if (flag == "--force") {
+      options.force = true;
     } else if (flag == "--config" || flag == "--preset") {
       ++i;
     } else if (const auto found = value_flags().find(flag); found != value_flags().end()) {
       if (i + 1 >= args.size()) throw CliError(flag + " needs a value");
       found->second(options, flag, args[++i]);
+      out_given = out_given || flag == "--out";
     } else {
       throw CliError("unknown option '" + flag + "' (see --help)");
     }
@@ -193,6 +222,20 @@ CliOptions parse_cli_options(const std::vector<std::string>& args) {
     throw CliError("--seeds must be 1..10000");
   }
   if (options.jobs < 0 || options.jobs > 1024) throw CliError("--jobs must be 0 (all cores) or positive");
+  if (options.checkpoint_every < 0) throw CliError("--checkpoint-every must be 0 (only at splits and the end) or positive");
+  if (resuming) {
+    if (options.ablate || options.fork) throw CliError("--resume continues one run: moelab-cli --resume DIR");
+    if (!setting_flag.empty()) {
+      throw CliError("--resume continues the run with the settings in its config.json; " + setting_flag +
+                     " cannot be given with it (fork the run to change settings)");
+    }
+  }
+  if (options.fork) {
+    if (options.fork_epoch < 0) throw CliError("fork needs --at-epoch N (an epoch the parent finished)");
+    if (!out_given) throw CliError("fork needs --out NEW (the fork's own folder)");
+  } else if (options.fork_epoch >= 0) {
+    throw CliError("--at-epoch belongs to fork: moelab-cli fork DIR --at-epoch N --out NEW");
+  }
   return options;
 }
 
@@ -200,7 +243,20 @@ std::string cli_usage() {
   return R"(moelab-cli: train a growing mixture of experts headless and write its report.
 
 Usage: moelab-cli [options]
+       moelab-cli --resume DIR [--checkpoint-every N]
+       moelab-cli fork DIR --at-epoch N [fixes, --lr, --growth-epochs] --out NEW
        moelab-cli ablate [--arms grid|ab|PCE,pce,...] [--seeds N] [--jobs N] [options]
+
+Run folders (written as the run goes; see the README):
+  --out DIR              the run's folder (default moelab-run); created, checked writable first
+  --force                replace the run a folder holds (a finished or unfinished one)
+  --resume DIR           continue the interrupted run in DIR from its newest checkpoint
+  --checkpoint-every N   epochs between checkpoints (default 1; 0 = only at splits and the end);
+                         the last one and those at every split are kept
+  fork DIR --at-epoch N  a new run from DIR's state after epoch N, with the given fixes,
+                         learning rate or growth epochs from epoch N + 1 on
+Ctrl-C, SIGTERM, SIGHUP: the current step finishes, a checkpoint is written, exit 130/143/129;
+a second Ctrl-C exits at once.
 
 Teaching presets:
   --preset collapse|cooldown|entropy|projection-bug|all-fixes   sets the three switches
@@ -246,7 +302,8 @@ Files and output:
   --help, --version
 
 Exit status: 0 trained (the verdict is in the report), 1 training diverged (a NO-GO report is
-written), 2 bad settings, data or files.
+written), 2 bad settings, data or files (also a write error during the run: status.json says
+failed), 128 + the signal's number when interrupted.
 )";
 }
 

@@ -23,13 +23,22 @@ struct CliOptions {
   int seed_count = 5;   // seeds config.training.seed, +1, ...
   int jobs = 0;         // runs at once; 0 = one per core
   std::string out_dir = "moelab-run";
+  // Durable run folders (io/run_folder.h).
+  bool force = false;          // --force: replace the run in the folder
+  std::string resume_dir;      // --resume DIR: continue the interrupted run in DIR
+  int checkpoint_every = 1;    // --checkpoint-every N epochs (0: only at splits and at the end)
+  // `moelab-cli fork DIR --at-epoch N [settings] --out NEW`.
+  bool fork = false;
+  std::string fork_parent;
+  int fork_epoch = -1;
   std::string log_level = "warn";
   bool quiet = false;      // no progress lines
   bool show_help = false;
   bool show_version = false;
 };
 
-// args excludes the program name; an optional first word `ablate` selects the ablation mode.
+// args excludes the program name; an optional first word `ablate` selects the ablation mode,
+// `fork DIR` a fork of the run in DIR (its config.json is the base the other flags change).
 // --config FILE is applied first, then --preset, then every other flag on top, whatever their
 // order. Throws CliError (or ConfigError for the file) with one clear sentence.
 CliOptions parse_cli_options(const std::vector<std::string>& args);

@@ -5,6 +5,8 @@
 #include <set>
 #include <sstream>
 
+#include "config/schedule_json.h"
+
 namespace moelab {
 
 namespace {
@@ -213,7 +215,11 @@ void read_training(const Json& j, const std::string& source, TrainingConfig& t) 
 
 }  // namespace
 
-std::string config_to_json(const RunConfig& config) { return to_json_object(config).dump(2) + "\n"; }
+std::string config_to_json(const RunConfig& config) {
+  auto top = to_json_object(config);
+  add_schedule_keys(top, config);
+  return top.dump(2) + "\n";
+}
 
 RunConfig config_from_json(const std::string& text, const std::string& source,
                            const RunConfig& base) {
@@ -229,7 +235,10 @@ RunConfig config_from_json(const std::string& text, const std::string& source,
   read_model(top.child("model"), source, config.model);
   read_fixes(top.child("fixes"), source, config.fixes);
   read_training(top.child("training"), source, config.training);
+  top.child(kScheduleKey);  // read by read_schedule_keys
+  top.child(kForkKey);
   top.finish();
+  read_schedule_keys(j, source, config);
   try {
     validate(config);
   } catch (const std::invalid_argument& e) {

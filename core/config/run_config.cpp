@@ -62,6 +62,7 @@ void validate(const RunConfig& c) {
           "training.dormant_threshold must be in [0, 1)");
   require(t.log_interval >= 1, "training.log_interval must be at least 1");
   require(t.threads >= 0 && t.threads <= 1024, "training.threads must be 0 (all) or positive");
+  validate_schedule(c);
 }
 
 const char* to_string(DatasetKind kind) {

@@ -3,9 +3,12 @@
 // file (JSON, see config_json.h) can reproduce a run exactly.
 
 #include <cstdint>
+#include <optional>
 #include <string>
 #include <utility>
 #include <vector>
+
+#include "config/schedule.h"
 
 namespace moelab {
 
@@ -99,6 +102,8 @@ struct RunConfig {
   ModelConfig model;
   FixSwitches fixes;
   TrainingConfig training;
+  Schedule schedule;               // planned or recorded changes during the run (schedule.h)
+  std::optional<ForkOrigin> fork;  // set for a run forked from another run's folder
 };
 
 // Throws std::invalid_argument with one sentence naming the first bad field.

@@ -3,6 +3,8 @@
 
 #include <torch/torch.h>
 
+#include "data/data_error.h"
+
 #include <stdexcept>
 #include <string>
 #include <vector>
@@ -24,12 +26,6 @@ struct DatasetSplit {
   Dataset train;
   Dataset validation;  // drives growth decisions
   Dataset test;        // held out: judged once, by the verdict
-};
-
-// A file or buffer that is not what it claims. what() names the source and the problem.
-class DataError : public std::runtime_error {
- public:
-  using std::runtime_error::runtime_error;
 };
 
 }  // namespace moelab

@@ -33,6 +33,12 @@ GrowthDecision GrowthPolicy::decide(int epoch, double val_accuracy,
   return {true, tied[tie_break % tied.size()], "plateau"};
 }
 
+void GrowthPolicy::restore(const State& state) {
+  stale_epochs_ = state.stale_epochs;
+  best_accuracy_ = state.best_accuracy;
+  last_change_epoch_ = state.last_change_epoch;
+}
+
 void GrowthPolicy::record_split(int epoch) {
   last_change_epoch_ = epoch;
   stale_epochs_ = 0;

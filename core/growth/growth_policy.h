@@ -16,6 +16,13 @@ struct GrowthDecision {
 
 class GrowthPolicy {
  public:
+  // What the policy remembers between epochs; a checkpoint carries it.
+  struct State {
+    int stale_epochs = 0;
+    double best_accuracy = 0.0;
+    std::optional<int> last_change_epoch;
+  };
+
   // A plateau: `patience` growth epochs in a row whose validation accuracy did not beat the best
   // so far by more than `min_delta`.
   GrowthPolicy(int max_experts, double min_delta, int patience = 1);
@@ -33,6 +40,8 @@ class GrowthPolicy {
   void record_split(int epoch);
 
   double best_accuracy() const { return best_accuracy_; }
+  State state() const { return {stale_epochs_, best_accuracy_, last_change_epoch_}; }
+  void restore(const State& state);
 
   // The most splits a growth phase of `growth_epochs` can make from `initial_experts` with this
   // cooldown and patience: one per max(cooldown, patience, 1) epochs, none after the last epoch,

@@ -15,16 +15,20 @@ class SplitRelease {
  public:
   explicit SplitRelease(int steps) : steps_(steps < 1 ? 1 : steps) {}
 
-  void add(std::int64_t parent, std::int64_t child);
-  // Called once before every training step.
-  void advance(MoeModelImpl& model);
-  bool pending() const { return !releases_.empty(); }
-
- private:
+  // A child still being released; a checkpoint carries the list.
   struct Release {
     std::int64_t parent, child;
     int steps_left;
   };
+
+  void add(std::int64_t parent, std::int64_t child);
+  // Called once before every training step.
+  void advance(MoeModelImpl& model);
+  bool pending() const { return !releases_.empty(); }
+  const std::vector<Release>& releases() const { return releases_; }
+  void restore(std::vector<Release> releases) { releases_ = std::move(releases); }
+
+ private:
   int steps_;
   std::vector<Release> releases_;
 };

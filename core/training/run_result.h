@@ -22,7 +22,10 @@ struct DatasetInfo {
 };
 
 struct RunResult {
+  // The run's settings as it started, with every switch flipped by hand during the run recorded
+  // in config.schedule at the step it took effect: the config that replays the run.
   RunConfig config;
+  FixSwitches final_fixes;               // the switches at the end
   DatasetInfo data;
   double seed_val_accuracy = 0;
   double seed_test_accuracy = 0;         // the seed model on the held-out test set

@@ -2,15 +2,16 @@
 
 #include <algorithm>
 #include <cmath>
+#include <stdexcept>
 
 #include <ATen/CPUGeneratorImpl.h>
 #include <malloc.h>
 
 #include "growth/expert_splitter.h"
 #include "training/adam_update.h"
-#include "training/fused_dense_step.h"
+#include "training/learning_rate_schedule.h"
 #include "training/model_factory.h"
-#include "training/routing_losses.h"
+#include "training/switch_events.h"
 #include "util/blas_check.h"
 #include "util/format.h"
 #include "util/logging.h"
@@ -19,26 +20,9 @@ namespace moelab {
 
 namespace {
 
-constexpr std::int64_t kEvalChunk = 4096;
-constexpr std::int64_t kSimilaritySamples = 256;
 // A run whose epoch-mean cross-entropy rises above this multiple of its first step's has diverged
 // (at initialisation the cross-entropy is about log C; a learning run only goes down from there).
 constexpr double kDivergenceFactor = 4.0;
-
-const char* on_off(bool on) { return on ? "on" : "off"; }
-
-std::vector<SwitchEvent> diff_switches(const FixSwitches& a, const FixSwitches& b) {
-  std::vector<SwitchEvent> events;
-  auto add = [&](const char* name, std::string from, std::string to) {
-    if (from != to) events.push_back({0, 0, name, std::move(from), std::move(to)});
-  };
-  add("projection_fix", on_off(a.projection_fix), on_off(b.projection_fix));
-  add("cooldown", on_off(a.cooldown), on_off(b.cooldown));
-  add("cooldown_epochs", std::to_string(a.cooldown_epochs), std::to_string(b.cooldown_epochs));
-  add("entropy_loss", on_off(a.entropy_loss), on_off(b.entropy_loss));
-  add("entropy_weight", format_number(a.entropy_weight, 4), format_number(b.entropy_weight, 4));
-  return events;
-}
 
 // The evaluation's temporaries (1-2 MiB at 12 experts) are freed every epoch, but the epoch's
 // metrics, allocated meanwhile and kept, split the freed space, so glibc's heap grew by about that
@@ -50,69 +34,16 @@ void release_free_heap_pages() {
 #endif
 }
 
-std::vector<float> to_vector(const torch::Tensor& t) {
-  auto c = t.to(torch::kFloat).contiguous();
-  return {c.data_ptr<float>(), c.data_ptr<float>() + c.numel()};
+// Whether a schedule entry takes effect at or before `step` of `epoch`.
+bool due(const ScheduleEntry& entry, int epoch, std::int64_t step) {
+  return entry.epoch < epoch || (entry.epoch == epoch && (!entry.step || *entry.step <= step));
 }
 
-// Adds `from` into `into`, restarting `into` when the expert count changed.
-void accumulate(std::vector<double>& into, const std::vector<double>& from) {
-  if (into.size() != from.size()) into.assign(from.size(), 0.0);
-  for (std::size_t i = 0; i < into.size(); ++i) into[i] += from[i];
-}
-
-std::vector<float> means_of(const std::vector<double>& sums, double count) {
-  std::vector<float> means;
-  for (const double v : sums) means.push_back(static_cast<float>(v / count));
-  return means;
-}
-
-double largest_class_share(const Dataset& data) {
-  if (data.size() == 0) return 0.0;
-  const auto counts = torch::bincount(data.labels, {}, data.num_classes);
-  return static_cast<double>(counts.max().item<std::int64_t>()) / static_cast<double>(data.size());
+std::string adam_key(const torch::Tensor& param) {
+  return c10::guts::to_string(param.unsafeGetTensorImpl());
 }
 
 }  // namespace
-
-// Running sums of the steps' scalars and shares between two reports.
-struct Trainer::StepAccumulator {
-  double total = 0.0, usage_entropy = 0.0, sample_entropy = 0.0, router_task_grad_norm = 0.0;
-  std::vector<double> terms;
-  std::vector<double> slot_share;        // per expert; restarts when a split changes the count
-  std::vector<double> router_task_grad;  // per expert, likewise
-  std::int64_t correct = 0;
-  std::int64_t steps = 0;
-  std::int64_t samples = 0;
-
-  void reset() { *this = StepAccumulator(); }
-
-  void add(const StepLosses& step, std::int64_t batch) {
-    const auto& s = step.scalars;
-    total += s.total;
-    usage_entropy += s.usage_entropy;
-    sample_entropy += s.sample_entropy;
-    router_task_grad_norm += s.router_task_grad_norm;
-    correct += s.correct;
-    accumulate(terms, s.terms);
-    accumulate(slot_share, step.slot_share);
-    accumulate(router_task_grad, step.router_task_grad);
-    steps += 1;
-    samples += batch;
-  }
-
-  double count() const { return static_cast<double>(std::max<std::int64_t>(steps, 1)); }
-
-  // Step and epoch reports share the loss and accuracy fields: fill them from the means.
-  template <typename Metrics>
-  void fill_means(Metrics& m) const {
-    m.loss_total = total / count();
-    m.loss_terms.clear();
-    for (const double v : terms) m.loss_terms.push_back(v / count());
-    m.train_accuracy =
-        static_cast<double>(correct) / static_cast<double>(std::max<std::int64_t>(samples, 1));
-  }
-};
 
 Trainer::Trainer(RunConfig config, DatasetSplit data, TrainingObserver* observer,
                  TrainingControl* control)
@@ -120,6 +51,7 @@ Trainer::Trainer(RunConfig config, DatasetSplit data, TrainingObserver* observer
       data_(std::move(data)),
       observer_(observer),
       control_(control),
+      evaluator_(data_, config_.training.dispatch, config_.training.dormant_threshold),
       fixes_(config_.fixes),
       growth_(config_.model.max_experts, config_.training.plateau_min_delta,
               config_.training.plateau_patience),
@@ -133,12 +65,36 @@ Trainer::Trainer(RunConfig config, DatasetSplit data, TrainingObserver* observer
   fixes_version_ = control_->fixes_version();
   fixes_ = control_->fixes();
   config_.fixes = fixes_;
+  planned_ = in_time_order(config_.schedule);
 }
 
 Trainer::~Trainer() = default;
 
+void Trainer::resume_from(TrainerState state) { resume_ = std::move(state); }
+
 double Trainer::elapsed_seconds() const {
-  return std::chrono::duration<double>(std::chrono::steady_clock::now() - started_).count();
+  return elapsed_before_ +
+         std::chrono::duration<double>(std::chrono::steady_clock::now() - started_).count();
+}
+
+std::int64_t Trainer::steps_per_epoch() const {
+  const std::int64_t batch = config_.training.batch_size;
+  return (data_.train.size() + batch - 1) / batch;
+}
+
+void Trainer::check_schedule_steps() const {
+  const auto per_epoch = steps_per_epoch();
+  for (const auto& entry : planned_) {
+    if (!entry.step) continue;
+    const std::int64_t first = (entry.epoch - 1) * per_epoch + 1;
+    const std::int64_t last = entry.epoch * per_epoch;
+    if (*entry.step < first || *entry.step > last) {
+      throw std::invalid_argument("schedule: step " + std::to_string(*entry.step) +
+                                  " is not in epoch " + std::to_string(entry.epoch) +
+                                  " (its steps are " + std::to_string(first) + ".." +
+                                  std::to_string(last) + ")");
+    }
+  }
 }
 
 RunResult Trainer::run() {
@@ -153,67 +109,184 @@ RunResult Trainer::run() {
   // 4-expert ones to 46k. Flushing them to zero (this thread's FTZ/DAZ) keeps ~130k and ~97k, and
   // the metrics of seeds 1 and 3 stayed the same byte for byte.
   at::globalContext().setFlushDenormal(true);
+  check_schedule_steps();
   const auto& train = data_.train;
   model_ = make_initial_model(train.dimension(), train.num_classes, config_.model, t.seed);
-  generator_ = at::detail::createCPUGenerator(t.seed);
   optimizer_ = std::make_unique<torch::optim::Adam>(model_->parameters(),
                                                     torch::optim::AdamOptions(t.learning_rate));
-  const auto probe_rows = torch::randperm(train.size(), generator_, torch::kLong)
-                              .narrow(0, 0, std::min<std::int64_t>(t.probe_size, train.size()));
-  probe_ = train.features.index_select(0, probe_rows);
-  fused_step_ = std::make_unique<FusedDenseStep>(probe_, terms_);
-
-  result_ = RunResult();
-  result_.config = config_;
-  result_.data = {train.name,        train.size(),        data_.validation.size(),
-                  data_.test.size(), train.dimension(),   train.num_classes,
-                  train.class_names};
+  if (resume_) {
+    restore(std::move(*resume_));
+    resume_.reset();
+  } else {
+    start_fresh();
+  }
 
   const int total_epochs = t.seed_epochs + t.growth_epochs;
-  if (t.seed_epochs == 0) {
-    EpochMetrics initial;
-    evaluate(initial);
-    result_.seed_val_accuracy = initial.val_accuracy;
-    seed_test_correct_ = correct_on_test();
-    growth_.start_growth(0, initial.val_accuracy);
-  }
-  for (int epoch = 1; epoch <= total_epochs; ++epoch) {
+  for (int epoch = completed_epochs_ + 1; epoch <= total_epochs && result_.diverged.empty();
+       ++epoch) {
     const Phase phase = epoch <= t.seed_epochs ? Phase::Seed : Phase::Growth;
     EpochMetrics metrics;
-    set_learning_rate_for(epoch);
+    set_learning_rate(*optimizer_, learning_rate_for(t, base_learning_rate_, epoch));
     if (!train_epoch(epoch, phase, metrics)) {
       result_.stopped = true;
       break;
     }
-    const auto predictions = evaluate(metrics);
+    const auto predictions = evaluator_.evaluate(*model_, metrics);
     release_free_heap_pages();
     metrics.wall_seconds = elapsed_seconds();
     result_.accuracy_history.push_back(metrics.val_accuracy);
     result_.epochs.push_back(metrics);
+    completed_epochs_ = epoch;
+    in_progress_.reset();
     if (observer_) observer_->on_epoch(metrics);
     logger()->debug("epoch {} val {:.4f} experts {}", epoch, metrics.val_accuracy,
                     metrics.experts);
-    if (!result_.diverged.empty()) {
-      logger()->error("training diverged: {}", result_.diverged);
-      break;
-    }
-    if (epoch == t.seed_epochs) {
+    const bool diverged = !result_.diverged.empty();
+    if (diverged) logger()->error("training diverged: {}", result_.diverged);
+    if (!diverged && epoch == t.seed_epochs) {
       result_.seed_val_accuracy = metrics.val_accuracy;
-      seed_test_correct_ = correct_on_test();
+      seed_test_correct_ = evaluator_.correct_on_test(*model_);
       growth_.start_growth(epoch, metrics.val_accuracy);
     }
     // No split after the last epoch: nobody would train the child.
-    if (phase == Phase::Growth && epoch < total_epochs) grow_after_epoch(metrics, predictions);
+    if (!diverged && phase == Phase::Growth && epoch < total_epochs) {
+      grow_after_epoch(metrics, predictions);
+    }
+    journal_epoch(result_.epochs.back(), diverged || epoch == total_epochs);
     control_->epoch_finished();
   }
   const bool diverged = !result_.diverged.empty();
   if (!result_.stopped && (t.growth_epochs > 0 || diverged) && !result_.epochs.empty()) {
     finish_report();
   }
-  result_.config.fixes = fixes_;
+  result_.final_fixes = fixes_;
   result_.wall_seconds = elapsed_seconds();
+  if (journal_) {
+    if (result_.stopped) {
+      journal_->stopped([this] { return state(); });
+    } else {
+      journal_->finished(result_);
+    }
+  }
   if (observer_) observer_->on_finished(result_);
   return result_;
+}
+
+void Trainer::start_fresh() {
+  const auto& t = config_.training;
+  const auto& train = data_.train;
+  generator_ = at::detail::createCPUGenerator(t.seed);
+  const auto probe_rows = torch::randperm(train.size(), generator_, torch::kLong)
+                              .narrow(0, 0, std::min<std::int64_t>(t.probe_size, train.size()));
+  gradient_step_ = std::make_unique<GradientStep>(train.features.index_select(0, probe_rows),
+                                                  terms_, t.dispatch);
+  base_learning_rate_ = t.learning_rate;
+  result_ = RunResult();
+  result_.config = config_;
+  result_.data = {train.name,        train.size(),      data_.validation.size(),
+                  data_.test.size(), train.dimension(), train.num_classes,
+                  train.class_names};
+  if (t.seed_epochs == 0) {
+    EpochMetrics initial;
+    evaluator_.evaluate(*model_, initial);
+    result_.seed_val_accuracy = initial.val_accuracy;
+    seed_test_correct_ = evaluator_.correct_on_test(*model_);
+    growth_.start_growth(0, initial.val_accuracy);
+  }
+}
+
+void Trainer::restore(TrainerState s) {
+  torch::NoGradGuard no_grad;
+  auto named = model_->named_parameters();
+  if (s.parameters.size() != named.size()) {
+    throw std::invalid_argument("the checkpoint holds " + std::to_string(s.parameters.size()) +
+                                " parameters, the model has " + std::to_string(named.size()));
+  }
+  for (auto& [name, value] : s.parameters) {
+    auto* param = named.find(name);
+    if (!param) throw std::invalid_argument("the checkpoint's parameter " + name + " is not in the model");
+    if (value.scalar_type() != param->scalar_type() || value.dim() != param->dim()) {
+      throw std::invalid_argument("the checkpoint's parameter " + name + " has the wrong type");
+    }
+    // set_data keeps the TensorImpl: the optimiser's key and the model's members stay valid.
+    param->set_data(value.contiguous());
+  }
+  auto& states = optimizer_->state();
+  for (auto& [name, moments] : s.adam) {
+    auto* param = named.find(name);
+    if (!param || !moments.exp_avg.sizes().equals(param->sizes()) ||
+        !moments.exp_avg_sq.sizes().equals(param->sizes())) {
+      throw std::invalid_argument("the checkpoint's optimiser state for " + name +
+                                  " does not fit the model");
+    }
+    auto state = std::make_unique<torch::optim::AdamParamState>();
+    state->step(moments.step);
+    state->exp_avg(moments.exp_avg.contiguous());
+    state->exp_avg_sq(moments.exp_avg_sq.contiguous());
+    states[adam_key(*param)] = std::move(state);
+  }
+  generator_ = at::detail::createCPUGenerator(config_.training.seed);
+  generator_.set_state(s.generator_state);
+  gradient_step_ = std::make_unique<GradientStep>(s.probe, terms_, config_.training.dispatch);
+  growth_.restore(s.growth);
+  release_.restore(s.releases);
+  fixes_ = s.fixes;
+  control_->set_fixes(fixes_);
+  fixes_version_ = control_->fixes_version();
+  base_learning_rate_ = s.base_learning_rate;
+  initial_cross_entropy_ = s.initial_cross_entropy;
+  seed_test_correct_ = std::move(s.seed_test_correct);
+  elapsed_before_ = s.elapsed_seconds;
+  step_ = s.step;
+  completed_epochs_ = s.completed_epochs;
+  in_progress_ = std::move(s.in_progress);
+  result_ = std::move(s.history);
+  result_.config = config_;
+  result_.stopped = false;
+  // The entries whose moment has passed were applied before the state was taken.
+  const bool inside_epoch = in_progress_ && in_progress_->position > 0;
+  while (planned_next_ < planned_.size()) {
+    const auto& entry = planned_[planned_next_];
+    const bool applied =
+        entry.epoch <= completed_epochs_ ||
+        (inside_epoch && entry.epoch == in_progress_->epoch && (!entry.step || *entry.step <= step_));
+    if (!applied) break;
+    ++planned_next_;
+  }
+}
+
+TrainerState Trainer::state() const {
+  TrainerState s;
+  s.completed_epochs = completed_epochs_;
+  s.step = step_;
+  const auto& states = optimizer_->state();
+  for (const auto& item : model_->named_parameters()) {
+    s.parameters.emplace_back(item.key(), item.value().detach().clone());
+    const auto found = states.find(adam_key(item.value()));
+    if (found == states.end()) continue;
+    const auto& adam = static_cast<const torch::optim::AdamParamState&>(*found->second);
+    s.adam.emplace_back(item.key(),
+                        AdamMoments{adam.step(), adam.exp_avg().clone(), adam.exp_avg_sq().clone()});
+  }
+  s.generator_state = generator_.get_state();
+  s.probe = gradient_step_->probe();
+  s.growth = growth_.state();
+  s.releases = release_.releases();
+  s.fixes = fixes_;
+  s.base_learning_rate = base_learning_rate_;
+  s.initial_cross_entropy = initial_cross_entropy_;
+  s.seed_test_correct = seed_test_correct_;
+  s.elapsed_seconds = elapsed_seconds();
+  s.history = result_;
+  s.in_progress = in_progress_;
+  return s;
+}
+
+void Trainer::begin_epoch(int epoch) {
+  EpochInProgress p;
+  p.epoch = epoch;
+  p.order = torch::randperm(data_.train.size(), generator_, torch::kLong);
+  in_progress_ = std::move(p);
 }
 
 bool Trainer::train_epoch(int epoch, Phase phase, EpochMetrics& metrics) {
@@ -221,47 +294,42 @@ bool Trainer::train_epoch(int epoch, Phase phase, EpochMetrics& metrics) {
   const auto& train = data_.train;
   const auto n = train.size();
   const std::int64_t batch = config_.training.batch_size;
-  const auto order = torch::randperm(n, generator_, torch::kLong);
-  StepAccumulator step_acc;
-  StepAccumulator epoch_acc;
-  double train_seconds = 0;
-  for (std::int64_t begin = 0; begin < n; begin += batch) {
+  if (!in_progress_ || in_progress_->epoch != epoch) begin_epoch(epoch);
+  auto& p = *in_progress_;
+  while (p.position < n) {
     if (!control_->wait_before_step()) return false;
     const auto step_start = std::chrono::steady_clock::now();
     apply_switch_changes(epoch, step_ + 1);
     release_.advance(*model_);
-    const auto rows = order.narrow(0, begin, std::min(batch, n - begin));
+    const auto rows = p.order.narrow(0, p.position, std::min(batch, n - p.position));
     const auto x = train.features.index_select(0, rows);
     const auto y = train.labels.index_select(0, rows);
-    const auto losses = compute_gradients(x, y);
+    const auto settings = step_settings(terms_, config_.training, fixes_);
+    const auto losses = gradient_step_->run(*model_, *optimizer_, x, y, settings);
     if (step_ == 0) initial_cross_entropy_ = losses.scalars.terms.front();
     result_.diverged = divergence(losses, epoch);
     if (!result_.diverged.empty()) break;  // no update from a non-finite gradient
     adam_update(*optimizer_);
     ++step_;
-    step_acc.add(losses, x.size(0));
-    epoch_acc.add(losses, x.size(0));
-    train_seconds +=
+    p.position += x.size(0);
+    p.step_window.add(losses, x.size(0));
+    p.epoch_sums.add(losses, x.size(0));
+    p.train_seconds +=
         std::chrono::duration<double>(std::chrono::steady_clock::now() - step_start).count();
-    if (step_acc.steps >= config_.training.log_interval) emit_step(step_acc, epoch, phase);
+    if (p.step_window.steps >= config_.training.log_interval) emit_step(p.step_window, epoch, phase);
   }
-  if (step_acc.steps > 0) emit_step(step_acc, epoch, phase);
+  if (p.step_window.steps > 0) emit_step(p.step_window, epoch, phase);
 
   metrics.epoch = epoch;
   metrics.phase = phase;
   metrics.step = step_;
-  epoch_acc.fill_means(metrics);
-  metrics.router_task_grad_norm = epoch_acc.router_task_grad_norm / epoch_acc.count();
-  metrics.router_task_grad = means_of(epoch_acc.router_task_grad, epoch_acc.count());
-  metrics.samples_per_second = train_seconds > 0 ? static_cast<double>(n) / train_seconds : 0;
-  if (result_.diverged.empty() && !metrics.loss_terms.empty() &&
-      metrics.loss_terms.front() > kDivergenceFactor * initial_cross_entropy_) {
-    result_.diverged = "the epoch's mean cross-entropy " +
-                       format_number(metrics.loss_terms.front(), 3) + " is over " +
-                       format_number(kDivergenceFactor, 0) + " times its first step's " +
-                       format_number(initial_cross_entropy_, 3) + " (epoch " +
-                       std::to_string(epoch) + "); lower the learning rate";
-  }
+  const auto& sums = p.epoch_sums;
+  sums.fill_means(metrics);
+  metrics.router_task_grad_norm = sums.router_task_grad_norm / sums.count();
+  metrics.router_task_grad = means_of(sums.router_task_grad, sums.count());
+  metrics.samples_per_second =
+      p.train_seconds > 0 ? static_cast<double>(n) / p.train_seconds : 0;
+  if (result_.diverged.empty()) result_.diverged = epoch_divergence(metrics);
   return true;
 }
 
@@ -272,50 +340,14 @@ std::string Trainer::divergence(const StepLosses& step, int epoch) const {
          "); lower the learning rate";
 }
 
-StepLosses Trainer::compute_gradients(const torch::Tensor& x, const torch::Tensor& y) {
-  const auto settings = step_settings(terms_, config_.training, fixes_);
-  if (!model_->routes(config_.training.dispatch)) return fused_step_->run(*model_, x, y, settings);
-  optimizer_->zero_grad();
-  auto losses = autograd_losses(x, y, settings);
-  losses.total.backward();
-  return losses;
-}
-
-// The sum of the terms' references, weighted: the specification the fused step is tested against.
-StepLosses Trainer::autograd_losses(const torch::Tensor& x, const torch::Tensor& y,
-                                    const StepSettings& settings) {
-  const auto out = model_->forward(x, config_.training.dispatch);
-  const auto in = reference_inputs(*model_, out, y, probe_, settings.projection_fix);
-  const auto weighted = weighted_references(terms_, in, settings.weights, model_->num_experts());
-  StepLosses losses;
-  losses.total = torch::zeros({});
-  for (const auto& term : weighted) losses.total = losses.total + term;
-  // The task (the first term) alone on the router weights: which experts it still reaches.
-  torch::Tensor task_grad;
-  if (weighted.front().requires_grad()) {
-    task_grad = torch::autograd::grad({weighted.front()}, {model_->router_weight()}, {},
-                                      /*retain_graph=*/true, false, /*allow_unused=*/true)[0];
+std::string Trainer::epoch_divergence(const EpochMetrics& m) const {
+  if (m.loss_terms.empty() || m.loss_terms.front() <= kDivergenceFactor * initial_cross_entropy_) {
+    return {};
   }
-
-  // The statistics, read back at once.
-  torch::NoGradGuard no_grad;
-  const auto share = in.slot_share.detach();
-  const auto row_norms = task_grad.defined() ? task_grad.norm(2, {1})
-                                             : torch::zeros({model_->num_experts()});
-  auto& s = losses.scalars;
-  for (const auto& w : weighted) s.terms.push_back(w.item<double>());
-  s.total = losses.total.item<double>();
-  s.usage_entropy = usage_entropy_of_share(share).item<double>();
-  s.sample_entropy = mean_sample_entropy(out.router_probs.detach()).item<double>();
-  s.correct = (out.logits.detach().argmax(1) == y).sum().item<std::int64_t>();
-  s.router_task_grad_norm = row_norms.norm().item<double>();
-  const auto share_values = share.to(torch::kDouble).contiguous();
-  losses.slot_share.assign(share_values.data_ptr<double>(),
-                           share_values.data_ptr<double>() + share_values.numel());
-  const auto norm_values = row_norms.to(torch::kDouble).contiguous();
-  losses.router_task_grad.assign(norm_values.data_ptr<double>(),
-                                 norm_values.data_ptr<double>() + norm_values.numel());
-  return losses;
+  return "the epoch's mean cross-entropy " + format_number(m.loss_terms.front(), 3) + " is over " +
+         format_number(kDivergenceFactor, 0) + " times its first step's " +
+         format_number(initial_cross_entropy_, 3) + " (epoch " + std::to_string(m.epoch) +
+         "); lower the learning rate";
 }
 
 void Trainer::emit_step(StepAccumulator& acc, int epoch, Phase phase) {
@@ -335,83 +367,53 @@ void Trainer::emit_step(StepAccumulator& acc, int epoch, Phase phase) {
   acc.reset();
 }
 
-torch::Tensor Trainer::predict(const Dataset& data) {
-  c10::InferenceMode inference;
-  model_->eval();
-  std::vector<torch::Tensor> predictions;
-  for (std::int64_t begin = 0; begin < data.size(); begin += kEvalChunk) {
-    const auto x = data.features.narrow(0, begin, std::min(kEvalChunk, data.size() - begin));
-    predictions.push_back(model_->forward(x, config_.training.dispatch).logits.argmax(1));
-  }
-  model_->train();
-  return predictions.empty() ? torch::zeros({0}, torch::kLong) : torch::cat(predictions);
-}
-
-std::vector<bool> Trainer::correct_on_test() {
-  const auto correct = (predict(data_.test) == data_.test.labels).contiguous();
-  const bool* flags = correct.data_ptr<bool>();
-  return std::vector<bool>(flags, flags + correct.numel());
-}
-
-torch::Tensor Trainer::evaluate(EpochMetrics& m) {
-  c10::InferenceMode inference;
-  model_->eval();
-  const auto& val = data_.validation;
-  const auto experts = model_->num_experts();
-  const auto k = model_->effective_top_k();
-  std::vector<torch::Tensor> probs, topk, predictions;
-  for (std::int64_t begin = 0; begin < val.size(); begin += kEvalChunk) {
-    const auto x = val.features.narrow(0, begin, std::min(kEvalChunk, val.size() - begin));
-    const auto out = model_->forward(x, config_.training.dispatch);
-    probs.push_back(out.router_probs);
-    topk.push_back(out.topk_indices);
-    predictions.push_back(out.logits.argmax(1));
-  }
-  const auto router_probs = torch::cat(probs);
-  const auto topk_indices = torch::cat(topk);
-  const auto predicted = torch::cat(predictions);
-  m.val_accuracy = (predicted == val.labels).to(torch::kDouble).mean().item<double>();
-  m.usage_entropy = mean_usage_entropy(router_probs, topk_indices).item<double>();
-  m.sample_entropy = mean_sample_entropy(router_probs).item<double>();
-  m.experts = static_cast<int>(experts);
-  m.utilization = to_vector(topk_utilization(topk_indices, experts));
-  std::vector<float> slot_share;
-  for (const float u : m.utilization) slot_share.push_back(u / static_cast<float>(k));
-  m.effective_experts = effective_experts(slot_share);
-  m.load_violation = load_violation(m.utilization);
-  m.dormant.clear();
-  for (std::int64_t e = 0; e < experts; ++e) {
-    if (m.utilization[e] < config_.training.dormant_threshold) m.dormant.push_back(static_cast<int>(e));
-  }
-  // Routing matrix: for each class, the share of its top-k slots each expert takes.
-  const auto membership = torch::zeros({val.size(), experts}).scatter(1, topk_indices, 1.0);
-  const auto class_onehot =
-      torch::one_hot(val.labels, val.num_classes).to(torch::kFloat).t();  // [C, N]
-  const auto per_class = class_onehot.sum(1, true).clamp_min(1.0) * static_cast<double>(k);
-  const auto matrix = torch::mm(class_onehot, membership) / per_class;
-  m.routing_matrix.clear();
-  for (std::int64_t c = 0; c < val.num_classes; ++c) m.routing_matrix.push_back(to_vector(matrix[c]));
-  const auto sample = val.features.narrow(0, 0, std::min(kSimilaritySamples, val.size()));
-  m.expert_similarity =
-      expert_output_similarity(model_->all_expert_outputs(model_->project(sample))).item<double>();
-  model_->train();
-  return predicted;
-}
-
 void Trainer::apply_switch_changes(int epoch, std::int64_t step) {
+  while (planned_next_ < planned_.size() && due(planned_[planned_next_], epoch, step)) {
+    apply_schedule_entry(planned_[planned_next_++], epoch, step);
+  }
   const auto version = control_->fixes_version();
   if (version == fixes_version_) return;
   fixes_version_ = version;
   const auto next = control_->fixes();
-  for (auto event : diff_switches(fixes_, next)) {
-    event.epoch = epoch;
-    event.step = step;
-    logger()->info("switch {} {} -> {} at epoch {} step {}", event.name, event.from, event.to,
-                   epoch, step);
-    result_.switches.push_back(event);
-    if (observer_) observer_->on_switch(event);
+  if (next == fixes_) return;
+  // A flip by hand joins the run's schedule at the step it took effect, so that the run's config
+  // replays it exactly.
+  ScheduleEntry flip;
+  flip.epoch = epoch;
+  flip.step = step;
+  flip.fixes = fixes_patch(fixes_, next);
+  flip.note = "flipped by hand during the run";
+  result_.config.schedule.push_back(std::move(flip));
+  result_.config.schedule = in_time_order(std::move(result_.config.schedule));
+  switch_to(next, epoch, step);
+}
+
+void Trainer::apply_schedule_entry(const ScheduleEntry& entry, int epoch, std::int64_t step) {
+  switch_to(apply_fixes_patch(fixes_, entry.fixes, "schedule"), epoch, step);
+  // The control follows, so that a later flip by hand starts from the scheduled switches.
+  control_->set_fixes(fixes_);
+  fixes_version_ = control_->fixes_version();
+  if (entry.learning_rate && *entry.learning_rate != base_learning_rate_) {
+    record_switch({0, 0, "learning_rate", format_number(base_learning_rate_, 6),
+                   format_number(*entry.learning_rate, 6)},
+                  epoch, step);
+    base_learning_rate_ = *entry.learning_rate;
+    set_learning_rate(*optimizer_, learning_rate_for(config_.training, base_learning_rate_, epoch));
   }
+}
+
+void Trainer::switch_to(const FixSwitches& next, int epoch, std::int64_t step) {
+  for (auto event : diff_switches(fixes_, next)) record_switch(std::move(event), epoch, step);
   fixes_ = next;
+}
+
+void Trainer::record_switch(SwitchEvent event, int epoch, std::int64_t step) {
+  event.epoch = epoch;
+  event.step = step;
+  logger()->info("switch {} {} -> {} at epoch {} step {}", event.name, event.from, event.to,
+                 epoch, step);
+  result_.switches.push_back(event);
+  if (observer_) observer_->on_switch(event);
 }
 
 void Trainer::grow_after_epoch(const EpochMetrics& metrics, const torch::Tensor& predictions) {
@@ -425,7 +427,7 @@ void Trainer::grow_after_epoch(const EpochMetrics& metrics, const torch::Tensor&
       split_expert(*model_, *optimizer_, decision.parent, t.split_noise, generator_, t.split_mode);
   if (t.split_mode == SplitMode::Preserving) release_.add(decision.parent, child);
   growth_.record_split(metrics.epoch);
-  const auto after = predict(data_.validation);
+  const auto after = evaluator_.predict(*model_, data_.validation);
   SplitEvent event{metrics.epoch, step_, decision.parent, static_cast<int>(child)};
   event.val_accuracy_before = metrics.val_accuracy;
   event.val_accuracy_after =
@@ -440,19 +442,16 @@ void Trainer::grow_after_epoch(const EpochMetrics& metrics, const torch::Tensor&
   if (observer_) observer_->on_split(event);
 }
 
-void Trainer::set_learning_rate_for(int epoch) {
-  const auto& t = config_.training;
-  double lr = t.learning_rate;
-  if (epoch > t.seed_epochs && t.growth_epochs > 1) {
-    // Cosine from the full rate at the first growth epoch to final_lr_fraction at the last.
-    const double progress =
-        static_cast<double>(epoch - t.seed_epochs - 1) / static_cast<double>(t.growth_epochs - 1);
-    const double floor = t.final_lr_fraction;
-    lr *= floor + (1.0 - floor) * 0.5 * (1.0 + std::cos(progress * 3.14159265358979323846));
+void Trainer::journal_epoch(const EpochMetrics& metrics, bool last) {
+  if (!journal_) return;
+  EpochRecord record{metrics, result_.config, {}, {}, last};
+  for (const auto& s : result_.switches) {
+    if (s.epoch == metrics.epoch) record.switches.push_back(s);
   }
-  for (auto& group : optimizer_->param_groups()) {
-    static_cast<torch::optim::AdamOptions&>(group.options()).lr(lr);
+  for (const auto& s : result_.splits) {
+    if (s.epoch == metrics.epoch) record.split = s;
   }
+  journal_->epoch_finished(record, [this] { return state(); });
 }
 
 void Trainer::finish_report() {
@@ -470,8 +469,8 @@ void Trainer::finish_report() {
                                  config_.model.initial_experts, config_.model.max_experts);
   inputs.diverged = result_.diverged;
   inputs.seed_test_correct = seed_test_correct_;
-  inputs.final_test_correct = correct_on_test();
-  inputs.chance_accuracy = largest_class_share(data_.test);
+  inputs.final_test_correct = evaluator_.correct_on_test(*model_);
+  inputs.chance_accuracy = evaluator_.chance_accuracy();
   const auto share_of = [](const std::vector<bool>& correct) {
     if (correct.empty()) return 0.0;
     return static_cast<double>(std::count(correct.begin(), correct.end(), true)) /

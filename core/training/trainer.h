@@ -1,17 +1,24 @@
 #pragma once
 // Runs one experiment: phase 0 trains the seed model, the growth phase runs the growth policy
-// after every epoch. Reports through a TrainingObserver; obeys a TrainingControl between steps.
+// after every epoch. Reports through a TrainingObserver; obeys a TrainingControl between steps;
+// keeps its files through a RunJournal; follows the config's schedule. Can continue from a
+// TrainerState (a checkpoint) exactly where that state was taken.
 
+#include <chrono>
 #include <memory>
+#include <optional>
 
 #include "config/run_config.h"
 #include "data/dataset.h"
 #include "growth/growth_policy.h"
 #include "growth/split_release.h"
-#include "training/loss_term.h"
 #include "model/moe_model.h"
-#include "training/fused_dense_step.h"
+#include "training/evaluator.h"
+#include "training/gradient_step.h"
+#include "training/loss_term.h"
+#include "training/run_journal.h"
 #include "training/run_result.h"
+#include "training/trainer_state.h"
 #include "training/training_control.h"
 #include "training/training_observer.h"
 
@@ -24,31 +31,38 @@ class Trainer {
           TrainingControl* control = nullptr);
   ~Trainer();
 
+  // Before run(): continue from `state` instead of starting afresh. The state must come from a
+  // run of the same data, model and seed (io/checkpoint_file.h checks that).
+  void resume_from(TrainerState state);
+  // Before run(): keep the run's files as it goes. Must outlive run().
+  void set_journal(RunJournal* journal) { journal_ = journal; }
+
   RunResult run();
+
+  // The run's state between two steps (during run(): from the observer's or journal's calls).
+  TrainerState state() const;
 
   // For tests and tools: the model as it stands.
   MoeModel& model() { return model_; }
 
  private:
-  struct StepAccumulator;
-
+  void start_fresh();
+  void restore(TrainerState state);
   bool train_epoch(int epoch, Phase phase, EpochMetrics& metrics);
-  // Sets every parameter's gradient for one batch: the fused dense step when the dispatch is
-  // dense, autograd through the model's routed forward otherwise.
-  StepLosses compute_gradients(const torch::Tensor& x, const torch::Tensor& y);
-  StepLosses autograd_losses(const torch::Tensor& x, const torch::Tensor& y,
-                             const StepSettings& settings);
-  // Validation metrics of the model as it stands; returns the predicted classes.
-  torch::Tensor evaluate(EpochMetrics& metrics);
-  torch::Tensor predict(const Dataset& data);
-  std::vector<bool> correct_on_test();
+  void begin_epoch(int epoch);
   void apply_switch_changes(int epoch, std::int64_t step);
+  void apply_schedule_entry(const ScheduleEntry& entry, int epoch, std::int64_t step);
+  void record_switch(SwitchEvent event, int epoch, std::int64_t step);
+  void switch_to(const FixSwitches& next, int epoch, std::int64_t step);
   void grow_after_epoch(const EpochMetrics& metrics, const torch::Tensor& predictions);
+  void journal_epoch(const EpochMetrics& metrics, bool last);
   // Why the run must stop as diverged, or empty.
   std::string divergence(const StepLosses& step, int epoch) const;
+  std::string epoch_divergence(const EpochMetrics& metrics) const;
   void emit_step(StepAccumulator& acc, int epoch, Phase phase);
   void finish_report();
-  void set_learning_rate_for(int epoch);
+  void check_schedule_steps() const;
+  std::int64_t steps_per_epoch() const;
   double elapsed_seconds() const;
 
   RunConfig config_;
@@ -56,21 +70,29 @@ class Trainer {
   TrainingObserver* observer_;
   TrainingControl* control_;
   std::unique_ptr<TrainingControl> own_control_;
+  RunJournal* journal_ = nullptr;
+  std::optional<TrainerState> resume_;
+  Evaluator evaluator_;
   FixSwitches fixes_;
   std::uint64_t fixes_version_ = 0;
+  Schedule planned_;                // config_.schedule in time order
+  std::size_t planned_next_ = 0;    // the first entry not applied yet
+  double base_learning_rate_ = 0;
   MoeModel model_{nullptr};
   std::unique_ptr<torch::optim::Adam> optimizer_;
   GrowthPolicy growth_;
   SplitRelease release_;
   LossTerms terms_;
-  torch::Tensor probe_;
-  std::unique_ptr<FusedDenseStep> fused_step_;
+  std::unique_ptr<GradientStep> gradient_step_;
   double initial_cross_entropy_ = 0.0;  // the first step's: the yardstick for divergence
   std::vector<bool> seed_test_correct_;
-  at::Generator generator_;  // the run's own: shuffles, probe, split noise
+  at::Generator generator_;  // the run's own: shuffles, probe, split noise, tie breaks
   std::int64_t step_ = 0;
+  int completed_epochs_ = 0;
+  std::optional<EpochInProgress> in_progress_;
   RunResult result_;
   std::chrono::steady_clock::time_point started_;
+  double elapsed_before_ = 0;  // trained before a resume
 };
 
 }  // namespace moelab

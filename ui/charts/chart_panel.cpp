@@ -245,6 +245,7 @@ void ChartPanel::build_charts() {
     connect(chart, &TimeSeriesChart::x_range_navigated, this,
             [this, chart](double min, double max) { on_chart_navigated(chart, min, max); });
     connect(chart, &TimeSeriesChart::reset_zoom_requested, this, &ChartPanel::reset_zoom);
+    connect(chart, &TimeSeriesChart::fork_requested, this, &ChartPanel::fork_requested);
   }
 
   // The three-column layout only comes from kWideFrom, far wider than its own minimum: what the
@@ -331,6 +332,7 @@ void ChartPanel::reset(const QStringList& class_names) {
   bars_->set_dormant_threshold(dormant_threshold_);
   heatmap_->clear();
   heatmap_->set_class_names(class_names);
+  draw_parent_run();
   const bool follow_was_off = !follow_;
   follow_ = true;
   sync_follow_box();

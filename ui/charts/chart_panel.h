@@ -61,6 +61,15 @@ class ChartPanel : public QWidget {
   void add_split(const moelab::SplitEvent& split);
   void add_switch(const moelab::SwitchEvent& change);
   void set_seed_accuracy(double accuracy);
+
+  // --- forks (chart_panel_fork.cpp) ---
+  // A fork's parent run, drawn faint behind the fork's own curves (validation accuracy, total
+  // loss, effective experts) so that the two futures can be told apart; kept across reset().
+  // Empty: none.
+  void set_parent_run(const std::vector<moelab::EpochMetrics>& epochs);
+  bool has_parent_run() const { return !parent_epochs_.empty(); }
+  // Right-clicking a point or a split marker of a time chart offers "Fork from here".
+  void set_forkable(bool forkable);
   void set_dormant_threshold(double threshold);  // default 0.05, as the engine's default
 
   // --- view ---
@@ -108,6 +117,8 @@ class ChartPanel : public QWidget {
   void smoothing_changed(double weight);
   void x_axis_changed(moelab::ui::XAxis axis);
   void expert_view_changed(moelab::ui::ChartPanel::ExpertView view);
+  // "Fork from here" on a time chart: a new run from this run's state after `epoch`.
+  void fork_requested(int epoch);
 
  protected:
   bool eventFilter(QObject* watched, QEvent* event) override;
@@ -125,6 +136,7 @@ class ChartPanel : public QWidget {
   void add_task_norm_line();
   void on_chart_navigated(TimeSeriesChart* source, double min, double max);
   void sync_follow_box();
+  void draw_parent_run();
   QSize export_size(QSize requested) const;
 
   std::shared_ptr<XClock> clock_;
@@ -169,6 +181,7 @@ class ChartPanel : public QWidget {
   int train_step_line_ = -1;
   int train_epoch_line_ = -1;
   int val_line_ = -1;
+  std::vector<moelab::EpochMetrics> parent_epochs_;
 };
 
 }  // namespace moelab::ui

@@ -145,6 +145,14 @@ class TimeSeriesChart : public QChartView {
   // The hover read-out at x (nearest point of every line), as rich text.
   QString tooltip_text(double x) const;
 
+  // --- forks ---
+  // Offers "Fork from here" in the right-click menu (fork_requested).
+  void set_forkable(bool forkable) { forkable_ = forkable; }
+  bool forkable() const { return forkable_; }
+  // The epoch whose end a fork from x would start from: the epoch before a split marker near x
+  // (to revisit the split), else the epoch boundary nearest the point under x; -1 with no data.
+  int fork_epoch_at(double x) const;
+
   QSize sizeHint() const override { return QSize(480, 320); }
 
  Q_SIGNALS:
@@ -152,6 +160,8 @@ class TimeSeriesChart : public QChartView {
   void x_range_navigated(double min, double max);
   // The user double-clicked: back to the whole run, following again.
   void reset_zoom_requested();
+  // The user chose "Fork from here": a new run from this run's state after `epoch`.
+  void fork_requested(int epoch);
 
  protected:
   void resizeEvent(QResizeEvent* event) override;
@@ -160,6 +170,7 @@ class TimeSeriesChart : public QChartView {
   void mouseMoveEvent(QMouseEvent* event) override;
   void mouseReleaseEvent(QMouseEvent* event) override;
   void mouseDoubleClickEvent(QMouseEvent* event) override;
+  void contextMenuEvent(QContextMenuEvent* event) override;
   bool viewportEvent(QEvent* event) override;
   void drawForeground(QPainter* painter, const QRectF& rect) override;
 
@@ -254,6 +265,7 @@ class TimeSeriesChart : public QChartView {
   double drag_max_ = 0.0;
   bool hovering_ = false;
   double hover_x_ = 0.0;
+  bool forkable_ = false;
 };
 
 }  // namespace moelab::ui

@@ -1,6 +1,8 @@
 // TimeSeriesChart's interaction: wheel zoom, drag pan, double-click reset, hover values.
 #include "charts/time_series_chart.h"
 
+#include <QContextMenuEvent>
+#include <QMenu>
 #include <QMouseEvent>
 #include <QResizeEvent>
 #include <QToolTip>
@@ -73,6 +75,43 @@ QString TimeSeriesChart::tooltip_text(double x) const {
   }
   return QStringLiteral("%1%2<table cellspacing='0' cellpadding='1'>%3</table>")
       .arg(head, events, rows);
+}
+
+int TimeSeriesChart::fork_epoch_at(double x) const {
+  const double tolerance = 0.02 * (view_max_ - view_min_);
+  for (const Marker& m : markers_) {
+    if (m.kind == MarkerKind::Split && std::abs(clock_->x(m.at, axis_) - x) <= tolerance) {
+      return std::max(0, m.at.epoch - 1);
+    }
+  }
+  const XStamp* nearest = nullptr;
+  double nearest_distance = std::numeric_limits<double>::infinity();
+  for (const Line& line : lines_) {
+    if (line.raw.isEmpty()) continue;
+    const qsizetype i = nearest_index(line.raw, x);
+    const double distance = std::abs(line.raw[i].x() - x);
+    if (distance < nearest_distance) {
+      nearest_distance = distance;
+      nearest = &line.stamps[i];
+    }
+  }
+  if (!nearest) return -1;
+  return std::max(0, static_cast<int>(std::lround(clock_->epoch_x(*nearest))));
+}
+
+void TimeSeriesChart::contextMenuEvent(QContextMenuEvent* event) {
+  const QRectF plot = plot_rect();
+  const QPointF pos = mapToScene(event->pos());
+  if (!forkable_ || !plot.contains(pos)) {
+    QChartView::contextMenuEvent(event);
+    return;
+  }
+  const int epoch = fork_epoch_at(pixel_to_x(pos.x(), plot));
+  if (epoch < 0) return;
+  QMenu menu(this);
+  QAction* fork = menu.addAction(tr("Fork from here (after epoch %1)").arg(epoch));
+  if (menu.exec(event->globalPos()) == fork) Q_EMIT fork_requested(epoch);
+  event->accept();
 }
 
 void TimeSeriesChart::resizeEvent(QResizeEvent* event) {

@@ -1,13 +1,12 @@
-// LibTorch (through ablation_runner.h) before Qt.
-#include "ablation/ablation_runner.h"
-#include "training/training_observer.h"
-
 #include "comparison/comparison_controller.h"
 
 #include <QMetaObject>
 #include <QThread>
 #include <algorithm>
 #include <exception>
+
+#include "ablation/ablation_runner.h"
+#include "training/training_observer.h"
 
 namespace moelab::ui {
 

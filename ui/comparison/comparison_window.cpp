@@ -328,7 +328,7 @@ void ComparisonWindow::set_running(bool running) {
 }
 
 bool ComparisonWindow::save_comparison(const QString& path, QString* error) const {
-  return save_file(path, comparison_to_json(comparison_), error);
+  return save_file(path, QByteArray::fromStdString(comparison_to_json(comparison_)), error);
 }
 
 bool ComparisonWindow::open_comparison(const QString& path, QString* error) {
@@ -344,7 +344,11 @@ bool ComparisonWindow::open_comparison(const QString& path, QString* error) {
     return false;
   }
   Comparison c;
-  if (!comparison_from_json(file.readAll(), &c, error)) return false;
+  std::string problem;
+  if (!comparison_from_json(file.readAll().toStdString(), &c, &problem)) {
+    if (error) *error = QString::fromStdString(problem);
+    return false;
+  }
   last_dir_ = QFileInfo(path).absolutePath();
   base_ = c.base;
   set_base_config(c.base);

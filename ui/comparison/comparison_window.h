@@ -3,13 +3,14 @@
 // (a quick A/B, or any subset of the 2x2x2 grid), each over N paired seeds, trains them at once
 // on worker threads (ComparisonController), overlays them on charts (ComparisonCharts) and keeps a
 // live, sortable summary table (SummaryTableModel). A comparison is saved and reopened as one
-// file (comparison_file.h), so a lesson can be prepared in advance and replayed.
+// file (the core's ablation/comparison_file.h, which `moelab-cli ablate` writes too), so a lesson
+// can be prepared in advance, headless or here, and replayed.
 
 #include <QMainWindow>
 #include <QString>
 #include <array>
 
-#include "comparison/comparison_file.h"
+#include "ablation/comparison_file.h"
 #include "meta_types.h"
 
 class QCheckBox;
