@@ -21,7 +21,7 @@ struct CliOptions {
   bool ablate = false;
   std::string arms = "grid";
   int seed_count = 5;   // seeds config.training.seed, +1, ...
-  int jobs = 0;         // runs at once; 0 = one per core
+  int jobs = 0;         // runs at once; 0 = one per usable CPU
   std::string out_dir = "moelab-run";
   std::string log_level = "warn";
   bool quiet = false;      // no progress lines
@@ -29,9 +29,11 @@ struct CliOptions {
   bool show_version = false;
 };
 
-// args excludes the program name; an optional first word `ablate` selects the ablation mode.
+// args excludes the program name; the subcommand `ablate` selects the ablation mode. Flags come
+// from the setting catalog (setting_catalog.h); --opt VALUE and --opt=VALUE both work.
 // --config FILE is applied first, then --preset, then every other flag on top, whatever their
-// order. Throws CliError (or ConfigError for the file) with one clear sentence.
+// order. Throws CliError (or ConfigError for the file) with one clear sentence: both are usage
+// errors (exit status 2).
 CliOptions parse_cli_options(const std::vector<std::string>& args);
 
 std::string cli_usage();
