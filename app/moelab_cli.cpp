@@ -6,8 +6,18 @@
 #include "cli/cli_commands.h"
 #include "cli/cli_options.h"
 #include "cli/signal_watcher.h"
+#include "config/config_json.h"
+#include "io/durable_run.h"
 #include "util/blas_check.h"
 #include "util/logging.h"
+
+namespace {
+
+// The exit status rule both programs follow (the README's "Exit status").
+constexpr int kRuntimeError = 1;
+constexpr int kUsageError = 2;
+
+}  // namespace
 
 int main(int argc, char** argv) {
   using namespace moelab;
@@ -28,8 +38,17 @@ int main(int argc, char** argv) {
     warn_if_reference_blas();
     return options.ablate ? run_ablation_command(options, std::cout, std::cerr, &signals)
                           : run_training_command(options, std::cerr, &signals);
+  } catch (const CliError& e) {
+    std::cerr << "moelab-cli: " << e.what() << "\n";
+    return kUsageError;
+  } catch (const ConfigError& e) {
+    std::cerr << "moelab-cli: " << e.what() << "\n";
+    return kUsageError;
+  } catch (const ForkError& e) {
+    std::cerr << "moelab-cli: " << e.what() << "\n";
+    return kUsageError;
   } catch (const std::exception& e) {
     std::cerr << "moelab-cli: " << e.what() << "\n";
-    return 2;
+    return kRuntimeError;
   }
 }

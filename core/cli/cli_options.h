@@ -21,13 +21,13 @@ struct CliOptions {
   bool ablate = false;
   std::string arms = "grid";
   int seed_count = 5;   // seeds config.training.seed, +1, ...
-  int jobs = 0;         // runs at once; 0 = one per core
+  int jobs = 0;         // runs at once; 0 = one per usable CPU
   std::string out_dir = "moelab-run";
-  // Durable run folders (io/run_folder.h).
-  bool force = false;          // --force: replace the run in the folder
-  std::string resume_dir;      // --resume DIR: continue the interrupted run in DIR
+  // Run folders kept as the run goes (io/run_folder.h).
+  bool force = false;          // --force: replace the run a folder holds
+  std::string resume_dir;      // --resume DIR: continue the unfinished run in DIR
   int checkpoint_every = 1;    // --checkpoint-every N epochs (0: only at splits and at the end)
-  // `moelab-cli fork DIR --at-epoch N [settings] --out NEW`.
+  // `moelab-cli fork DIR --at-epoch N [settings] --out NEW`: DIR's config.json is the base.
   bool fork = false;
   std::string fork_parent;
   int fork_epoch = -1;
@@ -37,10 +37,12 @@ struct CliOptions {
   bool show_version = false;
 };
 
-// args excludes the program name; an optional first word `ablate` selects the ablation mode,
-// `fork DIR` a fork of the run in DIR (its config.json is the base the other flags change).
+// args excludes the program name; the subcommand `ablate` selects the ablation mode, `fork DIR`
+// a fork of the run in DIR (its config.json is the base the flags change). Flags come
+// from the setting catalog (setting_catalog.h); --opt VALUE and --opt=VALUE both work.
 // --config FILE is applied first, then --preset, then every other flag on top, whatever their
-// order. Throws CliError (or ConfigError for the file) with one clear sentence.
+// order. Throws CliError (or ConfigError for the file) with one clear sentence: both are usage
+// errors (exit status 2).
 CliOptions parse_cli_options(const std::vector<std::string>& args);
 
 std::string cli_usage();

@@ -75,15 +75,14 @@ void add_schedule_keys(Json& top, const RunConfig& config) {
 }
 
 void read_schedule_keys(const Json& top, const std::string& source, RunConfig& config) {
-  config.schedule.clear();
   if (const auto schedule = top.find(kScheduleKey); schedule != top.end()) {
+    config.schedule.clear();
     if (!schedule->is_array()) fail(source, kScheduleKey, "must be a list of {\"epoch\": N, \"fixes\": {...}}");
     for (std::size_t i = 0; i < schedule->size(); ++i) {
       config.schedule.push_back(
           read_entry((*schedule)[i], source, std::string(kScheduleKey) + "[" + std::to_string(i) + "]"));
     }
   }
-  config.fork.reset();
   if (const auto fork = top.find(kForkKey); fork != top.end()) {
     if (!fork->is_object()) fail(source, kForkKey, "must be an object {\"parent\": DIR, \"at_epoch\": N}");
     refuse_unknown_keys(*fork, {"parent", "at_epoch"}, source, kForkKey);

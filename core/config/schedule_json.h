@@ -16,8 +16,8 @@ inline constexpr const char* kForkKey = "fork";
 // Adds "schedule" (when not empty) and "fork" (when set) to an experiment file's object.
 void add_schedule_keys(nlohmann::ordered_json& top, const RunConfig& config);
 
-// Reads "schedule" and "fork" from the file's top-level object into `config`. Throws ConfigError
-// naming `source` and the bad key.
+// Reads "schedule" and "fork" from the file's top-level object into `config` (keys the file does
+// not have keep `config`'s). Throws ConfigError naming `source` and the bad key.
 void read_schedule_keys(const nlohmann::ordered_json& top, const std::string& source,
                         RunConfig& config);
 
