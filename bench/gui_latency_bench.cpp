@@ -175,6 +175,8 @@ int main(int argc, char** argv) {
   moelab::ui::MainWindow window;
   window.control_panel()->set_config(moelab::RunConfig{});  // the default digits run
   window.run_controls()->set_step_delay_ms(0);              // full speed
+  // Hundreds of back-to-back runs: kept in memory, not as folders, as the benchmark always did.
+  window.set_runs_folder(QString());
   window.show();
   // Let the first layout and paint happen before anything is measured.
   QEventLoop warm_up;

@@ -35,11 +35,11 @@ class TestDurableCli : public QObject {
     QCOMPARE(run_cli(kRun + QStringList{"--out", folder}).exit_code, 0);
     const auto before = read(folder + "/status.json");
     const auto again = run_cli(kRun + QStringList{"--out", folder, "--seed", "4"});
-    QCOMPARE(again.exit_code, 2);
+    QCOMPARE(again.exit_code, 1);
     QVERIFY2(again.err.contains("finished run") && again.err.contains("--force"), qPrintable(again.err));
     QCOMPARE(read(folder + "/status.json"), before);
     const auto resume = run_cli({"--resume", folder});
-    QCOMPARE(resume.exit_code, 2);
+    QCOMPARE(resume.exit_code, 1);
     QVERIFY2(resume.err.contains("nothing to resume"), qPrintable(resume.err));
     QCOMPARE(run_cli(kRun + QStringList{"--out", folder, "--seed", "4", "--force"}).exit_code, 0);
     QVERIFY(json(folder + "/config.json")["training"].toObject()["seed"].toInt() == 4);
@@ -51,11 +51,11 @@ class TestDurableCli : public QObject {
     QVERIFY(f.open(QIODevice::WriteOnly));
     f.close();
     const auto r = run_cli(kRun + QStringList{"--out", file + "/run"});
-    QCOMPARE(r.exit_code, 2);
+    QCOMPARE(r.exit_code, 1);
     QVERIFY2(r.err.startsWith("moelab-cli: ") && r.err.contains("cannot create the output folder"),
              qPrintable(r.err));
     const auto other = run_cli({"--resume", dir("nowhere")});
-    QCOMPARE(other.exit_code, 2);
+    QCOMPARE(other.exit_code, 1);
     QVERIFY2(other.err.contains("no run to resume"), qPrintable(other.err));
     const auto flags = run_cli({"--resume", reference_, "--seed", "3"});
     QCOMPARE(flags.exit_code, 2);
@@ -71,7 +71,7 @@ class TestDurableCli : public QObject {
     args << kRun << "--out" << folder;
     p.start("/bin/sh", args);
     QVERIFY(p.waitForFinished(120000));
-    QCOMPARE(p.exitCode(), 2);
+    QCOMPARE(p.exitCode(), 1);
     const auto err = QString::fromUtf8(p.readAllStandardError());
     QVERIFY2(err.contains("checkpoints/epoch-0001.pt") && err.contains("large"), qPrintable(err));
     const auto status = json(folder + "/status.json");
@@ -217,7 +217,7 @@ class TestDurableCli : public QObject {
     const auto second = run_cli(grid);
     first.kill();
     first.waitForFinished();
-    QCOMPARE(second.exit_code, 2);
+    QCOMPARE(second.exit_code, 1);
     QVERIFY2(second.err.contains("another ablation is writing"), qPrintable(second.err));
   }
 };

@@ -144,7 +144,7 @@ class TestKillResume : public QObject {
     QVERIFY(checkpoint.state.completed_epochs >= 3);
     // A new run into the interrupted folder is refused and says how to continue.
     const auto refused = run_cli(kRun + QStringList{"--out", folder});
-    QCOMPARE(refused.exit_code, 2);
+    QCOMPARE(refused.exit_code, 1);
     QVERIFY2(refused.err.contains("--resume"), qPrintable(refused.err));
     const auto r = run_cli({"--resume", folder, "--quiet"});
     QVERIFY2(r.exit_code == 0, qPrintable(r.err));

@@ -193,6 +193,8 @@ class TestUiWindow : public QObject {
     QCoreApplication::setApplicationName(QStringLiteral("test_ui_window"));
     QSettings().clear();
     QVERIFY(temp_.isValid());
+    // Each run keeps its folder: here, not in the user's data folder.
+    QSettings().setValue(QStringLiteral("runs/folder"), temp_.filePath(QStringLiteral("runs")));
   }
 
   void runDeliversSignalsToCharts() {

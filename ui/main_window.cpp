@@ -230,23 +230,21 @@ void MainWindow::connect_run() {
 }
 
 void MainWindow::on_finished(const RunResult& result) {
-  {
-    const auto& schedule = result.config.schedule;
-    const bool flipped = std::any_of(schedule.begin(), schedule.end(),
-                                     [](const ScheduleEntry& e) { return e.step.has_value(); });
-    lesson_.reset();
-    if (flipped) lesson_ = result.config;
+  // Switches flipped by hand are in the run's schedule (with the step they took effect at): the
+  // lesson Save experiment writes.
+  const auto& schedule = result.config.schedule;
+  const bool flipped = std::any_of(schedule.begin(), schedule.end(),
+                                   [](const ScheduleEntry& e) { return e.step.has_value(); });
+  lesson_.reset();
+  if (flipped) lesson_ = result.config;
+  if (result.stopped) {
+    report_->clear(tr("The run was stopped after epoch %1, before the end of the growth phase: "
+                      "no report. Its metrics can still be exported (File menu).")
+                       .arg(result.epochs.size()));
+  } else if (!result.report) {
+    report_->clear(tr("This run had no growth phase, so there is no GO/NO-GO report."));
   }
-  {
-    if (result.stopped) {
-      report_->clear(tr("The run was stopped after epoch %1, before the end of the growth phase: "
-                        "no report. Its metrics can still be exported (File menu).")
-                         .arg(result.epochs.size()));
-    } else if (!result.report) {
-      report_->clear(tr("This run had no growth phase, so there is no GO/NO-GO report."));
-    }
-    Q_EMIT runEnded(true);
-  }
+  Q_EMIT runEnded(true);
 }
 
 void MainWindow::start_run() {

@@ -169,7 +169,10 @@ class CliParser {
         ->type_name("FILE")
         ->group(kFiles);
     out_ = app_.add_option("--out", options_.out_dir,
-                           "Folder for metrics.csv, events.csv, timing.csv, report.md/.json.")
+                           wrapped("The run's folder, written as the run goes: config.json, "
+                                   "status.json, metrics.csv, events.csv, timing.csv, "
+                                   "checkpoints/, report.md/.json. Created and checked writable "
+                                   "before training."))
                ->type_name("DIR")
                ->default_str(options_.out_dir)
                ->group(kFiles);

@@ -185,6 +185,7 @@ RunResult DurableRun::run(DatasetSplit data, TrainingObserver* observer,
                           TrainingControl* control) {
   Trainer trainer(config_, std::move(data), observer, control);
   FolderJournal journal(*folder_, options_.checkpoint_every, options_.resume_command);
+  journal.schedule_in_file(config_.schedule.size());
   try {
     if (options_.mode == FolderMode::Continue) {
       const int completed = checkpoint_ ? checkpoint_->state.completed_epochs : 0;

@@ -32,6 +32,9 @@ class FolderJournal : public RunJournal {
   // `resume_command` is the command that continues the run, for the interrupted status.
   FolderJournal(RunFolder& folder, int checkpoint_every, std::string resume_command);
 
+  // config.json as written holds `entries` schedule entries; it is written again when hand flips
+  // add more.
+  void schedule_in_file(std::size_t entries) { schedule_written_ = entries; }
   // A fork: epochs up to `epoch` are in the files already (the parent's rows, by epoch).
   void replay_until(int epoch, std::map<int, std::string> parent_metrics_rows);
   // A resumed run: its newest checkpoint and the epochs it split at, so that retention keeps
