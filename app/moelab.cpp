@@ -75,8 +75,12 @@ int main(int argc, char** argv) {
     if (quit_at_end) window.close();
   };
   if (parser.isSet(autostart)) {
+    // Without a display nobody reads the window's report: the reason goes to stderr as well.
+    QObject::connect(window.controller(), &moelab::ui::RunController::failed, &window,
+                     [](const QString& message) {
+                       complain(QStringLiteral("the run failed: ") + message);
+                     });
     QObject::connect(&window, &moelab::ui::MainWindow::runEnded, &window, [&](bool completed) {
-      if (!completed) complain(QStringLiteral("the run failed (see the window's report)"));
       QTimer::singleShot(kChartSettleMs, &window, [&, completed] { finish(completed); });
     });
     QTimer::singleShot(0, &window, &moelab::ui::MainWindow::start_run);

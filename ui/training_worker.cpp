@@ -1,7 +1,10 @@
 // LibTorch (through the trainer) comes before any Qt header: Qt's keywords must not meet it.
 // clang-format off
 #include "data/dataset_loader.h"
+#include "training/run_resources.h"
 #include "training/trainer.h"
+#include "util/cpu_budget.h"
+#include "util/error_sentence.h"
 #include "util/logging.h"
 // clang-format on
 
@@ -84,9 +87,9 @@ void yield_cpu_to_gui() {
 #endif
 }
 
-// One sentence for the user: the lead, then the first line of the engine's message.
-QString sentence(const char* lead, const char* what) {
-  QString text = QString::fromUtf8(what).section(QLatin1Char('\n'), 0, 0).trimmed();
+// One sentence for the user: the lead, then the engine's message as one sentence.
+QString sentence(const char* lead, const std::exception& error) {
+  QString text = QString::fromStdString(error_sentence(error)).trimmed();
   if (!text.endsWith(QLatin1Char('.'))) text += QLatin1Char('.');
   return QString::fromUtf8(lead) + text;
 }
@@ -102,6 +105,8 @@ void TrainingWorker::start(const moelab::RunConfig& config) {
   try {
     yield_cpu_to_gui();
     validate(config);
+    // The trainer checks this too; here it fails before the data is loaded.
+    training_threads(config.training, usable_cpu_count());
     auto data = load_dataset(config.data, config.training.seed);
     const auto& train = data.train;
     DatasetInfo info;
@@ -119,15 +124,16 @@ void TrainingWorker::start(const moelab::RunConfig& config) {
     observer.flush_steps();  // a stopped run's last steps
     Q_EMIT finished(result);
   } catch (const DataError& e) {
-    Q_EMIT failed(sentence("The data set could not be loaded: ", e.what()));
+    Q_EMIT failed(sentence("The data set could not be loaded: ", e));
   } catch (const std::invalid_argument& e) {
-    Q_EMIT failed(sentence("The experiment settings are not valid: ", e.what()));
-  } catch (const c10::Error& e) {
-    logger()->error("training failed: {}", e.what());
-    Q_EMIT failed(sentence("Training stopped with a LibTorch error: ", e.what_without_backtrace()));
+    Q_EMIT failed(sentence("The experiment settings are not valid: ", e));
+  } catch (const ResourceError& e) {
+    Q_EMIT failed(sentence("This run cannot start: ", e));
   } catch (const std::exception& e) {
-    logger()->error("training failed: {}", e.what());
-    Q_EMIT failed(sentence("Training stopped with an error: ", e.what()));
+    logger()->error("training failed: {}", error_sentence(e));
+    Q_EMIT failed(sentence(is_libtorch_error(e) ? "Training stopped: "
+                                                : "Training stopped with an error: ",
+                           e));
   } catch (...) {
     Q_EMIT failed(QStringLiteral("Training stopped with an unknown error."));
   }

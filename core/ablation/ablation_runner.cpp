@@ -5,7 +5,9 @@
 #include <thread>
 
 #include "data/dataset_loader.h"
+#include "training/run_resources.h"
 #include "training/trainer.h"
+#include "util/error_sentence.h"
 
 namespace moelab {
 
@@ -23,6 +25,8 @@ std::vector<ArmSeedResult> AblationRunner::run() {
   std::vector<std::optional<ArmSeedResult>> slots(jobs.size());
   std::atomic<std::size_t> next = 0;
   const auto threads = std::min<std::size_t>(static_cast<std::size_t>(plan_.jobs), jobs.size());
+  for (const auto& job : jobs) ++unfinished_[job.seed];
+  if (threads > 1) require_memory_for(threads);
   std::vector<std::thread> workers;
   std::exception_ptr failure;
   std::mutex failure_mutex;
@@ -63,17 +67,23 @@ void AblationRunner::work(const std::vector<Job>& jobs, std::atomic<std::size_t>
     TrainingObserver* observer = observer_factory_ ? observer_factory_(job.arm, job.seed) : nullptr;
     std::optional<RunResult> result;
     try {
-      Trainer trainer(config, *data_for(job.seed), observer, &control);
-      result = trainer.run();
+      result = with_engine_errors([&] {
+        Trainer trainer(config, *data_for(job.seed), observer, &control);
+        return trainer.run();
+      });
     } catch (...) {
-      std::lock_guard lock(mutex_);
-      active_.erase(std::find(active_.begin(), active_.end(), &control));
+      {
+        std::lock_guard lock(mutex_);
+        active_.erase(std::find(active_.begin(), active_.end(), &control));
+      }
+      finish_job_of(job.seed);
       throw;
     }
     {
       std::lock_guard lock(mutex_);
       active_.erase(std::find(active_.begin(), active_.end(), &control));
     }
+    finish_job_of(job.seed);
     if (result->stopped) continue;
     slots[i] = ArmSeedResult{job.arm, job.seed, std::move(*result)};
     if (on_run_finished_) on_run_finished_(*slots[i]);
@@ -89,6 +99,24 @@ std::shared_ptr<const DatasetSplit> AblationRunner::data_for(std::uint64_t seed)
   auto loaded = std::make_shared<const DatasetSplit>(load_dataset(plan_.base.data, seed));
   std::lock_guard lock(mutex_);
   return data_.emplace(seed, std::move(loaded)).first->second;
+}
+
+// Seed-major order finishes the seeds one after another: a seed's data is dropped with its last
+// run, so an ablation over many seeds holds a few data sets, not one per seed. (A running trainer
+// keeps its own reference to the tensors.)
+void AblationRunner::finish_job_of(std::uint64_t seed) {
+  std::lock_guard lock(mutex_);
+  if (--unfinished_[seed] == 0) data_.erase(seed);
+}
+
+// Every run checks its own memory when it starts; `runs` of them at once must fit together.
+void AblationRunner::require_memory_for(std::size_t runs) {
+  RunConfig config = plan_.base;
+  config.training.threads = 1;
+  const auto estimate =
+      estimate_training_memory(config, shape_of(*data_for(plan_.seeds.front())));
+  require_memory(for_runs_at_once(estimate, static_cast<int>(runs)), available_memory(),
+                 std::to_string(runs) + " runs at once");
 }
 
 void AblationRunner::cancel() {

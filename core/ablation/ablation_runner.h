@@ -48,14 +48,17 @@ class AblationRunner {
   void work(const std::vector<Job>& jobs, std::atomic<std::size_t>& next,
             std::vector<std::optional<ArmSeedResult>>& slots);
   std::shared_ptr<const DatasetSplit> data_for(std::uint64_t seed);
+  void finish_job_of(std::uint64_t seed);
+  void require_memory_for(std::size_t runs);
 
   AblationPlan plan_;
   ObserverFactory observer_factory_;
   RunFinished on_run_finished_;
   std::atomic<bool> cancelled_ = false;
-  std::mutex mutex_;  // guards active_ and data_
+  std::mutex mutex_;  // guards active_, data_ and unfinished_
   std::vector<TrainingControl*> active_;
   std::map<std::uint64_t, std::shared_ptr<const DatasetSplit>> data_;
+  std::map<std::uint64_t, std::size_t> unfinished_;  // jobs of each seed not done yet
 };
 
 }  // namespace moelab

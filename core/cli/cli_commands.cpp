@@ -8,12 +8,19 @@
 #include "cli/progress_printer.h"
 #include "data/dataset_loader.h"
 #include "io/run_writer.h"
+#include "training/run_resources.h"
 #include "training/trainer.h"
+#include "util/cpu_budget.h"
+#include "util/error_sentence.h"
 #include "util/format.h"
 
 namespace moelab {
 
-int run_training_command(const CliOptions& options, std::ostream& progress) {
+namespace {
+
+int train(const CliOptions& options, std::ostream& progress) {
+  // The trainer checks this too; here it fails before the data is loaded.
+  training_threads(options.config.training, usable_cpu_count());
   auto data = load_dataset(options.config.data, options.config.training.seed);
   ProgressPrinter printer(progress, options.quiet);
   Trainer trainer(options.config, std::move(data), &printer);
@@ -33,7 +40,7 @@ int run_training_command(const CliOptions& options, std::ostream& progress) {
   return 0;
 }
 
-int run_ablation_command(const CliOptions& options, std::ostream& table, std::ostream& progress) {
+int ablate(const CliOptions& options, std::ostream& table, std::ostream& progress) {
   AblationPlan plan;
   plan.base = options.config;
   plan.arms = parse_arms(options.arms, options.config.fixes);
@@ -68,6 +75,16 @@ int run_ablation_command(const CliOptions& options, std::ostream& table, std::os
   write_file_atomically((dir / "summary.md").string(), summary_markdown(summary));
   table << summary_markdown(summary);
   return 0;
+}
+
+}  // namespace
+
+int run_training_command(const CliOptions& options, std::ostream& progress) {
+  return with_engine_errors([&] { return train(options, progress); });
+}
+
+int run_ablation_command(const CliOptions& options, std::ostream& table, std::ostream& progress) {
+  return with_engine_errors([&] { return ablate(options, table, progress); });
 }
 
 }  // namespace moelab

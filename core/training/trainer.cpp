@@ -11,7 +11,9 @@
 #include "training/fused_dense_step.h"
 #include "training/model_factory.h"
 #include "training/routing_losses.h"
+#include "training/run_resources.h"
 #include "util/blas_check.h"
+#include "util/cpu_budget.h"
 #include "util/format.h"
 #include "util/logging.h"
 
@@ -19,8 +21,6 @@ namespace moelab {
 
 namespace {
 
-constexpr std::int64_t kEvalChunk = 4096;
-constexpr std::int64_t kSimilaritySamples = 256;
 // A run whose epoch-mean cross-entropy rises above this multiple of its first step's has diverged
 // (at initialisation the cross-entropy is about log C; a learning run only goes down from there).
 constexpr double kDivergenceFactor = 4.0;
@@ -126,6 +126,10 @@ Trainer::Trainer(RunConfig config, DatasetSplit data, TrainingObserver* observer
       release_(config_.training.split_release_steps),
       terms_(make_loss_terms(config_.training)) {
   validate(config_);
+  // Refused here, before the model exists, rather than inside LibTorch's allocator.
+  threads_ = training_threads(config_.training, usable_cpu_count());
+  require_memory(estimate_training_memory(config_, shape_of(data_)), available_memory(),
+                 "this run");
   if (!control_) {
     own_control_ = std::make_unique<TrainingControl>(config_.fixes);
     control_ = own_control_.get();
@@ -144,10 +148,8 @@ double Trainer::elapsed_seconds() const {
 RunResult Trainer::run() {
   started_ = std::chrono::steady_clock::now();
   const auto& t = config_.training;
-  if (t.threads > 0) {
-    torch::set_num_threads(t.threads);
-    set_blas_threads(t.threads);
-  }
+  torch::set_num_threads(threads_);
+  set_blas_threads(threads_);
   // Subnormal floats appear a few epochs after a split and cost the CPU ~100 cycles per
   // operation: on seed 3 (1 thread) the 3-expert epochs slowed from 131k to 69k samples/s and the
   // 4-expert ones to 46k. Flushing them to zero (this thread's FTZ/DAZ) keeps ~130k and ~97k, and
@@ -339,8 +341,8 @@ torch::Tensor Trainer::predict(const Dataset& data) {
   c10::InferenceMode inference;
   model_->eval();
   std::vector<torch::Tensor> predictions;
-  for (std::int64_t begin = 0; begin < data.size(); begin += kEvalChunk) {
-    const auto x = data.features.narrow(0, begin, std::min(kEvalChunk, data.size() - begin));
+  for (std::int64_t begin = 0; begin < data.size(); begin += kEvaluationChunk) {
+    const auto x = data.features.narrow(0, begin, std::min(kEvaluationChunk, data.size() - begin));
     predictions.push_back(model_->forward(x, config_.training.dispatch).logits.argmax(1));
   }
   model_->train();
@@ -360,8 +362,8 @@ torch::Tensor Trainer::evaluate(EpochMetrics& m) {
   const auto experts = model_->num_experts();
   const auto k = model_->effective_top_k();
   std::vector<torch::Tensor> probs, topk, predictions;
-  for (std::int64_t begin = 0; begin < val.size(); begin += kEvalChunk) {
-    const auto x = val.features.narrow(0, begin, std::min(kEvalChunk, val.size() - begin));
+  for (std::int64_t begin = 0; begin < val.size(); begin += kEvaluationChunk) {
+    const auto x = val.features.narrow(0, begin, std::min(kEvaluationChunk, val.size() - begin));
     const auto out = model_->forward(x, config_.training.dispatch);
     probs.push_back(out.router_probs);
     topk.push_back(out.topk_indices);
@@ -391,7 +393,7 @@ torch::Tensor Trainer::evaluate(EpochMetrics& m) {
   const auto matrix = torch::mm(class_onehot, membership) / per_class;
   m.routing_matrix.clear();
   for (std::int64_t c = 0; c < val.num_classes; ++c) m.routing_matrix.push_back(to_vector(matrix[c]));
-  const auto sample = val.features.narrow(0, 0, std::min(kSimilaritySamples, val.size()));
+  const auto sample = val.features.narrow(0, 0, std::min(kSimilarityRows, val.size()));
   m.expert_similarity =
       expert_output_similarity(model_->all_expert_outputs(model_->project(sample))).item<double>();
   model_->train();

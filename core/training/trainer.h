@@ -56,6 +56,7 @@ class Trainer {
   TrainingObserver* observer_;
   TrainingControl* control_;
   std::unique_ptr<TrainingControl> own_control_;
+  int threads_ = 1;  // intra-op threads, within the CPUs this process may use
   FixSwitches fixes_;
   std::uint64_t fixes_version_ = 0;
   MoeModel model_{nullptr};

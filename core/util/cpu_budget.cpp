@@ -1,13 +1,13 @@
 #include "util/cpu_budget.h"
 
+#include "util/cgroup_folders.h"
+
 #include <sched.h>
 
 #include <algorithm>
 #include <cerrno>
 #include <charconv>
 #include <filesystem>
-#include <fstream>
-#include <sstream>
 #include <thread>
 #include <vector>
 
@@ -17,25 +17,10 @@ namespace {
 
 namespace fs = std::filesystem;
 
-std::string read_text(const fs::path& path) {
-  std::ifstream in(path);
-  std::ostringstream text;
-  text << in.rdbuf();
-  return in ? text.str() : std::string();
-}
-
 bool parse_long(std::string_view text, long long& value) {
   const auto* end = text.data() + text.size();
   const auto [ptr, error] = std::from_chars(text.data(), end, value);
   return error == std::errc() && ptr == end;
-}
-
-std::vector<std::string> split(const std::string& text, char separator) {
-  std::vector<std::string> parts;
-  std::stringstream stream(text);
-  std::string part;
-  while (std::getline(stream, part, separator)) parts.push_back(part);
-  return parts;
 }
 
 std::string trimmed(std::string text) {
@@ -44,93 +29,19 @@ std::string trimmed(std::string text) {
   return text;
 }
 
-// A cgroup hierarchy this process belongs to: where it is mounted and the process's folder in it.
-struct Hierarchy {
-  bool v2 = false;
-  fs::path mount_point;
-  fs::path cgroup_dir;
-};
-
-struct Mount {
-  std::string root;         // the folder of the hierarchy the mount shows
-  std::string mount_point;
-  std::string fstype;
-  std::vector<std::string> super_options;
-};
-
-std::vector<Mount> cgroup_mounts(const std::string& mountinfo) {
-  std::vector<Mount> mounts;
-  for (const auto& line : split(mountinfo, '\n')) {
-    std::istringstream fields(line);
-    std::vector<std::string> words;
-    for (std::string word; fields >> word;) words.push_back(word);
-    const auto dash = std::find(words.begin(), words.end(), "-");
-    if (words.size() < 5 || dash == words.end() || words.end() - dash < 4) continue;
-    Mount m{words[3], words[4], *(dash + 1), split(*(dash + 3), ',')};
-    if (m.fstype == "cgroup2" || m.fstype == "cgroup") mounts.push_back(std::move(m));
-  }
-  return mounts;
-}
-
-bool has_cpu_controller(const std::vector<std::string>& controllers) {
-  return std::find(controllers.begin(), controllers.end(), "cpu") != controllers.end();
-}
-
-// The process's folder under a mount: its cgroup path made relative to the mount's root. Inside a
-// cgroup namespace the path is already relative to the namespace's root, which is the mount's.
-fs::path folder_under(const Mount& mount, const std::string& cgroup_path,
-                      const std::string& filesystem_root) {
-  std::string relative = cgroup_path;
-  if (mount.root != "/" && relative.rfind(mount.root, 0) == 0) {
-    relative = relative.substr(mount.root.size());
-  }
-  return fs::path(filesystem_root + mount.mount_point) / fs::path(relative).relative_path();
-}
-
-std::vector<Hierarchy> cpu_hierarchies(const std::string& proc_self_cgroup,
-                                       const std::vector<Mount>& mounts,
-                                       const std::string& filesystem_root) {
-  std::vector<Hierarchy> found;
-  for (const auto& line : split(proc_self_cgroup, '\n')) {
-    const auto first = line.find(':');
-    const auto second = line.find(':', first + 1);
-    if (first == std::string::npos || second == std::string::npos) continue;
-    const auto controllers = split(line.substr(first + 1, second - first - 1), ',');
-    const std::string path = trimmed(line.substr(second + 1));
-    const bool v2 = line.substr(0, first) == "0" && controllers.empty();
-    if (!v2 && !has_cpu_controller(controllers)) continue;
-    for (const auto& mount : mounts) {
-      const bool matches = v2 ? mount.fstype == "cgroup2"
-                              : mount.fstype == "cgroup" && has_cpu_controller(mount.super_options);
-      if (!matches) continue;
-      found.push_back({v2, filesystem_root + mount.mount_point,
-                       folder_under(mount, path, filesystem_root)});
-      break;
-    }
-  }
-  return found;
-}
-
-int folder_quota_cpus(const Hierarchy& h, const fs::path& folder) {
-  if (h.v2) return cpu_max_cpus(read_text(folder / "cpu.max"));
-  long long quota = 0, period = 0;
-  if (!parse_long(trimmed(read_text(folder / "cpu.cfs_quota_us")), quota) ||
-      !parse_long(trimmed(read_text(folder / "cpu.cfs_period_us")), period)) {
-    return 0;
-  }
-  return quota_cpus(quota, period);
+int folder_quota_cpus(bool v2, const fs::path& folder) {
+  if (v2) return cpu_max_cpus(read_small_text_file(folder / "cpu.max"));
+  const auto quota = read_cgroup_number(folder / "cpu.cfs_quota_us");
+  const auto period = read_cgroup_number(folder / "cpu.cfs_period_us");
+  return quota && period ? quota_cpus(*quota, *period) : 0;
 }
 
 // A quota on any ancestor limits its descendants too: the tightest one counts.
-int tightest_quota(const Hierarchy& h) {
+int tightest_quota(const CgroupFolder& cgroup) {
   int tightest = 0;
-  fs::path folder = h.cgroup_dir.lexically_normal();
-  const fs::path top = h.mount_point.lexically_normal();
-  for (;;) {
-    const int cpus = folder_quota_cpus(h, folder);
+  for (const auto& folder : folder_and_ancestors(cgroup)) {
+    const int cpus = folder_quota_cpus(cgroup.v2, folder);
     if (cpus > 0) tightest = tightest == 0 ? cpus : std::min(tightest, cpus);
-    if (folder == top || !folder.has_relative_path() || folder.parent_path() == folder) break;
-    folder = folder.parent_path();
   }
   return tightest;
 }
@@ -154,10 +65,10 @@ int cpu_max_cpus(std::string_view cpu_max) {
 
 int cgroup_quota_cpus(const std::string& proc_self_cgroup, const std::string& proc_self_mountinfo,
                       const std::string& filesystem_root) {
-  const auto mounts = cgroup_mounts(read_text(proc_self_mountinfo));
   int tightest = 0;
-  for (const auto& h : cpu_hierarchies(read_text(proc_self_cgroup), mounts, filesystem_root)) {
-    const int cpus = tightest_quota(h);
+  for (const auto& cgroup :
+       cgroup_folders("cpu", proc_self_cgroup, proc_self_mountinfo, filesystem_root)) {
+    const int cpus = tightest_quota(cgroup);
     if (cpus > 0) tightest = tightest == 0 ? cpus : std::min(tightest, cpus);
   }
   return tightest;

@@ -1,6 +1,7 @@
 // LibTorch (through ablation_runner.h) before Qt.
 #include "ablation/ablation_runner.h"
 #include "training/training_observer.h"
+#include "util/error_sentence.h"
 
 #include "comparison/comparison_controller.h"
 
@@ -56,7 +57,9 @@ bool ComparisonController::start(AblationPlan plan, QString* error) {
   try {
     runner_ = std::make_unique<AblationRunner>(plan);
   } catch (const std::exception& e) {
-    if (error) *error = tr("These settings cannot run: %1.").arg(QString::fromUtf8(e.what()));
+    if (error) {
+      *error = tr("These settings cannot run: %1.").arg(QString::fromStdString(error_sentence(e)));
+    }
     return false;
   }
   plan_ = plan;
@@ -85,7 +88,7 @@ bool ComparisonController::start(AblationPlan plan, QString* error) {
     try {
       runner->run();
     } catch (const std::exception& e) {
-      failure = QString::fromUtf8(e.what());
+      failure = QString::fromStdString(error_sentence(e));
     } catch (...) {
       failure = QStringLiteral("unknown error");
     }

@@ -30,6 +30,7 @@
 #include "comparison/comparison_charts.h"
 #include "comparison/comparison_controller.h"
 #include "comparison/summary_table_model.h"
+#include "io/input_file.h"
 #include "save_file.h"
 
 namespace moelab::ui {
@@ -336,15 +337,21 @@ bool ComparisonWindow::open_comparison(const QString& path, QString* error) {
     if (error) *error = tr("A comparison is running: cancel it before opening another.");
     return false;
   }
-  QFile file(path);
-  if (!file.open(QIODevice::ReadOnly)) {
-    if (error) {
-      *error = tr("Could not read %1: %2.").arg(QDir::toNativeSeparators(path), file.errorString());
-    }
+  // The core's reader refuses a folder, a named pipe (without blocking), a device or an unreadable
+  // file with one sentence.
+  constexpr std::size_t kMaxComparisonBytes = std::size_t{256} << 20;
+  std::vector<std::uint8_t> bytes;
+  try {
+    bytes = InputFile(QFile::encodeName(path).toStdString(), "the comparison file")
+                .read_all(kMaxComparisonBytes);
+  } catch (const InputFileError& e) {
+    if (error) *error = QString::fromUtf8(e.what());
     return false;
   }
   Comparison c;
-  if (!comparison_from_json(file.readAll(), &c, error)) return false;
+  const QByteArray text(reinterpret_cast<const char*>(bytes.data()),
+                        static_cast<qsizetype>(bytes.size()));
+  if (!comparison_from_json(text, &c, error)) return false;
   last_dir_ = QFileInfo(path).absolutePath();
   base_ = c.base;
   set_base_config(c.base);
