@@ -177,7 +177,7 @@ void TestData::initTestCase() { QVERIFY(temp_.isValid()); }
 
 void TestData::embeddedDigits() {
   const Dataset digits = load_embedded_digits();
-  QCOMPARE(digits.size(), 1797);
+  QCOMPARE(digits.size(), kEmbeddedDigitsSamples);
   QCOMPARE(digits.dimension(), 64);
   QCOMPARE(digits.num_classes, 10);
   QCOMPARE(digits.name, std::string("digits"));

@@ -188,6 +188,45 @@ class TestRunResources : public QObject {
     QVERIFY2(grown > estimate / 2, "the estimate is more than twice what the run used");
   }
 
+  // The shape the settings promise is the shape the loader delivers (the split rounds per class,
+  // so each part may differ by a few samples).
+  void expectedShapeMatchesTheLoadedData() {
+    for (const auto kind : {DatasetKind::Digits, DatasetKind::Synthetic}) {
+      DataConfig data;
+      data.kind = kind;
+      data.synthetic.samples = 3000;
+      data.synthetic.dimension = 17;
+      data.max_samples = kind == DatasetKind::Synthetic ? 2500 : 0;
+      const auto expected = expected_shape(data);
+      QVERIFY(expected.has_value());
+      const auto loaded = shape_of(load_dataset(data, 4));
+      QCOMPARE(expected->dimension, loaded.dimension);
+      QCOMPARE(expected->classes, loaded.classes);
+      QVERIFY(std::abs(expected->train - loaded.train) <= 10);
+      QVERIFY(std::abs(expected->validation - loaded.validation) <= 10);
+      QVERIFY(std::abs(expected->test - loaded.test) <= 10);
+      QCOMPARE(expected->train + expected->validation + expected->test,
+               loaded.train + loaded.validation + loaded.test);
+    }
+    DataConfig idx;
+    idx.kind = DatasetKind::Idx;
+    QVERIFY(!expected_shape(idx).has_value());
+  }
+
+  // Before any data is loaded, the huge model and the extra threads are refused.
+  void refusedBeforeLoading() {
+    RunConfig threads;
+    threads.training.threads = usable_cpu_count() + 1;
+    QVERIFY_THROWS_EXCEPTION(ResourceError, require_resources_before_loading(threads));
+    const RunConfig config = huge_model();
+    require_resources_before_loading(RunConfig());
+    if (estimate_training_memory(config, *expected_shape(config.data)).total() <=
+        available_memory().bytes) {
+      QSKIP("this machine has the memory");
+    }
+    QVERIFY_THROWS_EXCEPTION(ResourceError, require_resources_before_loading(config));
+  }
+
   void threadsAreBoundedByUsableCpus() {
     TrainingConfig training;
     training.threads = 0;
@@ -203,6 +242,14 @@ class TestRunResources : public QObject {
       QVERIFY2(text.contains("training.threads is 1024"), qPrintable(text));
       QVERIFY2(text.contains("may use 2 CPUs"), qPrintable(text));
       QVERIFY2(text.contains("use 1 to 2, or 0"), qPrintable(text));
+    }
+    try {
+      training_threads(training, 1);
+      QFAIL("not refused");
+    } catch (const ResourceError& e) {
+      QVERIFY2(QString::fromUtf8(e.what()).contains("may use 1 CPU (its affinity mask and cgroup "
+                                                    "CPU quota): use 1, or 0"),
+               e.what());
     }
   }
 

@@ -214,7 +214,7 @@ class TestUiStress : public QObject {
                               .arg(i).arg(name).arg(answered.elapsed())));
       ++counts[which];
       // A random instant before the next action: the runs go on meanwhile.
-      QTest::qWait(std::uniform_int_distribution<int>(0, 60)(rng_));
+      QTest::qWait(std::uniform_int_distribution<int>(0, 40)(rng_));
       QVERIFY2(stuck_free(closer), qPrintable(closer.stuck()));
       if (i + 1 == warm_up) start_mib = resident_mib();
       peak_mib = std::max(peak_mib, resident_mib());

@@ -3,7 +3,6 @@
 #include "data/dataset_loader.h"
 #include "training/run_resources.h"
 #include "training/trainer.h"
-#include "util/cpu_budget.h"
 #include "util/error_sentence.h"
 #include "util/logging.h"
 // clang-format on
@@ -105,8 +104,7 @@ void TrainingWorker::start(const moelab::RunConfig& config) {
   try {
     yield_cpu_to_gui();
     validate(config);
-    // The trainer checks this too; here it fails before the data is loaded.
-    training_threads(config.training, usable_cpu_count());
+    require_resources_before_loading(config);
     auto data = load_dataset(config.data, config.training.seed);
     const auto& train = data.train;
     DatasetInfo info;

@@ -10,7 +10,6 @@
 #include "io/run_writer.h"
 #include "training/run_resources.h"
 #include "training/trainer.h"
-#include "util/cpu_budget.h"
 #include "util/error_sentence.h"
 #include "util/format.h"
 
@@ -19,8 +18,7 @@ namespace moelab {
 namespace {
 
 int train(const CliOptions& options, std::ostream& progress) {
-  // The trainer checks this too; here it fails before the data is loaded.
-  training_threads(options.config.training, usable_cpu_count());
+  require_resources_before_loading(options.config);
   auto data = load_dataset(options.config.data, options.config.training.seed);
   ProgressPrinter printer(progress, options.quiet);
   Trainer trainer(options.config, std::move(data), &printer);

@@ -1,7 +1,11 @@
 #include "training/run_resources.h"
 
 #include <algorithm>
+#include <cmath>
 #include <numeric>
+
+#include "data/digits_loader.h"
+#include "util/cpu_budget.h"
 
 
 namespace moelab {
@@ -29,6 +33,28 @@ std::uint64_t parameter_floats(std::uint64_t d, std::uint64_t h, std::uint64_t f
 DataShape shape_of(const DatasetSplit& data) {
   return {data.train.size(), data.validation.size(), data.test.size(), data.train.dimension(),
           data.train.num_classes};
+}
+
+std::optional<DataShape> expected_shape(const DataConfig& data) {
+  std::int64_t samples = 0, dimension = 0, classes = 0;
+  switch (data.kind) {
+    case DatasetKind::Digits:
+      samples = kEmbeddedDigitsSamples, dimension = kDigitsPixels, classes = kDigitsClasses;
+      break;
+    case DatasetKind::Synthetic:
+      samples = data.synthetic.samples, dimension = data.synthetic.dimension;
+      classes = data.synthetic.clusters;
+      break;
+    case DatasetKind::Idx:
+      return std::nullopt;
+  }
+  if (data.max_samples > 0) samples = std::min<std::int64_t>(samples, data.max_samples);
+  const auto share = [&](double fraction) {
+    return static_cast<std::int64_t>(std::llround(fraction * static_cast<double>(samples)));
+  };
+  const std::int64_t validation = share(data.validation_fraction);
+  const std::int64_t test = share(data.test_fraction);
+  return DataShape{samples - validation - test, validation, test, dimension, classes};
 }
 
 std::uint64_t MemoryEstimate::total() const {
@@ -64,8 +90,8 @@ MemoryEstimate estimate_training_memory(const RunConfig& config, const DataShape
   const std::uint64_t step_floats = rows * d + 2 * rows * h + 2 * rows * e * f + 2 * batch * e * f +
                                     2 * h * e * f + 5 * batch * e + 2 * batch * h + 2 * batch * c +
                                     2 * e * probe * h + e * h + probe * d;
-  estimate.parts.push_back({"the training step's buffers for a batch of " + std::to_string(batch) +
-                                " and a probe of " + std::to_string(probe),
+  estimate.parts.push_back({"the training step's buffers (batch " + std::to_string(batch) +
+                                ", probe " + std::to_string(probe) + ")",
                             kFloat * step_floats,
                             "training.batch_size, training.probe_size or model.expert_hidden"});
   // Evaluation runs every expert on a chunk: inner activations (and their ReLU), outputs, routing.
@@ -94,7 +120,7 @@ void require_memory(const MemoryEstimate& estimate, const MemoryBudget& budget,
   std::string parts;
   for (const auto& part : estimate.parts) {
     if (!parts.empty()) parts += ", ";
-    parts += part.name + " " + memory_text(part.bytes);
+    parts += memory_text(part.bytes) + " for " + part.name;
   }
   throw ResourceError(subject + " needs about " + memory_text(total) + " of memory (" + parts +
                       ") but " + memory_text(budget.bytes) + " is available (" + budget.source +
@@ -107,10 +133,18 @@ int training_threads(const TrainingConfig& training, int usable_cpus) {
     throw ResourceError("training.threads is " + std::to_string(training.threads) +
                         " but this process may use " + std::to_string(usable_cpus) +
                         (usable_cpus == 1 ? " CPU" : " CPUs") +
-                        " (its affinity mask and cgroup CPU quota): use 1 to " +
-                        std::to_string(usable_cpus) + ", or 0 for all of them");
+                        " (its affinity mask and cgroup CPU quota): use " +
+                        (usable_cpus == 1 ? std::string("1") : "1 to " + std::to_string(usable_cpus)) +
+                        ", or 0 for all of them");
   }
   return training.threads;
+}
+
+void require_resources_before_loading(const RunConfig& config) {
+  training_threads(config.training, usable_cpu_count());
+  if (const auto shape = expected_shape(config.data)) {
+    require_memory(estimate_training_memory(config, *shape), available_memory(), "this run");
+  }
 }
 
 }  // namespace moelab

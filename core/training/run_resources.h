@@ -7,6 +7,7 @@
 // (whose error carries a C++ stack trace) or being killed by the OOM killer halfway through.
 
 #include <cstdint>
+#include <optional>
 #include <stdexcept>
 #include <string>
 #include <vector>
@@ -40,6 +41,10 @@ struct DataShape {
 
 DataShape shape_of(const DatasetSplit& data);
 
+// The shape a run's data will have when its settings alone tell (the embedded digits, synthetic
+// data), split by the configured fractions; nullopt for an IDX folder, whose size its files tell.
+std::optional<DataShape> expected_shape(const DataConfig& data);
+
 struct MemoryPart {
   std::string name;    // "the model with its gradients and Adam moments at 12 experts"
   std::uint64_t bytes = 0;
@@ -71,5 +76,10 @@ void require_memory(const MemoryEstimate& estimate, const MemoryBudget& budget,
 // use: its affinity mask and cgroup quota): more threads than CPUs only time-slice, and a run
 // with hundreds of them crawled and once hung in LibTorch's thread pool.
 int training_threads(const TrainingConfig& training, int usable_cpus);
+
+// The checks a run can make before its data is loaded: its threads, and its memory when the shape
+// of its data is known from the settings. Throws ResourceError. (The trainer checks both again
+// with the data in hand.)
+void require_resources_before_loading(const RunConfig& config);
 
 }  // namespace moelab
