@@ -7,9 +7,12 @@
 #include "cli/cli_options.h"
 #include "util/blas_check.h"
 #include "util/logging.h"
+#include "util/openblas_kernels.h"
 
 int main(int argc, char** argv) {
   using namespace moelab;
+  // First, before any product: the kernels every matrix product of this process runs on.
+  const auto kernels = choose_openblas_kernels();
   try {
     const auto options = parse_cli_options({argv + 1, argv + argc});
     if (options.show_help) {
@@ -22,6 +25,7 @@ int main(int argc, char** argv) {
     }
     set_log_level(options.log_level);
     warn_if_reference_blas();
+    if (!report_kernel_choice(kernels)) return 1;
     return options.ablate ? run_ablation_command(options, std::cout, std::cerr)
                           : run_training_command(options, std::cerr);
   } catch (const std::exception& e) {

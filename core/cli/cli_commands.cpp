@@ -2,13 +2,13 @@
 
 #include <filesystem>
 #include <mutex>
-#include <thread>
 
 #include "ablation/ablation_runner.h"
 #include "cli/progress_printer.h"
 #include "data/dataset_loader.h"
 #include "io/run_writer.h"
 #include "training/trainer.h"
+#include "util/cpu_budget.h"
 #include "util/format.h"
 
 namespace moelab {
@@ -40,8 +40,7 @@ int run_ablation_command(const CliOptions& options, std::ostream& table, std::os
   for (int i = 0; i < options.seed_count; ++i) {
     plan.seeds.push_back(options.config.training.seed + static_cast<std::uint64_t>(i));
   }
-  plan.jobs = options.jobs > 0 ? options.jobs
-                               : static_cast<int>(std::max(1u, std::thread::hardware_concurrency()));
+  plan.jobs = options.jobs > 0 ? options.jobs : usable_cpu_count();
   const auto total = plan.arms.size() * plan.seeds.size();
   AblationRunner runner(plan);
   std::mutex output_mutex;
