@@ -1,17 +1,16 @@
 // The matrix products every training step runs, on the kernels the programs choose, against a
 // plain double-precision reference; and the kernel choice itself (switch from OpenBLAS's generic
 // kernels, opt-out, the user's OPENBLAS_CORETYPE, falling back when a product is wrong).
-#include "util/blas_check.h"
-#include "util/openblas_kernels.h"
-#include "util/sgemm.h"
-#include "util/sgemm_check.h"
-
-#include <cstdlib>
-
 #include <QProcess>
 #include <QRegularExpression>
 #include <QTemporaryDir>
 #include <QtTest>
+#include <cstdlib>
+
+#include "util/blas_check.h"
+#include "util/openblas_kernels.h"
+#include "util/sgemm.h"
+#include "util/sgemm_check.h"
 
 using namespace moelab;
 
@@ -65,10 +64,11 @@ CliKernels cli_kernels(const QProcessEnvironment& environment) {
   QTemporaryDir dir;
   QProcess cli;
   cli.setProcessEnvironment(environment);
-  cli.start(QStringLiteral(MOELAB_CLI_PATH),
-            {QStringLiteral("--seed-epochs"), QStringLiteral("1"), QStringLiteral("--growth-epochs"),
-             QStringLiteral("0"), QStringLiteral("--quiet"), QStringLiteral("--log-level"),
-             QStringLiteral("debug"), QStringLiteral("--out"), dir.filePath(QStringLiteral("run"))});
+  cli.start(
+      QStringLiteral(MOELAB_CLI_PATH),
+      {QStringLiteral("--seed-epochs"), QStringLiteral("1"), QStringLiteral("--growth-epochs"),
+       QStringLiteral("0"), QStringLiteral("--quiet"), QStringLiteral("--log-level"),
+       QStringLiteral("debug"), QStringLiteral("--out"), dir.filePath(QStringLiteral("run"))});
   CliKernels r;
   if (!cli.waitForFinished(120000)) return r;
   r.exit_code = cli.exitCode();
@@ -113,9 +113,8 @@ class TestBlasKernels : public QObject {
 
     const auto no_beta = check_sgemm_products(
         [](bool ta, bool tb, std::int64_t m, std::int64_t n, std::int64_t k, const float* a,
-           std::int64_t lda, const float* b, std::int64_t ldb, float, float* c, std::int64_t ldc) {
-          sgemm(ta, tb, m, n, k, a, lda, b, ldb, 0.0f, c, ldc);
-        });
+           std::int64_t lda, const float* b, std::int64_t ldb, float, float* c,
+           std::int64_t ldc) { sgemm(ta, tb, m, n, k, a, lda, b, ldb, 0.0f, c, ldc); });
     QVERIFY(!no_beta.passed);
 
     const auto nan = check_sgemm_products(perturbed(0, std::numeric_limits<float>::quiet_NaN()));
@@ -212,9 +211,9 @@ class TestBlasKernels : public QObject {
     const auto own = cli_kernels(environment);
     QVERIFY2(own.exit_code == 0 && !own.kernels.isEmpty(), qPrintable(own.err));
     if (cpu_has_avx2_fma()) {
-      QVERIFY2(openblas_kernels_for_cpu(own.kernels.toStdString(), true, cpu_has_avx512())[0] ==
-                   '\0',
-               qPrintable(own.err));
+      QVERIFY2(
+          openblas_kernels_for_cpu(own.kernels.toStdString(), true, cpu_has_avx512())[0] == '\0',
+          qPrintable(own.err));
     }
 
     environment.insert(QStringLiteral("OPENBLAS_CORETYPE"), QStringLiteral("Prescott"));

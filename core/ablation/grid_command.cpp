@@ -22,8 +22,8 @@ std::string run_command_line(const std::string& program, const RunConfig& config
   std::string line = shell_word(program);
   for (const auto& s : setting_catalog()) {
     const std::string value = setting_text(s, config);
-    line += ' ' + shell_word(s.flag.empty() ? "--set=" + s.key + "=" + value
-                                            : s.flag + "=" + value);
+    line +=
+        ' ' + shell_word(s.flag.empty() ? "--set=" + s.key + "=" + value : s.flag + "=" + value);
   }
   return line + " --quiet " + shell_word("--out=" + out.string());
 }

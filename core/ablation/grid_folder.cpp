@@ -77,7 +77,8 @@ GridFolder GridFolder::open(const fs::path& dir) {
   try {
     plan.base = config_from_json(j.at("base").dump(), path.string());
     std::string codes;
-    for (const auto& code : j.at("arms")) codes += (codes.empty() ? "" : ",") + code.get<std::string>();
+    for (const auto& code : j.at("arms"))
+      codes += (codes.empty() ? "" : ",") + code.get<std::string>();
     plan.arms = parse_arms(codes, plan.base.fixes);
     plan.seeds = j.at("seeds").get<std::vector<std::uint64_t>>();
   } catch (const ConfigError&) {
@@ -120,7 +121,8 @@ bool GridFolder::finished(const RunKey& run) const {
   if (!read_report_scalars(folder / "report.json")) return false;
   const auto written = read_text(folder / "config.json");
   if (written && *written == config_to_json(run_config(plan_, run.arm, run.seed))) return true;
-  throw GridError(folder.string() + " holds a finished run made with other settings than this "
+  throw GridError(folder.string() +
+                  " holds a finished run made with other settings than this "
                   "grid's (see its config.json): use another --out folder, or remove that run");
 }
 

@@ -47,11 +47,10 @@ GridShard parse_grid_shard(const std::string& text, const Environment& environme
     const long long id = slurm_number(environment, "SLURM_ARRAY_TASK_ID");
     const long long count = slurm_number(environment, "SLURM_ARRAY_TASK_COUNT");
     // The array's ids may start anywhere (--array=0-3 or 1-4): the slice is the id's place.
-    const long long first = environment("SLURM_ARRAY_TASK_MIN")
-                                ? slurm_number(environment, "SLURM_ARRAY_TASK_MIN")
-                                : 1;
-    return checked(id - first + 1, count, "--shard slurm (SLURM_ARRAY_TASK_ID " +
-                                              std::to_string(id) + ")");
+    const long long first =
+        environment("SLURM_ARRAY_TASK_MIN") ? slurm_number(environment, "SLURM_ARRAY_TASK_MIN") : 1;
+    return checked(id - first + 1, count,
+                   "--shard slurm (SLURM_ARRAY_TASK_ID " + std::to_string(id) + ")");
   }
   const auto slash = text.find('/');
   long long index = 0, count = 0;

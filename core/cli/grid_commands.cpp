@@ -45,9 +45,8 @@ void train(const GridFolder& grid, const std::vector<RunKey>& runs, const CliOpt
     if (!options.quiet && r.result.report) {
       const auto& report = *r.result.report;
       progress << "[" << done << "/" << runs.size() << "] " << run_name(grid, {r.arm, r.seed})
-               << ": " << report.verdict() << ", val " << percent(report.final_val_accuracy)
-               << ", " << report.experts << " experts, " << report.dormant.size()
-               << " dormant\n";
+               << ": " << report.verdict() << ", val " << percent(report.final_val_accuracy) << ", "
+               << report.experts << " experts, " << report.dormant.size() << " dormant\n";
     }
   });
   runner.run(runs);
@@ -61,9 +60,10 @@ int summarize_grid(const GridFolder& grid, std::ostream& out, std::ostream& prog
   if (missing.empty()) return 0;
   const auto total = plan_runs(grid.plan()).size();
   progress << "moelab-cli: " << missing.size() << " of " << total << " runs in "
-           << grid.dir().string() << " have no complete report.json (first: "
-           << grid.run_folder(missing.front()).string() << "); the summary covers the "
-           << total - missing.size() << " that have. Run what is missing (ablate --list or "
+           << grid.dir().string()
+           << " have no complete report.json (first: " << grid.run_folder(missing.front()).string()
+           << "); the summary covers the " << total - missing.size()
+           << " that have. Run what is missing (ablate --list or "
            << "--shard) and summarize again.\n";
   return kRuntimeError;
 }

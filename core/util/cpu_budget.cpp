@@ -52,7 +52,7 @@ struct Hierarchy {
 };
 
 struct Mount {
-  std::string root;         // the folder of the hierarchy the mount shows
+  std::string root;  // the folder of the hierarchy the mount shows
   std::string mount_point;
   std::string fstype;
   std::vector<std::string> super_options;
@@ -103,8 +103,8 @@ std::vector<Hierarchy> cpu_hierarchies(const std::string& proc_self_cgroup,
       const bool matches = v2 ? mount.fstype == "cgroup2"
                               : mount.fstype == "cgroup" && has_cpu_controller(mount.super_options);
       if (!matches) continue;
-      found.push_back({v2, filesystem_root + mount.mount_point,
-                       folder_under(mount, path, filesystem_root)});
+      found.push_back(
+          {v2, filesystem_root + mount.mount_point, folder_under(mount, path, filesystem_root)});
       break;
     }
   }

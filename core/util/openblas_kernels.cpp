@@ -17,9 +17,8 @@ namespace {
 
 // OpenBLAS's kernel sets that use AVX2 and FMA or wider (its OPENBLAS_CORETYPE names). Every
 // other set on an AVX2 CPU leaves half or more of each vector unit idle.
-constexpr std::array<const char*, 6> kAvx2KernelSets = {"Haswell",  "Zen",        "SkylakeX",
-                                                        "Cooperlake", "SapphireRapids",
-                                                        "Excavator"};
+constexpr std::array<const char*, 6> kAvx2KernelSets = {
+    "Haswell", "Zen", "SkylakeX", "Cooperlake", "SapphireRapids", "Excavator"};
 
 bool same_name(const std::string& a, const char* b) { return strcasecmp(a.c_str(), b) == 0; }
 
@@ -132,8 +131,10 @@ KernelChoice choose_openblas_kernels(const std::function<SgemmCheck()>& check) {
     choice.reason = "OpenBLAS's " + choice.kernels + " kernels, as OPENBLAS_CORETYPE asks";
     if (!target.empty()) {
       choice.warning = "OPENBLAS_CORETYPE=" + std::string(user) + " keeps OpenBLAS on its " +
-                       choice.kernels + " kernels, older than this CPU's vector units: matrix "
-                       "products will be several times slower (unset it to use " + target + ")";
+                       choice.kernels +
+                       " kernels, older than this CPU's vector units: matrix "
+                       "products will be several times slower (unset it to use " +
+                       target + ")";
     }
   } else if (opted_out()) {
     choice.reason = "OpenBLAS's own " + choice.kernels + " kernels, as " +
@@ -153,9 +154,9 @@ KernelChoice choose_openblas_kernels(const std::function<SgemmCheck()>& check) {
   SgemmCheck products = run_check(check);
   choice.checked = true;
   if (products.passed) return choice;
-  choice.warning = "OpenBLAS's " + choice.kernels + " kernels computed a wrong product: " +
-                   check_text(products) + "; back to its own " + choice.openblas_choice +
-                   " kernels, several times slower";
+  choice.warning = "OpenBLAS's " + choice.kernels +
+                   " kernels computed a wrong product: " + check_text(products) +
+                   "; back to its own " + choice.openblas_choice + " kernels, several times slower";
   switch_openblas_kernels(choice.openblas_choice);
   choice.switched = false;
   choice.kernels = openblas_kernels();

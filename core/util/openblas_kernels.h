@@ -41,13 +41,13 @@ std::string openblas_kernels();
 bool switch_openblas_kernels(const std::string& name);
 
 struct KernelChoice {
-  std::string openblas_choice;  // what OpenBLAS chose when it loaded ("" when not OpenBLAS)
-  std::string kernels;          // what the products run on now
-  bool switched = false;        // the lab changed OpenBLAS's choice (and its products passed)
-  bool checked = false;         // the products were checked (after a switch)
-  std::string reason;           // one sentence: why these kernels (logged at debug level)
-  std::string warning;          // non-empty: a switch was undone, or products are wrong
-  bool products_correct = true; // false: even OpenBLAS's own kernels failed the check
+  std::string openblas_choice;   // what OpenBLAS chose when it loaded ("" when not OpenBLAS)
+  std::string kernels;           // what the products run on now
+  bool switched = false;         // the lab changed OpenBLAS's choice (and its products passed)
+  bool checked = false;          // the products were checked (after a switch)
+  std::string reason;            // one sentence: why these kernels (logged at debug level)
+  std::string warning;           // non-empty: a switch was undone, or products are wrong
+  bool products_correct = true;  // false: even OpenBLAS's own kernels failed the check
 };
 
 // The call at the top of each main(). When it switches kernels it checks their products at the

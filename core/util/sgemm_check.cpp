@@ -48,9 +48,9 @@ void as_double(const std::vector<float>& x, bool transpose, std::int64_t rows, s
   out.resize(static_cast<std::size_t>(rows * cols));
   for (std::int64_t r = 0; r < rows; ++r) {
     for (std::int64_t c = 0; c < cols; ++c) {
-      out[static_cast<std::size_t>(r * cols + c)] =
-          transpose ? x[static_cast<std::size_t>(c * rows + r)]
-                    : x[static_cast<std::size_t>(r * cols + c)];
+      out[static_cast<std::size_t>(r * cols + c)] = transpose
+                                                        ? x[static_cast<std::size_t>(c * rows + r)]
+                                                        : x[static_cast<std::size_t>(r * cols + c)];
     }
   }
 }
@@ -93,8 +93,8 @@ std::string describe(const GemmShape& s) {
   return text.str();
 }
 
-void check_shape(const GemmShape& s, const SgemmFunction& product, Operands& operands,
-                 Workspace& w, SgemmCheck& check) {
+void check_shape(const GemmShape& s, const SgemmFunction& product, Operands& operands, Workspace& w,
+                 SgemmCheck& check) {
   operands.fill(w.a, s.m * s.k);
   operands.fill(w.b, s.k * s.n);
   operands.fill(w.c0, s.m * s.n);

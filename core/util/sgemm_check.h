@@ -27,10 +27,10 @@ struct GemmShape {
 const std::vector<GemmShape>& lab_gemm_shapes();
 
 // Row-major, leading dimensions = the stored widths; the signature of util/sgemm.h's sgemm.
-using SgemmFunction = std::function<void(bool transpose_a, bool transpose_b, std::int64_t m,
-                                         std::int64_t n, std::int64_t k, const float* a,
-                                         std::int64_t lda, const float* b, std::int64_t ldb,
-                                         float beta, float* c, std::int64_t ldc)>;
+using SgemmFunction =
+    std::function<void(bool transpose_a, bool transpose_b, std::int64_t m, std::int64_t n,
+                       std::int64_t k, const float* a, std::int64_t lda, const float* b,
+                       std::int64_t ldb, float beta, float* c, std::int64_t ldc)>;
 
 struct SgemmCheck {
   bool passed = true;
