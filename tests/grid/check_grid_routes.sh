@@ -21,7 +21,8 @@ fail() {
 }
 
 # Three arms in a custom order (not the grid's), two seeds, tiny runs: 6 runs.
-grid=(--arms PCE,pce,pCe --seeds 2 --seed 3 --seed-epochs 2 --growth-epochs 3 --cooldown 1)
+# shellcheck disable=SC2054  # the commas are in one argument
+grid=(--arms=PCE,pce,pCe --seeds 2 --seed 3 --seed-epochs 2 --growth-epochs 3 --cooldown 1)
 "$cli" ablate "${grid[@]}" --quiet --out "$work/one" > /dev/null
 
 same_summary() {  # folder

@@ -119,7 +119,7 @@ start=$SECONDS
 MOELAB_CLI="$cli" "$root/scripts/slurm-ablate.sh" --wait --runs-per-task 1 "${grid[@]}" \
   --out "$work/grid"
 echo "grid through Slurm: $((SECONDS - start)) s"
-tasks="$(ls "$work"/grid/slurm/task-*.out | wc -l)"
+tasks="$(find "$work/grid/slurm" -name 'task-*.out' | wc -l)"
 [[ "$tasks" == 4 ]] || { echo "FAIL: $tasks array task logs, expected 4"; exit 1; }
 
 "$cli" ablate "${grid[@]}" --quiet --out "$work/one" > /dev/null
