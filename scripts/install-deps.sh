@@ -7,6 +7,7 @@ packages=(
   qt6-base-dev qt6-charts-dev qt6-svg-dev libqt6opengl6-dev libgl-dev
   libtorch-dev libopenblas0-pthread   # OpenBLAS: 24x faster training than the reference BLAS
   libspdlog-dev zlib1g-dev nlohmann-json3-dev
+  libcli11-dev                        # moelab-cli's command line parser
   dataset-fashion-mnist               # optional larger real data set (IDX)
   xvfb xauth                          # screenshots and the window without a display
   help2man librsvg2-bin               # man pages from --help, the icon's PNG sizes (build time)

@@ -9,13 +9,17 @@
 #include <QLabel>
 #include <QLineEdit>
 #include <QPushButton>
-#include <QRegularExpressionValidator>
+#include <QValidator>
 #include <QSignalBlocker>
 #include <QSpinBox>
 #include <QStackedWidget>
 #include <QVBoxLayout>
 
+#include <cmath>
+#include <limits>
+
 #include "ablation/preset.h"
+#include "config/setting_catalog.h"
 #include "number_spin_box.h"
 #include "switch_button.h"
 
@@ -23,12 +27,54 @@ namespace moelab::ui {
 
 namespace {
 
-QSpinBox* int_box(int minimum, int maximum, const QString& tip) {
+QString text_of(const std::string& text) { return QString::fromStdString(text); }
+
+// Fields take their range, tooltip and object name (the setting's key) from the core's catalog,
+// so the window accepts exactly what the experiment file and the CLI accept.
+QSpinBox* int_box(const char* key) {
+  const auto& s = setting(key);
   auto* box = new QSpinBox;
-  box->setRange(minimum, maximum);
+  constexpr auto kLargest = std::numeric_limits<int>::max();
+  box->setRange(static_cast<int>(std::max<std::int64_t>(s.integer_minimum, -kLargest)),
+                static_cast<int>(std::min<std::int64_t>(s.integer_maximum, kLargest)));
   box->setKeyboardTracking(false);
-  box->setToolTip(tip);
+  box->setToolTip(text_of(s.help));
+  box->setObjectName(text_of(s.key));
   return box;
+}
+
+// An open end of the range becomes the nearest value inside it.
+NumberSpinBox* number_box(const char* key) {
+  const auto& s = setting(key);
+  const double minimum = s.minimum_open ? std::nextafter(s.minimum, s.maximum) : s.minimum;
+  const double maximum = s.maximum_open ? std::nextafter(s.maximum, s.minimum) : s.maximum;
+  auto* box = new NumberSpinBox(minimum, maximum);
+  box->setToolTip(text_of(s.help));
+  box->setObjectName(text_of(s.key));
+  return box;
+}
+
+// A seed is up to 2^63 - 1 (the catalog's range), more than QIntValidator holds: digits whose
+// value is in range, nothing else can be typed.
+class SeedValidator : public QValidator {
+ public:
+  using QValidator::QValidator;
+  State validate(QString& input, int&) const override {
+    if (input.isEmpty()) return Intermediate;
+    for (const QChar ch : input) {
+      if (!ch.isDigit()) return Invalid;
+    }
+    bool ok = false;
+    const auto value = input.toULongLong(&ok);
+    const auto largest = static_cast<qulonglong>(setting("training.seed").integer_maximum);
+    return ok && value <= largest ? Acceptable : Invalid;
+  }
+};
+
+QString label_of(const char* key) { return text_of(setting(key).label); }
+
+void add_row(QFormLayout* form, const char* key, QWidget* field) {
+  form->addRow(label_of(key), field);
 }
 
 // A combo box of long items no wider than a short one; the popup still shows them in full. The
@@ -41,11 +87,12 @@ void fit_narrow(QComboBox* box) {
 // A combo box over one of the core's name lists (run_config.h): the names as files and flags
 // write them, the enum value as the item's data.
 template <typename Enum>
-QComboBox* names_box(const std::vector<std::pair<const char*, Enum>>& names, const QString& tip) {
+QComboBox* names_box(const std::vector<std::pair<const char*, Enum>>& names, const char* key) {
   auto* box = new QComboBox;
   for (const auto& [name, value] : names)
     box->addItem(QString::fromLatin1(name), static_cast<int>(value));
-  box->setToolTip(tip);
+  box->setToolTip(text_of(setting(key).help));
+  box->setObjectName(QString::fromLatin1(key));
   return box;
 }
 
@@ -67,22 +114,6 @@ QLabel* explanation(const QString& text) {
   palette.setColor(QPalette::WindowText, palette.color(QPalette::PlaceholderText));
   label->setPalette(palette);
   return label;
-}
-
-QString projection_tip() {
-  return QObject::tr(
-      "Probe data for the diversity loss passes through the input projection, as training data "
-      "does. Off reproduces the seed's bug: experts are pushed apart on inputs they never see.");
-}
-QString cooldown_tip() {
-  return QObject::tr(
-      "At least N epochs between two expert splits, so each new expert is trained before the next "
-      "split. Off reproduces the seed's split storm: ten splits in a row, none of them trained.");
-}
-QString entropy_tip() {
-  return QObject::tr(
-      "Rewards an even mean routing, so the router cannot send every sample to the same two "
-      "experts. Off lets the others go dormant: the expert collapse.");
 }
 
 }  // namespace
@@ -124,9 +155,11 @@ QGroupBox* ControlPanel::build_fixes() {
   });
   layout->addWidget(preset_);
 
-  auto add_switch = [&](SwitchButton*& button, const QString& name, const QString& line,
-                        const QString& tip, QWidget* parameter) {
-    button = new SwitchButton(name);
+  auto add_switch = [&](SwitchButton*& button, const char* key, const QString& line,
+                        QWidget* parameter) {
+    const QString tip = text_of(setting(key).help);
+    button = new SwitchButton(label_of(key));
+    button->setObjectName(QString::fromLatin1(key));
     button->setToolTip(tip);
     button->setAccessibleDescription(tip);
     layout->addSpacing(6);
@@ -144,21 +177,19 @@ QGroupBox* ControlPanel::build_fixes() {
     });
   };
 
-  add_switch(projection_, tr("Projection fix"),
-             tr("The diversity probe goes through the input projection."), projection_tip(),
-             nullptr);
+  add_switch(projection_, "fixes.projection_fix",
+             tr("The diversity probe goes through the input projection."), nullptr);
 
-  cooldown_epochs_ = int_box(0, 10000, tr("N: the least number of epochs between two splits."));
+  cooldown_epochs_ = int_box("fixes.cooldown_epochs");
   cooldown_epochs_->setSuffix(tr(" epochs"));
-  add_switch(cooldown_, tr("Growth cooldown"), tr("Wait N epochs between expert splits."),
-             cooldown_tip(), cooldown_epochs_);
+  add_switch(cooldown_, "fixes.cooldown", tr("Wait N epochs between expert splits."),
+             cooldown_epochs_);
   connect(cooldown_epochs_, &QSpinBox::valueChanged, this, &ControlPanel::announce_fixes);
 
-  entropy_weight_ = new NumberSpinBox(0.0, 100.0);
-  entropy_weight_->setToolTip(tr("Weight of the entropy term in the loss (0.1 in the seed)."));
+  entropy_weight_ = number_box("fixes.entropy_weight");
   entropy_weight_->setPrefix(tr("weight "));
-  add_switch(entropy_, tr("Entropy loss"), tr("Penalise uneven routing across experts."),
-             entropy_tip(), entropy_weight_);
+  add_switch(entropy_, "fixes.entropy_loss", tr("Penalise uneven routing across experts."),
+             entropy_weight_);
   connect(entropy_weight_, &QDoubleSpinBox::valueChanged, this, &ControlPanel::announce_fixes);
   return box;
 }
@@ -175,7 +206,8 @@ QGroupBox* ControlPanel::build_data() {
   kind_->addItem(tr("Digits (built in, 1797 images)"), static_cast<int>(DatasetKind::Digits));
   kind_->addItem(tr("Synthetic clusters"), static_cast<int>(DatasetKind::Synthetic));
   kind_->addItem(tr("IDX folder (MNIST format)"), static_cast<int>(DatasetKind::Idx));
-  kind_->setToolTip(tr("What the experts learn to classify."));
+  kind_->setToolTip(text_of(setting("data.kind").help));
+  kind_->setObjectName(QStringLiteral("data.kind"));
   fit_narrow(kind_);
   layout->addWidget(kind_);
 
@@ -186,15 +218,14 @@ QGroupBox* ControlPanel::build_data() {
   auto* synthetic = new QWidget;
   auto* form = new QFormLayout(synthetic);
   form->setContentsMargins(0, 0, 0, 0);
-  clusters_ = int_box(2, 1000, tr("Gaussian clusters, one class each."));
-  spread_ = new NumberSpinBox(1e-6, 1e6);
-  spread_->setToolTip(tr("Standard deviation of each cluster: larger overlaps the classes."));
-  dimension_ = int_box(1, 100000, tr("Number of features per sample."));
-  samples_ = int_box(4, 10000000, tr("Samples in all, split into training and validation."));
-  form->addRow(tr("Clusters"), clusters_);
-  form->addRow(tr("Spread"), spread_);
-  form->addRow(tr("Dimension"), dimension_);
-  form->addRow(tr("Samples"), samples_);
+  clusters_ = int_box("data.synthetic.clusters");
+  spread_ = number_box("data.synthetic.spread");
+  dimension_ = int_box("data.synthetic.dimension");
+  samples_ = int_box("data.synthetic.samples");
+  add_row(form, "data.synthetic.clusters", clusters_);
+  add_row(form, "data.synthetic.spread", spread_);
+  add_row(form, "data.synthetic.dimension", dimension_);
+  add_row(form, "data.synthetic.samples", samples_);
   data_pages_->addWidget(synthetic);
 
   auto* idx = new QWidget;
@@ -203,25 +234,23 @@ QGroupBox* ControlPanel::build_data() {
   auto* folder_row = new QHBoxLayout;
   idx_dir_ = new QLineEdit;
   idx_dir_->setPlaceholderText(QStringLiteral("/usr/share/datasets/fashion-mnist"));
-  idx_dir_->setToolTip(tr("A folder with *-images-idx3-ubyte[.gz] and labels files."));
+  idx_dir_->setToolTip(text_of(setting("data.idx_dir").help));
+  idx_dir_->setObjectName(QStringLiteral("data.idx_dir"));
   auto* browse = new QPushButton(tr("Browse..."));
   connect(browse, &QPushButton::clicked, this, &ControlPanel::browse_idx_folder);
   folder_row->addWidget(idx_dir_, 1);
   folder_row->addWidget(browse);
-  idx_layout->addRow(tr("Folder"), folder_row);
-  max_samples_ = int_box(0, 100000000, tr("Stratified subset of a large set; 0 uses all."));
+  idx_layout->addRow(label_of("data.idx_dir"), folder_row);
+  max_samples_ = int_box("data.max_samples");
   max_samples_->setSpecialValueText(tr("all"));
-  idx_layout->addRow(tr("Max samples"), max_samples_);
+  add_row(idx_layout, "data.max_samples", max_samples_);
   data_pages_->addWidget(idx);
   layout->addWidget(data_pages_);
 
   auto* held_out = new QFormLayout;
   held_out->setContentsMargins(0, 0, 0, 0);
-  test_fraction_ = new NumberSpinBox(1e-3, 0.9);
-  test_fraction_->setToolTip(
-      tr("Share of the data held out as a test set: never trained on and never used for a growth "
-         "decision. The verdict's accuracy criterion is judged on it, against the seed model."));
-  held_out->addRow(tr("Test share"), test_fraction_);
+  test_fraction_ = number_box("data.test_fraction");
+  add_row(held_out, "data.test_fraction", test_fraction_);
   layout->addLayout(held_out);
 
   connect(kind_, &QComboBox::currentIndexChanged, this, &ControlPanel::show_data_page);
@@ -232,57 +261,45 @@ QGroupBox* ControlPanel::build_data() {
 QGroupBox* ControlPanel::build_model() {
   model_box_ = new QGroupBox(tr("Model"));
   auto* form = new QFormLayout(model_box_);
-  hidden_ = int_box(1, 8192, tr("Width of the input projection shared by all experts."));
-  expert_hidden_ = int_box(1, 8192, tr("Inner width of each expert's MLP."));
-  initial_experts_ = int_box(1, 256, tr("Experts in the seed model, before any split."));
-  top_k_ = int_box(1, 256, tr("Experts each sample is routed to."));
-  max_experts_ = int_box(1, 256, tr("Growth stops at this many experts."));
-  form->addRow(tr("Hidden width"), hidden_);
-  form->addRow(tr("Expert width"), expert_hidden_);
-  form->addRow(tr("Initial experts"), initial_experts_);
-  form->addRow(tr("Top-k"), top_k_);
-  form->addRow(tr("Max experts"), max_experts_);
+  hidden_ = int_box("model.hidden");
+  expert_hidden_ = int_box("model.expert_hidden");
+  initial_experts_ = int_box("model.initial_experts");
+  top_k_ = int_box("model.top_k");
+  max_experts_ = int_box("model.max_experts");
+  add_row(form, "model.hidden", hidden_);
+  add_row(form, "model.expert_hidden", expert_hidden_);
+  add_row(form, "model.initial_experts", initial_experts_);
+  add_row(form, "model.top_k", top_k_);
+  add_row(form, "model.max_experts", max_experts_);
   return model_box_;
 }
 
 QGroupBox* ControlPanel::build_training() {
   training_box_ = new QGroupBox(tr("Training"));
   auto* form = new QFormLayout(training_box_);
-  learning_rate_ = new NumberSpinBox(1e-9, 10.0);
-  learning_rate_->setToolTip(tr("Adam's learning rate."));
+  learning_rate_ = number_box("training.learning_rate");
   seed_ = new QLineEdit;
-  seed_->setValidator(
-      new QRegularExpressionValidator(QRegularExpression(QStringLiteral("\\d{1,20}")), seed_));
-  seed_->setToolTip(tr("The same seed and settings give the same run, number for number."));
-  seed_epochs_ = int_box(0, 100000, tr("Phase 0: train the seed model, no growth."));
-  growth_epochs_ =
-      int_box(0, 100000, tr("Phase 1: after each epoch the growth policy may split an expert."));
-  plateau_patience_ = int_box(
-      1, 10000,
-      tr("Growth epochs without a better validation accuracy before a plateau is declared and an "
-         "expert may split. 1 is the seed's rule: one flat epoch is a plateau."));
-  split_mode_ = names_box(
-      split_mode_names(),
-      tr("seed: both router biases lowered by log 2, as the seed did; under top-k this changes "
-         "what the model computes at the split. preserving: the child enters with a router logit "
-         "far below the others, so the model is unchanged, and is released over some steps."));
-  split_release_steps_ = int_box(1, 1000000,
-                                 tr("Preserving split: the steps over which the child is released "
-                                    "to the seed split's routing."));
+  seed_->setObjectName(QStringLiteral("training.seed"));
+  seed_->setToolTip(text_of(setting("training.seed").help));
+  seed_->setValidator(new SeedValidator(seed_));
+  seed_epochs_ = int_box("training.seed_epochs");
+  growth_epochs_ = int_box("training.growth_epochs");
+  plateau_patience_ = int_box("training.plateau_patience");
+  split_mode_ = names_box(split_mode_names(), "training.split_mode");
+  split_release_steps_ = int_box("training.split_release_steps");
   split_release_steps_->setSuffix(tr(" steps"));
-  diversity_loss_ = names_box(
-      diversity_loss_names(),
-      tr("signed-cosine: the seed's mean pairwise cosine, which rewards experts that are negatives "
-         "of each other. squared-cosine: the mean squared cosine, which pushes towards orthogonal "
-         "outputs."));
-  form->addRow(tr("Learning rate"), learning_rate_);
-  form->addRow(tr("Seed"), seed_);
-  form->addRow(tr("Seed epochs"), seed_epochs_);
-  form->addRow(tr("Growth epochs"), growth_epochs_);
-  form->addRow(tr("Plateau patience"), plateau_patience_);
-  form->addRow(tr("Split mode"), split_mode_);
-  form->addRow(tr("Release over"), split_release_steps_);
-  form->addRow(tr("Diversity loss"), diversity_loss_);
+  diversity_loss_ = names_box(diversity_loss_names(), "training.diversity_loss");
+  for (const auto& [key, field] : std::initializer_list<std::pair<const char*, QWidget*>>{
+           {"training.learning_rate", learning_rate_},
+           {"training.seed", seed_},
+           {"training.seed_epochs", seed_epochs_},
+           {"training.growth_epochs", growth_epochs_},
+           {"training.plateau_patience", plateau_patience_},
+           {"training.split_mode", split_mode_},
+           {"training.split_release_steps", split_release_steps_},
+           {"training.diversity_loss", diversity_loss_}}) {
+    add_row(form, key, field);
+  }
   connect(split_mode_, &QComboBox::currentIndexChanged, this, [this] {
     split_release_steps_->setEnabled(current<SplitMode>(split_mode_) == SplitMode::Preserving);
   });
@@ -338,7 +355,7 @@ RunConfig ControlPanel::config() const {
   c.training.learning_rate = learning_rate_->value();
   bool ok = false;
   const auto seed = seed_->text().toULongLong(&ok);
-  if (ok) c.training.seed = seed;
+  if (ok) c.training.seed = seed;  // the validator keeps it in the catalog's range
   c.training.seed_epochs = seed_epochs_->value();
   c.training.growth_epochs = growth_epochs_->value();
   c.training.plateau_patience = plateau_patience_->value();
