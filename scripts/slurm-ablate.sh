@@ -127,8 +127,8 @@ if ((remaining > 0)); then
   array_id="${array_id%%;*}"
   # afterok: only when every task succeeded; a failed task cancels the summary job.
   summary_args+=(--dependency="afterok:$array_id" --kill-on-invalid-dep=yes)
-  echo "$program: $remaining runs to do in $tasks array tasks (job $array_id, up to" \
-       "$runs_per_task runs and $cpus_per_task CPUs each); logs in $out/slurm/"
+  echo "$program: $remaining run(s) to do in $tasks array task(s) (job $array_id, up to" \
+       "$runs_per_task run(s) and $cpus_per_task CPU(s) each); logs in $out/slurm/"
 else
   echo "$program: every run of the grid is finished; only the summary is left"
 fi

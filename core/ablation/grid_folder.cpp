@@ -77,8 +77,10 @@ GridFolder GridFolder::open(const fs::path& dir) {
   try {
     plan.base = config_from_json(j.at("base").dump(), path.string());
     std::string codes;
-    for (const auto& code : j.at("arms"))
-      codes += (codes.empty() ? "" : ",") + code.get<std::string>();
+    for (const auto& code : j.at("arms")) {
+      if (!codes.empty()) codes += ',';
+      codes += code.get<std::string>();
+    }
     plan.arms = parse_arms(codes, plan.base.fixes);
     plan.seeds = j.at("seeds").get<std::vector<std::uint64_t>>();
   } catch (const ConfigError&) {

@@ -28,6 +28,10 @@ AblationPlan plan_of(const CliOptions& options) {
   return plan;
 }
 
+std::string runs_text(std::size_t count) {
+  return std::to_string(count) + (count == 1 ? " run" : " runs");
+}
+
 std::string run_name(const GridFolder& grid, const RunKey& run) {
   return grid.plan().arms[run.arm].name + " seed " + std::to_string(run.seed);
 }
@@ -59,7 +63,7 @@ int summarize_grid(const GridFolder& grid, std::ostream& out, std::ostream& prog
   out << summary_markdown(summary);
   if (missing.empty()) return 0;
   const auto total = plan_runs(grid.plan()).size();
-  progress << "moelab-cli: " << missing.size() << " of " << total << " runs in "
+  progress << "moelab-cli: " << missing.size() << " of " << runs_text(total) << " in "
            << grid.dir().string()
            << " have no complete report.json (first: " << grid.run_folder(missing.front()).string()
            << "); the summary covers the " << total - missing.size()
@@ -86,12 +90,12 @@ int run_ablation_command(const CliOptions& options, const std::string& program, 
       }
       return 0;
     }
-    if (options.shard || !options.quiet) {
-      progress << (options.shard ? "shard " + std::to_string(options.shard->index) + "/" +
-                                       std::to_string(options.shard->count) + ": "
-                                 : std::string())
-               << runs.size() << " runs, " << runs.size() - left.size() << " finished, "
-               << left.size() << " to run\n";
+    if (!options.quiet) {
+      const std::string slice = options.shard ? "shard " + std::to_string(options.shard->index) +
+                                                    "/" + std::to_string(options.shard->count) + ": "
+                                              : std::string();
+      progress << slice << runs_text(runs.size()) << ", " << runs.size() - left.size()
+               << " finished, " << left.size() << " to run\n";
     }
     train(grid, left, options, progress);
     // A shard leaves the summary to `summarize`: shards finish in any order.

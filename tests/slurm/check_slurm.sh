@@ -99,7 +99,7 @@ ReturnToService=2
 AccountingStorageType=accounting_storage/none
 JobAcctGatherType=jobacct_gather/none
 JobCompType=jobcomp/none
-NodeName=$host NodeAddr=127.0.0.1 CPUs=$(nproc) State=UNKNOWN
+NodeName=$host NodeAddr=127.0.0.1 CPUs=$(getconf _NPROCESSORS_ONLN) State=UNKNOWN
 PartitionName=test Nodes=$host Default=YES MaxTime=INFINITE State=UP
 EOF
 export SLURM_CONF="$work/etc/slurm.conf"
@@ -111,7 +111,7 @@ for _ in $(seq 100); do
   sleep 0.2
 done
 [[ "$state" == idle ]] || { echo "FAIL: the node did not come up (state '$state')"; exit 1; }
-echo "slurm is up: node $host, $(nproc) CPUs, ports $controller_port/$node_port"
+echo "slurm is up: node $host, $(getconf _NPROCESSORS_ONLN) CPUs, ports $controller_port/$node_port"
 
 # 2 arms x 2 seeds, one run per task: a 4-task array, then the summary job.
 grid=(--arms ab --seeds 2 --seed-epochs 2 --growth-epochs 2 --cooldown 1)
