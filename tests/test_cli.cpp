@@ -2,7 +2,6 @@
 #include "cli/cli_options.h"
 #include "config/config_json.h"
 #include "config/setting_catalog.h"
-#include "util/blas_check.h"
 
 #include <QJsonDocument>
 #include <QJsonObject>
@@ -322,34 +321,6 @@ class TestCli : public QObject {
         compared = true;
       }
       QVERIFY(compared);
-    }
-  }
-
-  void openblasKernelsFollowTheCpuUnlessTheUserChose() {
-    QCOMPARE(QString(openblas_kernels_for_cpu(nullptr, true, true)), QString("SkylakeX"));
-    QCOMPARE(QString(openblas_kernels_for_cpu(nullptr, true, false)), QString("Haswell"));
-    QCOMPARE(QString(openblas_kernels_for_cpu(nullptr, false, false)), QString());
-    QCOMPARE(QString(openblas_kernels_for_cpu("Prescott", true, true)), QString());
-    QCOMPARE(QString(openblas_kernels_for_cpu("", true, true)), QString());
-  }
-
-  // The process, not the function: started without OPENBLAS_CORETYPE (this test process set it
-  // for itself), moelab-cli must not train on OpenBLAS's generic SSE3 kernels when the CPU has
-  // AVX2, whatever OpenBLAS detects on this machine.
-  void processNeverTrainsOnGenericKernelsWhenTheCpuHasAvx2() {
-    QTemporaryDir dir;
-    auto environment = QProcessEnvironment::systemEnvironment();
-    environment.remove("OPENBLAS_CORETYPE");
-    const auto r = run_cli({"--seed-epochs", "1", "--growth-epochs", "0", "--log-level", "debug",
-                            "--out", dir.filePath("run")},
-                           environment);
-    QCOMPARE(r.exit_code, 0);
-    const auto blas_line = r.err.split('\n').filter("BLAS: ");
-    QVERIFY2(blas_line.size() == 1, qPrintable(r.err));
-    __builtin_cpu_init();
-    if (__builtin_cpu_supports("avx2") && __builtin_cpu_supports("fma") &&
-        detect_blas().openblas_core.size() > 0) {
-      QVERIFY2(!blas_line.front().endsWith("Prescott"), qPrintable(blas_line.front()));
     }
   }
 };

@@ -14,12 +14,9 @@ AblationRunner::AblationRunner(AblationPlan plan) : plan_(std::move(plan)) {
   validate(plan_.base);
 }
 
-std::vector<ArmSeedResult> AblationRunner::run() {
-  std::vector<Job> jobs;
-  // Seed-major order: the first results to arrive cover every arm, so a table is useful early.
-  for (auto seed : plan_.seeds) {
-    for (std::size_t arm = 0; arm < plan_.arms.size(); ++arm) jobs.push_back({arm, seed});
-  }
+std::vector<ArmSeedResult> AblationRunner::run() { return run(plan_runs(plan_)); }
+
+std::vector<ArmSeedResult> AblationRunner::run(const std::vector<RunKey>& jobs) {
   std::vector<std::optional<ArmSeedResult>> slots(jobs.size());
   std::atomic<std::size_t> next = 0;
   const auto threads = std::min<std::size_t>(static_cast<std::size_t>(plan_.jobs), jobs.size());
@@ -46,14 +43,11 @@ std::vector<ArmSeedResult> AblationRunner::run() {
   return results;
 }
 
-void AblationRunner::work(const std::vector<Job>& jobs, std::atomic<std::size_t>& next,
+void AblationRunner::work(const std::vector<RunKey>& jobs, std::atomic<std::size_t>& next,
                           std::vector<std::optional<ArmSeedResult>>& slots) {
   for (std::size_t i = next++; i < jobs.size() && !cancelled_; i = next++) {
     const auto& job = jobs[i];
-    RunConfig config = plan_.base;
-    config.fixes = plan_.arms[job.arm].fixes;
-    config.training.seed = job.seed;
-    config.training.threads = 1;
+    const RunConfig config = run_config(plan_, job.arm, job.seed);
     TrainingControl control(config.fixes);
     {
       std::lock_guard lock(mutex_);
