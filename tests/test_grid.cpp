@@ -110,7 +110,7 @@ class TestGrid : public QObject {
     QTest::newRow("set unknown") << "--set colour=blue" << "no setting is named 'colour'";
     QTest::newRow("set out of range") << "--set training.learning_rate=-1"
                                       << "--set training.learning_rate: '-1' is outside";
-    QTest::newRow("list typo") << "ablate --lsit" << "did you mean --list?";
+    QTest::newRow("list typo") << "ablate --lists" << "did you mean --list?";
   }
 
   void badGridFlagsAreRefused() {
@@ -125,22 +125,25 @@ class TestGrid : public QObject {
   }
 
   void slurmShardComesFromTheArrayTask() {
-    std::map<std::string, std::string> env = {{"SLURM_ARRAY_TASK_ID", "5"},
-                                              {"SLURM_ARRAY_TASK_MIN", "4"},
-                                              {"SLURM_ARRAY_TASK_COUNT", "4"}};
-    const auto lookup = [&env](const char* name) -> const char* {
-      const auto found = env.find(name);
-      return found == env.end() ? nullptr : found->second.c_str();
+    using Variables = std::map<std::string, std::string>;
+    const auto shard = [](const Variables& variables) {
+      return parse_grid_shard("slurm", [&variables](const char* name) -> const char* {
+        const auto found = variables.find(name);
+        return found == variables.end() ? nullptr : found->second.c_str();
+      });
     };
-    QCOMPARE(parse_grid_shard("slurm", lookup), (GridShard{2, 4}));
-    env.erase("SLURM_ARRAY_TASK_MIN");  // without it, ids count from 1
-    env["SLURM_ARRAY_TASK_ID"] = "3";
-    QCOMPARE(parse_grid_shard("slurm", lookup), (GridShard{3, 4}));
-    env["SLURM_ARRAY_TASK_ID"] = "x";
-    QVERIFY_THROWS_EXCEPTION(std::invalid_argument, parse_grid_shard("slurm", lookup));
-    env.erase("SLURM_ARRAY_TASK_ID");
+    QCOMPARE(shard({{"SLURM_ARRAY_TASK_ID", "5"},
+                    {"SLURM_ARRAY_TASK_MIN", "4"},
+                    {"SLURM_ARRAY_TASK_COUNT", "4"}}),
+             (GridShard{2, 4}));
+    // Without the array's first id, ids count from 1.
+    QCOMPARE(shard({{"SLURM_ARRAY_TASK_ID", "3"}, {"SLURM_ARRAY_TASK_COUNT", "4"}}),
+             (GridShard{3, 4}));
+    QVERIFY_THROWS_EXCEPTION(
+        std::invalid_argument,
+        shard({{"SLURM_ARRAY_TASK_ID", "x"}, {"SLURM_ARRAY_TASK_COUNT", "4"}}));
     try {
-      parse_grid_shard("slurm", lookup);
+      shard({{"SLURM_ARRAY_TASK_COUNT", "4"}});
       QFAIL("no array task, no shard");
     } catch (const std::invalid_argument& e) {
       QVERIFY2(QString(e.what()).contains("SLURM_ARRAY_TASK_ID is not set"), e.what());
@@ -162,8 +165,8 @@ class TestGrid : public QObject {
         for (const auto& run : mine) seen.insert({run.arm, run.seed});
       }
       QCOMPARE(seen.size(), runs.size());
-      QCOMPARE(std::set<std::pair<std::size_t, std::uint64_t>>(seen.begin(), seen.end()).size(),
-               runs.size());
+      const std::set<std::pair<std::size_t, std::uint64_t>> distinct(seen.begin(), seen.end());
+      QCOMPARE(distinct.size(), runs.size());
       QVERIFY(largest - smallest <= 1);
     }
     std::set<std::size_t> arms;

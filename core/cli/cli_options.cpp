@@ -245,6 +245,7 @@ class CliParser {
         "summarize",
         wrapped("Writes DIR/summary.json, .csv, .md from the grid's run folders alone, as one "
                 "ablate call would; exit 1 when runs are missing."));
+    summarize_->fallthrough();  // --quiet and --log-level after DIR
     summarize_->add_option("DIR", options_.summarize_dir, "The grid's folder (ablate --out).")
         ->required();
     app_.require_subcommand(0, 1);
