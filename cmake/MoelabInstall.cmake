@@ -4,8 +4,12 @@
 # rsvg-convert (librsvg2-bin), the man pages from each program's --help with help2man. Without
 # those tools the build still succeeds and says what it leaves out.
 
-# Debian's layout: /usr/share/doc/<package>, not the CMake project's name.
-set(CMAKE_INSTALL_DOCDIR "share/doc/moelab" CACHE PATH "Documentation folder (relative to the prefix)")
+# Debian's layout: /usr/share/doc/<package>, not the CMake project's name. Qt's or LibTorch's
+# CMake files may have included GNUInstallDirs already, leaving an empty cache entry and the
+# project's name in the variable: only a value the user gave (-DCMAKE_INSTALL_DOCDIR=...) stands.
+if("$CACHE{CMAKE_INSTALL_DOCDIR}" STREQUAL "")
+  set(CMAKE_INSTALL_DOCDIR "share/doc/moelab")
+endif()
 include(GNUInstallDirs)
 
 find_program(MOELAB_RSVG_CONVERT rsvg-convert)
