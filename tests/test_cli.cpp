@@ -1,4 +1,5 @@
 // The experiment file and the headless runner's flags, in process and as a real process.
+#include "support/test_text.h"
 #include "cli/cli_options.h"
 #include "config/config_json.h"
 #include "config/setting_catalog.h"
@@ -14,12 +15,6 @@
 using namespace moelab;
 
 namespace {
-
-std::vector<std::string> words(const QString& line) {
-  std::vector<std::string> out;
-  for (const auto& w : line.split(' ', Qt::SkipEmptyParts)) out.push_back(w.toStdString());
-  return out;
-}
 
 struct ProcessResult {
   int exit_code = -1;
@@ -44,11 +39,6 @@ std::string nested_json(const std::string& key, const std::string& value) {
   const auto dot = key.find('.');
   if (dot == std::string::npos) return "{\"" + key + "\": " + value + "}";
   return "{\"" + key.substr(0, dot) + "\": " + nested_json(key.substr(dot + 1), value) + "}";
-}
-
-QByteArray read(const QString& path) {
-  QFile f(path);
-  return f.open(QIODevice::ReadOnly) ? f.readAll() : QByteArray();
 }
 
 }  // namespace

@@ -1,6 +1,7 @@
 // Grids on a cluster: the flags (--list, --shard, summarize, --set), shards, the listed commands
 // (each reproduces its run's settings exactly), and the grid folder (grid.json, finished runs,
 // another grid refused, the summary from report.json equal to the one from memory).
+#include "support/test_text.h"
 #include "ablation/ablation_summary.h"
 #include "ablation/grid_command.h"
 #include "ablation/grid_folder.h"
@@ -22,12 +23,6 @@
 using namespace moelab;
 
 namespace {
-
-std::vector<std::string> words(const QString& line) {
-  std::vector<std::string> out;
-  for (const auto& w : line.split(' ', Qt::SkipEmptyParts)) out.push_back(w.toStdString());
-  return out;
-}
 
 // A plan whose arms switch the cooldown and the entropy loss off while their parameters differ
 // from the defaults: the case a listed command must still write out.
@@ -58,11 +53,6 @@ RunResult finished_run(const RunConfig& config, double test_accuracy, int dorman
   report.go = dormant == 0;
   r.report = report;
   return r;
-}
-
-QByteArray read(const QString& path) {
-  QFile f(path);
-  return f.open(QIODevice::ReadOnly) ? f.readAll() : QByteArray();
 }
 
 }  // namespace
