@@ -1,15 +1,40 @@
 // moelab-cli: the lab's engine without a display. Parses flags, trains, writes the run's files.
 
 #include <exception>
+#include <filesystem>
 #include <iostream>
+#include <string>
 
 #include "cli/cli_commands.h"
 #include "cli/cli_options.h"
+#include "cli/grid_commands.h"
+#include "config/config_json.h"
 #include "util/blas_check.h"
 #include "util/logging.h"
+#include "util/openblas_kernels.h"
+
+namespace {
+
+// The exit status rule both programs follow (the README's "Exit status").
+constexpr int kRuntimeError = 1;
+constexpr int kUsageError = 2;
+
+// How the commands `ablate --list` prints call this program: as it was called when that was
+// through PATH, else by its absolute path (the commands may run in another folder).
+std::string program_for_commands(const char* argv0) {
+  const std::string called = argv0 ? argv0 : "moelab-cli";
+  if (called.find('/') == std::string::npos) return called;
+  std::error_code error;
+  const auto absolute = std::filesystem::canonical(called, error);
+  return error ? called : absolute.string();
+}
+
+}  // namespace
 
 int main(int argc, char** argv) {
   using namespace moelab;
+  // First, before any product: the kernels every matrix product of this process runs on.
+  const auto kernels = choose_openblas_kernels();
   try {
     const auto options = parse_cli_options({argv + 1, argv + argc});
     if (options.show_help) {
@@ -22,10 +47,20 @@ int main(int argc, char** argv) {
     }
     set_log_level(options.log_level);
     warn_if_reference_blas();
-    return options.ablate ? run_ablation_command(options, std::cout, std::cerr)
-                          : run_training_command(options, std::cerr);
+    if (!report_kernel_choice(kernels)) return kRuntimeError;
+    if (options.summarize) return run_summarize_command(options, std::cout, std::cerr);
+    if (options.ablate) {
+      return run_ablation_command(options, program_for_commands(argv[0]), std::cout, std::cerr);
+    }
+    return run_training_command(options, std::cerr);
+  } catch (const CliError& e) {
+    std::cerr << "moelab-cli: " << e.what() << "\n";
+    return kUsageError;
+  } catch (const ConfigError& e) {
+    std::cerr << "moelab-cli: " << e.what() << "\n";
+    return kUsageError;
   } catch (const std::exception& e) {
     std::cerr << "moelab-cli: " << e.what() << "\n";
-    return 2;
+    return kRuntimeError;
   }
 }

@@ -7,9 +7,16 @@ packages=(
   qt6-base-dev qt6-charts-dev qt6-svg-dev libqt6opengl6-dev libgl-dev
   libtorch-dev libopenblas0-pthread   # OpenBLAS: 24x faster training than the reference BLAS
   libspdlog-dev zlib1g-dev nlohmann-json3-dev
+  libcli11-dev                        # moelab-cli's command line parser
   dataset-fashion-mnist               # optional larger real data set (IDX)
   xvfb xauth                          # screenshots and the window without a display
+  help2man librsvg2-bin               # man pages from --help, the icon's PNG sizes (build time)
+  dpkg-dev file desktop-file-utils appstream  # the .deb (cpack, shlibdeps) and its checks
+  parallel                            # the grid's GNU parallel route (its test)
 )
+if [[ "${MOELAB_SLURM_DEPS:-0}" == 1 ]]; then
+  packages+=(slurm-wlm munge)  # a single-node Slurm for tests/slurm (services left stopped)
+fi
 if [[ "${MOELAB_BENCH_DEPS:-0}" == 1 ]]; then
   packages+=(python3-torch libbenchmark-dev)  # the PyTorch peer of the speed benchmarks
 fi

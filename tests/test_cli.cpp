@@ -1,7 +1,8 @@
 // The experiment file and the headless runner's flags, in process and as a real process.
+#include "support/test_text.h"
 #include "cli/cli_options.h"
 #include "config/config_json.h"
-#include "util/blas_check.h"
+#include "config/setting_catalog.h"
 
 #include <QJsonDocument>
 #include <QJsonObject>
@@ -14,12 +15,6 @@
 using namespace moelab;
 
 namespace {
-
-std::vector<std::string> words(const QString& line) {
-  std::vector<std::string> out;
-  for (const auto& w : line.split(' ', Qt::SkipEmptyParts)) out.push_back(w.toStdString());
-  return out;
-}
 
 struct ProcessResult {
   int exit_code = -1;
@@ -39,9 +34,11 @@ ProcessResult run_cli(const QStringList& args,
           QString::fromUtf8(p.readAllStandardError())};
 }
 
-QByteArray read(const QString& path) {
-  QFile f(path);
-  return f.open(QIODevice::ReadOnly) ? f.readAll() : QByteArray();
+// {"a": {"b": VALUE}} for the key "a.b".
+std::string nested_json(const std::string& key, const std::string& value) {
+  const auto dot = key.find('.');
+  if (dot == std::string::npos) return "{\"" + key + "\": " + value + "}";
+  return "{\"" + key.substr(0, dot) + "\": " + nested_json(key.substr(dot + 1), value) + "}";
 }
 
 }  // namespace
@@ -82,6 +79,14 @@ class TestCli : public QObject {
     QTest::newRow("bool as int") << R"({"fixes": {"projection_fix": 1}})" << "fixes.projection_fix";
     QTest::newRow("negative seed") << R"({"training": {"seed": -1}})" << "training.seed";
     QTest::newRow("huge int") << R"({"model": {"hidden": 99999999999999}})" << "model.hidden";
+    QTest::newRow("int past 32 bits") << R"({"model": {"hidden": 4294967360}})"
+                                      << "model.hidden: '4294967360' is outside 1..8192";
+    QTest::newRow("int past 64 bits") << R"({"training": {"seed": 18446744073709551615}})"
+                                      << "training.seed: '18446744073709551615' is outside 0..";
+    QTest::newRow("real as int key") << R"({"model": {"hidden": 64.5}})" << "is not an integer";
+    QTest::newRow("number overflow") << R"({"training": {"learning_rate": 1e400}})"
+                                     << "number overflow";
+    QTest::newRow("section not object") << R"({"model": 3})" << "model must be an object";
     QTest::newRow("bad kind") << R"({"data": {"kind": "imagenet"}})" << "data.kind";
     QTest::newRow("k above cap") << R"({"model": {"top_k": 20}})" << "model.top_k";
     QTest::newRow("zero lr") << R"({"training": {"learning_rate": 0}})" << "learning_rate";
@@ -117,6 +122,62 @@ class TestCli : public QObject {
     QCOMPARE(QString::fromStdString(o.out_dir), QString("/tmp/x"));
   }
 
+  void flagsTakeTheirValueWithAnEqualsSignToo() {
+    const auto o = parse_cli_options(words("--seed=7 --lr=0.01 --split=preserving ablate --seeds=3"));
+    QCOMPARE(o.config.training.seed, std::uint64_t(7));
+    QCOMPARE(o.config.training.learning_rate, 0.01);
+    QCOMPARE(o.config.training.split_mode, SplitMode::Preserving);
+    QVERIFY(o.ablate);
+    QCOMPARE(o.seed_count, 3);
+    QCOMPARE(parse_cli_options(words("--synthetic-offset -3")).config.data.synthetic.offset, -3.0);
+  }
+
+  // One range per setting: the flag, the experiment file and validation agree at both ends.
+  void everySettingHasOneRangeInFlagsAndFiles() {
+    int checked = 0;
+    for (const auto& s : setting_catalog()) {
+      if (s.type != SettingType::Integer && s.type != SettingType::Real) continue;
+      const bool integer = s.type == SettingType::Integer;
+      const std::string inside = integer ? std::to_string(s.integer_maximum) : value_text(s.maximum);
+      const std::string outside = integer ? std::to_string(s.integer_maximum) + "0"
+                                          : value_text(s.maximum * 10 + 1);
+      if (!s.maximum_open) {
+        QCOMPARE(value_text(parse_setting_text(s, inside)), inside);
+        const auto at_minimum =
+            integer ? std::to_string(s.integer_minimum) : value_text(s.minimum);
+        if (!s.minimum_open) QCOMPARE(value_text(parse_setting_text(s, at_minimum)), at_minimum);
+      }
+      const auto expected = QString::fromStdString(describe_range(s));
+      const std::string json = nested_json(s.key, outside);
+      try {
+        config_from_json(json, "exp.json");
+        QFAIL(qPrintable(QString::fromStdString("file accepted " + s.key + " = " + outside)));
+      } catch (const ConfigError& e) {
+        QVERIFY2(QString(e.what()).contains(QString::fromStdString(s.key)), e.what());
+        QVERIFY2(QString(e.what()).contains(expected), e.what());
+      }
+      if (!s.flag.empty()) {
+        try {
+          parse_cli_options({s.flag, outside});
+          QFAIL(qPrintable(QString::fromStdString("flag accepted " + s.flag + " " + outside)));
+        } catch (const CliError& e) {
+          QVERIFY2(QString(e.what()).startsWith(QString::fromStdString(s.flag + ": ")), e.what());
+          QVERIFY2(QString(e.what()).contains(expected), e.what());
+        }
+      }
+      ++checked;
+    }
+    QVERIFY(checked > 25);
+  }
+
+  // What the CLI accepts, the file it writes gives back: the largest seed included.
+  void writtenConfigReadsBackAtTheEdges() {
+    const auto o = parse_cli_options(words("--seed 9223372036854775807 --lr 10 --max-samples 100000000"));
+    const auto back = config_from_json(config_to_json(o.config), "config.json");
+    QCOMPARE(back.training.seed, o.config.training.seed);
+    QCOMPARE(config_to_json(back), config_to_json(o.config));
+  }
+
   void flagsOverrideTheConfigFileWhateverTheOrder() {
     QTemporaryDir dir;
     const auto path = dir.filePath("exp.json");
@@ -133,16 +194,46 @@ class TestCli : public QObject {
     QTest::addColumn<QString>("line");
     QTest::addColumn<QString>("mentions");
     QTest::newRow("unknown") << "--frobnicate" << "unknown option";
-    QTest::newRow("missing value") << "--seed" << "--seed needs a value";
+    QTest::newRow("missing value") << "--seed" << "--seed";
+    QTest::newRow("typo") << "--lrr 0.1" << "did you mean --lr?";
+    QTest::newRow("typo with value") << "--seeed=3" << "did you mean --seed?";
+    QTest::newRow("stray word") << "fast" << "unexpected argument 'fast'";
+    QTest::newRow("after --") << "-- --lr 0.1" << "unexpected argument";
+    QTest::newRow("int beyond 64 bits") << "--hidden 99999999999999999999"
+                                        << "'99999999999999999999' is outside 1..8192";
+    QTest::newRow("int beyond 32 bits") << "--hidden 4294967360" << "is outside 1..8192";
+    QTest::newRow("real overflow") << "--lr 1e400" << "'1e400' is outside (0, 10]";
+    QTest::newRow("long number cut") << ("--lr 1" + QString(300, '0'))
+                                     << "...' (301 characters) is outside (0, 10]";
+    QTest::newRow("seed past int64") << "--seed 9223372036854775808" << "outside 0..";
+    QTest::newRow("seeds wrap") << "ablate --seed 9223372036854775807 --seeds 2"
+                                << "pass the largest seed";
+    QTest::newRow("bad seeds") << "ablate --seeds 0" << "--seeds: '0' is outside 1..10000";
+    QTest::newRow("bad choice") << "--split halves" << "one of seed, preserving";
     QTest::newRow("not a number") << "--seed abc" << "not an integer";
     QTest::newRow("trailing junk") << "--lr 0.1x" << "not a number";
     QTest::newRow("bad switch") << "--projection-fix maybe" << "on or off";
     QTest::newRow("bad dataset") << "--dataset imagenet" << "digits, synthetic or idx";
     QTest::newRow("empty idx") << "--dataset idx:" << "digits, synthetic or idx";
-    QTest::newRow("negative cooldown") << "--cooldown -2" << "0 (off)";
+    QTest::newRow("negative cooldown") << "--cooldown -2" << "--cooldown: '-2' is outside 0..10000";
     QTest::newRow("nan weight") << "--entropy-weight nan" << "finite";
     QTest::newRow("invalid combo") << "--top-k 5 --max-experts 3" << "top_k";
     QTest::newRow("missing config") << "--config /nonexistent/exp.json" << "cannot open";
+    // The grid's flags (test_grid checks what they do).
+    QTest::newRow("shard 0") << "ablate --shard 0/4" << "shard 0 is not one of 1..4";
+    QTest::newRow("shard past N") << "ablate --shard=5/4" << "shard 5 is not one of 1..4";
+    QTest::newRow("no N") << "ablate --shard 2" << "must be I/N";
+    QTest::newRow("words") << "ablate --shard two/four" << "must be I/N";
+    QTest::newRow("no shards") << "ablate --shard 1/0" << "number of shards";
+    QTest::newRow("summarize without DIR") << "summarize" << "DIR";
+    QTest::newRow("summarize with a setting") << "summarize g --lr 0.1" << "--lr is not used";
+    QTest::newRow("set without =") << "--set training.seed" << "must be KEY=VALUE";
+    QTest::newRow("set typo") << "--set training.lerning_rate=0.1"
+                              << "did you mean training.learning_rate?";
+    QTest::newRow("set unknown") << "--set colour=blue" << "no setting is named 'colour'";
+    QTest::newRow("set out of range") << "--set training.learning_rate=-1"
+                                      << "--set training.learning_rate: '-1' is outside";
+    QTest::newRow("list typo") << "ablate --lists" << "did you mean --list?";
   }
   void badFlagsAreRefused() {
     QFETCH(QString, line);
@@ -157,14 +248,18 @@ class TestCli : public QObject {
 
   void processExitsNonZeroWithOneSentence_data() {
     QTest::addColumn<QStringList>("args");
-    QTest::newRow("bad flag") << QStringList{"--nope"};
-    QTest::newRow("bad idx folder") << QStringList{"--dataset", "idx:/nonexistent", "--quiet"};
-    QTest::newRow("bad log level") << QStringList{"--log-level", "chatty"};
+    QTest::addColumn<int>("status");  // 2 usage, 1 runtime
+    QTest::newRow("bad flag") << QStringList{"--nope"} << 2;
+    QTest::newRow("bad value") << QStringList{"--top-k=0"} << 2;
+    QTest::newRow("bad log level") << QStringList{"--log-level", "chatty"} << 2;
+    QTest::newRow("bad config file") << QStringList{"--config", "/nonexistent.json"} << 2;
+    QTest::newRow("bad idx folder") << QStringList{"--dataset", "idx:/nonexistent", "--quiet"} << 1;
   }
   void processExitsNonZeroWithOneSentence() {
     QFETCH(QStringList, args);
+    QFETCH(int, status);
     const auto r = run_cli(args);
-    QVERIFY(r.exit_code != 0 && r.exit_code != -1);
+    QCOMPARE(r.exit_code, status);
     QVERIFY2(r.err.startsWith("moelab-cli: "), qPrintable(r.err));
     QCOMPARE(r.err.trimmed().count('\n'), 0);
   }
@@ -231,34 +326,6 @@ class TestCli : public QObject {
         compared = true;
       }
       QVERIFY(compared);
-    }
-  }
-
-  void openblasKernelsFollowTheCpuUnlessTheUserChose() {
-    QCOMPARE(QString(openblas_kernels_for_cpu(nullptr, true, true)), QString("SkylakeX"));
-    QCOMPARE(QString(openblas_kernels_for_cpu(nullptr, true, false)), QString("Haswell"));
-    QCOMPARE(QString(openblas_kernels_for_cpu(nullptr, false, false)), QString());
-    QCOMPARE(QString(openblas_kernels_for_cpu("Prescott", true, true)), QString());
-    QCOMPARE(QString(openblas_kernels_for_cpu("", true, true)), QString());
-  }
-
-  // The process, not the function: started without OPENBLAS_CORETYPE (this test process set it
-  // for itself), moelab-cli must not train on OpenBLAS's generic SSE3 kernels when the CPU has
-  // AVX2, whatever OpenBLAS detects on this machine.
-  void processNeverTrainsOnGenericKernelsWhenTheCpuHasAvx2() {
-    QTemporaryDir dir;
-    auto environment = QProcessEnvironment::systemEnvironment();
-    environment.remove("OPENBLAS_CORETYPE");
-    const auto r = run_cli({"--seed-epochs", "1", "--growth-epochs", "0", "--log-level", "debug",
-                            "--out", dir.filePath("run")},
-                           environment);
-    QCOMPARE(r.exit_code, 0);
-    const auto blas_line = r.err.split('\n').filter("BLAS: ");
-    QVERIFY2(blas_line.size() == 1, qPrintable(r.err));
-    __builtin_cpu_init();
-    if (__builtin_cpu_supports("avx2") && __builtin_cpu_supports("fma") &&
-        detect_blas().openblas_core.size() > 0) {
-      QVERIFY2(!blas_line.front().endsWith("Prescott"), qPrintable(blas_line.front()));
     }
   }
 };

@@ -1,15 +1,14 @@
 // The CPU budget: affinity mask and cgroup quotas (v2 and v1), on fake cgroup trees and on this
 // process's own affinity.
-#include "util/cpu_budget.h"
-
 #include <sched.h>
 
+#include <QTemporaryDir>
+#include <QtTest>
 #include <filesystem>
 #include <fstream>
 #include <thread>
 
-#include <QTemporaryDir>
-#include <QtTest>
+#include "util/cpu_budget.h"
 
 using namespace moelab;
 

@@ -589,7 +589,7 @@ void TestData::idxHugeSetIsRefusedBeforeReadingAndSubsetted() {
   } catch (const DataError& error) {
     const QString text = QString::fromUtf8(error.what());
     QVERIFY2(text.contains("20000000 images of 28x28"), qPrintable(text));
-    QVERIFY2(text.contains("set data.max_samples to at most"), qPrintable(text));
+    QVERIFY2(text.contains("set data.max_samples (--max-samples) to at most"), qPrintable(text));
   }
   const Dataset subset = load_idx_folder(dir.toStdString(), {2000, 3});
   QCOMPARE(subset.size(), 2000);

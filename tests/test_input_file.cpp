@@ -20,7 +20,7 @@
 #include "data/digits_loader.h"
 #include "data/gzip_reader.h"
 #include "data/idx_loader.h"
-#include "file_access_guard.h"
+#include "support/file_access_guard.h"
 #include "io/input_file.h"
 
 using namespace moelab;

@@ -115,11 +115,11 @@ class TestUiRefusals : public QObject {
     QTest::newRow("model too large for memory")
         << QStringList{"--hidden", "8192", "--expert-hidden", "8192", "--max-experts", "256"}
         << QByteArray(R"({"model": {"hidden": 8192, "expert_hidden": 8192, "max_experts": 256}})")
-        << QString() << "lower model.expert_hidden" << false;
+        << QString() << "lower model.expert_hidden (--expert-hidden)" << false;
     QTest::newRow("more threads than CPUs")
         << QStringList{"--threads", threads}
         << QByteArray(R"({"training": {"threads": )" + threads.toUtf8() + "}}") << QString()
-        << "training.threads is " + threads << false;
+        << "training.threads (--threads) is " + threads << false;
     QTest::newRow("a stray label")
         << QStringList{"--dataset", "idx:" + t + "/stray"}
         << QByteArray(R"({"data": {"kind": "idx", "idx_dir": ")" + t.toUtf8() + R"(/stray"}})")

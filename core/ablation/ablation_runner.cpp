@@ -16,17 +16,14 @@ AblationRunner::AblationRunner(AblationPlan plan) : plan_(std::move(plan)) {
   validate(plan_.base);
 }
 
-std::vector<ArmSeedResult> AblationRunner::run() {
-  std::vector<Job> jobs;
-  // Seed-major order: the first results to arrive cover every arm, so a table is useful early.
-  for (auto seed : plan_.seeds) {
-    for (std::size_t arm = 0; arm < plan_.arms.size(); ++arm) jobs.push_back({arm, seed});
-  }
+std::vector<ArmSeedResult> AblationRunner::run() { return run(plan_runs(plan_)); }
+
+std::vector<ArmSeedResult> AblationRunner::run(const std::vector<RunKey>& jobs) {
   std::vector<std::optional<ArmSeedResult>> slots(jobs.size());
   std::atomic<std::size_t> next = 0;
   const auto threads = std::min<std::size_t>(static_cast<std::size_t>(plan_.jobs), jobs.size());
   for (const auto& job : jobs) ++unfinished_[job.seed];
-  if (threads > 1) require_memory_for(threads);
+  if (threads > 1) require_memory_for(jobs.front(), threads);
   std::vector<std::thread> workers;
   std::exception_ptr failure;
   std::mutex failure_mutex;
@@ -50,14 +47,11 @@ std::vector<ArmSeedResult> AblationRunner::run() {
   return results;
 }
 
-void AblationRunner::work(const std::vector<Job>& jobs, std::atomic<std::size_t>& next,
+void AblationRunner::work(const std::vector<RunKey>& jobs, std::atomic<std::size_t>& next,
                           std::vector<std::optional<ArmSeedResult>>& slots) {
   for (std::size_t i = next++; i < jobs.size() && !cancelled_; i = next++) {
     const auto& job = jobs[i];
-    RunConfig config = plan_.base;
-    config.fixes = plan_.arms[job.arm].fixes;
-    config.training.seed = job.seed;
-    config.training.threads = 1;
+    const RunConfig config = run_config(plan_, job.arm, job.seed);
     TrainingControl control(config.fixes);
     {
       std::lock_guard lock(mutex_);
@@ -110,11 +104,9 @@ void AblationRunner::finish_job_of(std::uint64_t seed) {
 }
 
 // Every run checks its own memory when it starts; `runs` of them at once must fit together.
-void AblationRunner::require_memory_for(std::size_t runs) {
-  RunConfig config = plan_.base;
-  config.training.threads = 1;
-  const auto estimate =
-      estimate_training_memory(config, shape_of(*data_for(plan_.seeds.front())));
+void AblationRunner::require_memory_for(const RunKey& first, std::size_t runs) {
+  const auto estimate = estimate_training_memory(run_config(plan_, first.arm, first.seed),
+                                                 shape_of(*data_for(first.seed)));
   require_memory(for_runs_at_once(estimate, static_cast<int>(runs)), available_memory(),
                  std::to_string(runs) + " runs at once");
 }

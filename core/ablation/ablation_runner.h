@@ -32,6 +32,8 @@ class AblationRunner {
 
   // Blocks until every run is done or the runner is cancelled. Completed runs, in plan order.
   std::vector<ArmSeedResult> run();
+  // The same for some of the plan's runs only (a shard, or the runs a resubmitted grid lacks).
+  std::vector<ArmSeedResult> run(const std::vector<RunKey>& runs);
 
   // Thread-safe, returns at once: running runs stop at their next step, queued ones never start.
   void cancel();
@@ -40,16 +42,11 @@ class AblationRunner {
   const AblationPlan& plan() const { return plan_; }
 
  private:
-  struct Job {
-    std::size_t arm;
-    std::uint64_t seed;
-  };
-
-  void work(const std::vector<Job>& jobs, std::atomic<std::size_t>& next,
+  void work(const std::vector<RunKey>& jobs, std::atomic<std::size_t>& next,
             std::vector<std::optional<ArmSeedResult>>& slots);
   std::shared_ptr<const DatasetSplit> data_for(std::uint64_t seed);
   void finish_job_of(std::uint64_t seed);
-  void require_memory_for(std::size_t runs);
+  void require_memory_for(const RunKey& first, std::size_t runs);
 
   AblationPlan plan_;
   ObserverFactory observer_factory_;

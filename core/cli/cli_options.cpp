@@ -1,253 +1,468 @@
 #include "cli/cli_options.h"
 
-#include <charconv>
-#include <cmath>
-#include <functional>
-#include <map>
+#include <CLI/CLI.hpp>
+#include <algorithm>
 
 #include "ablation/ablation_plan.h"
+#include "ablation/grid_shard.h"
 #include "ablation/preset.h"
 #include "config/config_json.h"
+#include "config/setting_catalog.h"
+#include "util/logging.h"
 
 namespace moelab {
 
 namespace {
 
-template <typename T>
-T parse_number(const std::string& flag, const std::string& text) {
-  T value{};
-  const auto* end = text.data() + text.size();
-  const auto [ptr, error] = std::from_chars(text.data(), end, value);
-  if (error != std::errc() || ptr != end || text.empty()) {
-    throw CliError(flag + ": '" + text + "' is not " +
-                   (std::is_integral_v<T> ? "an integer" : "a number"));
+constexpr const char* kFiles = "Files and output";
+constexpr const char* kAblation = "Ablation";
+
+std::string presets_list() {
+  std::string ids;
+  for (const auto& p : presets()) ids += (ids.empty() ? "" : "|") + p.id;
+  return ids;
+}
+
+std::string footer() {
+  return R"(
+Every setting can also come from an experiment file (--config, the format the window saves);
+flags override it whatever their order. Both --opt VALUE and --opt=VALUE work. --set KEY=VALUE
+sets any setting by its key in the experiment file (e.g. --set fixes.cooldown_epochs=3).
+
+Ablation arms: grid (all 8 switch combinations, default), ab (none vs all), or three-letter codes,
+upper case = on: P(rojection) C(ooldown) E(ntropy), e.g. pce,PCE,pCe. Arms of a seed are paired.
+A grid is a folder: DIR/grid.json, one folder per run (DIR/<code>/seed-<n>), the summary. Runs
+with a complete report.json are skipped, so a grid can be resubmitted; --list prints one
+moelab-cli command per run still missing (e.g. | parallel), --shard runs one slice, and
+`moelab-cli summarize DIR` writes the summary from the run folders.
+
+Exit status: 0 trained (the verdict is in the report), 1 a runtime failure (training diverged, with
+a NO-GO report written; unreadable data; an unwritable output), 2 a usage error (bad option,
+setting or experiment file).
+)";
+}
+
+// The flag's value type as help shows it.
+std::string type_name(const Setting& s) {
+  switch (s.type) {
+    case SettingType::Integer: return "N";
+    case SettingType::Real: return "X";
+    case SettingType::Boolean: return "on|off";
+    case SettingType::Choice: {
+      std::string names;
+      for (const auto& name : s.choices) names += (names.empty() ? "" : "|") + name;
+      return names;
+    }
+    case SettingType::Text: return "TEXT";
   }
-  if constexpr (std::is_floating_point_v<T>) {
-    if (!std::isfinite(value)) throw CliError(flag + ": '" + text + "' is not a finite number");
+  return "VALUE";
+}
+
+// CLI11 prints a description after a 30-column name without wrapping it (it indents the lines
+// it is given): wrapped here to fit 100 columns.
+std::string wrapped(const std::string& text) {
+  constexpr std::size_t kTextColumns = 70;
+  std::string out;
+  std::size_t line = 0;
+  std::size_t start = 0;
+  while (start < text.size()) {
+    auto end = text.find(' ', start);
+    if (end == std::string::npos) end = text.size();
+    const auto word = text.substr(start, end - start);
+    if (line > 0 && line + 1 + word.size() > kTextColumns) {
+      out += '\n';
+      line = 0;
+    } else if (line > 0) {
+      out += ' ';
+      ++line;
+    }
+    out += word;
+    line += word.size();
+    start = end + 1;
   }
-  return value;
+  return out;
 }
 
-bool parse_on_off(const std::string& flag, const std::string& text) {
-  if (text == "on" || text == "true" || text == "1") return true;
-  if (text == "off" || text == "false" || text == "0") return false;
-  throw CliError(flag + ": '" + text + "' must be on or off");
-}
-
-void parse_dataset(const std::string& text, DataConfig& data) {
-  if (text == "digits") {
-    data.kind = DatasetKind::Digits;
-  } else if (text == "synthetic") {
-    data.kind = DatasetKind::Synthetic;
-  } else if (text.rfind("idx:", 0) == 0 && text.size() > 4) {
-    data.kind = DatasetKind::Idx;
-    data.idx_dir = text.substr(4);
-  } else {
-    throw CliError("--dataset: '" + text + "' must be digits, synthetic or idx:FOLDER");
+std::string help_text(const Setting& s) {
+  if (s.type == SettingType::Integer || s.type == SettingType::Real) {
+    return wrapped(s.help + " Range " + describe_range(s) + ".");
   }
+  return wrapped(s.help);
 }
 
-template <typename Enum>
-Enum parse_choice(const std::string& flag, const std::string& text,
-                  const std::vector<std::pair<const char*, Enum>>& names) {
-  std::string options;
-  for (const auto& [name, value] : names) {
-    if (text == name) return value;
-    options += (options.empty() ? "" : ", ") + std::string(name);
+// Edit distance, for "did you mean".
+std::size_t distance(const std::string& a, const std::string& b) {
+  std::vector<std::size_t> row(b.size() + 1);
+  for (std::size_t j = 0; j <= b.size(); ++j) row[j] = j;
+  for (std::size_t i = 1; i <= a.size(); ++i) {
+    std::size_t diagonal = row[0];
+    row[0] = i;
+    for (std::size_t j = 1; j <= b.size(); ++j) {
+      const std::size_t above = row[j];
+      row[j] = std::min({row[j] + 1, row[j - 1] + 1, diagonal + (a[i - 1] == b[j - 1] ? 0 : 1)});
+      diagonal = above;
+    }
   }
-  throw CliError(flag + ": '" + text + "' must be one of " + options);
+  return row[b.size()];
 }
 
-using Setter = std::function<void(CliOptions&, const std::string& flag, const std::string& value)>;
+// The command line as CLI11 sees it: every catalog setting with a flag, the three shortcut flags,
+// and the runner's own options. Values are kept as written and applied after parsing, so that
+// --config and --preset form the base whatever the order.
+class CliParser {
+ public:
+  CliParser() {
+    app_.description("moelab-cli: train a growing mixture of experts headless and write its "
+                     "report.");
+    app_.set_help_flag("-h,--help", "Print this help and exit");
+    app_.add_flag("--version", options_.show_version, "Print the version and exit");
+    app_.option_defaults()->multi_option_policy(CLI::MultiOptionPolicy::TakeLast);
+    app_.allow_extras();
+    app_.footer(footer());
+    // Help lists groups in the order their first option is added: the switches first.
+    add_shortcuts();
+    for (const auto& s : setting_catalog()) {
+      if (s.flag.empty()) continue;
+      auto* option = app_.add_option(s.flag)
+                         ->description(help_text(s))
+                         ->type_name(type_name(s))
+                         ->default_str(setting_text(s, RunConfig{}))
+                         ->group(s.group);
+      settings_.emplace_back(option, &s);
+    }
+    add_output_options();
+    add_ablation();
+  }
 
-template <typename T, typename Field>
-Setter number(Field field) {
-  return [field](CliOptions& o, const std::string& flag, const std::string& v) {
-    field(o) = parse_number<T>(flag, v);
-  };
-}
+  CliOptions parse(const std::vector<std::string>& args) {
+    std::vector<std::string> reversed(args.rbegin(), args.rend());
+    try {
+      app_.parse(reversed);
+    } catch (const CLI::CallForHelp&) {
+      options_.show_help = true;
+      return options_;
+    } catch (const CLI::ParseError& e) {
+      throw CliError(std::string(e.what()) + " (see --help)");
+    }
+    if (options_.show_version) return options_;
+    refuse_leftovers();
+    options_.ablate = ablate_->parsed();
+    options_.summarize = summarize_->parsed();
+    if (options_.summarize) {
+      refuse_settings_for_summarize();
+      return options_;
+    }
+    if (options_.ablate && out_->count() == 0) options_.out_dir = "moelab-ablation";
+    apply_settings();
+    apply_grid_options();
+    return options_;
+  }
 
-const std::map<std::string, Setter>& value_flags() {
-  static const std::map<std::string, Setter> flags = {
-      {"--dataset", [](CliOptions& o, auto&, auto& v) { parse_dataset(v, o.config.data); }},
-      {"--out", [](CliOptions& o, auto&, auto& v) { o.out_dir = v; }},
-      {"--log-level", [](CliOptions& o, auto&, auto& v) { o.log_level = v; }},
-      {"--seed", number<std::uint64_t>([](CliOptions& o) -> auto& { return o.config.training.seed; })},
-      {"--projection-fix",
-       [](CliOptions& o, auto& f, auto& v) { o.config.fixes.projection_fix = parse_on_off(f, v); }},
-      {"--cooldown",
-       [](CliOptions& o, auto& f, auto& v) {
-         const int epochs = parse_number<int>(f, v);
-         o.config.fixes.cooldown = epochs > 0;
-         if (epochs > 0) o.config.fixes.cooldown_epochs = epochs;
-         if (epochs < 0) throw CliError(f + ": must be 0 (off) or a number of epochs");
-       }},
-      {"--entropy-weight",
-       [](CliOptions& o, auto& f, auto& v) {
-         const double weight = parse_number<double>(f, v);
-         o.config.fixes.entropy_loss = weight > 0;
-         if (weight > 0) o.config.fixes.entropy_weight = weight;
-         if (weight < 0) throw CliError(f + ": must be 0 (off) or a positive weight");
-       }},
-      {"--seed-epochs", number<int>([](CliOptions& o) -> auto& { return o.config.training.seed_epochs; })},
-      {"--growth-epochs", number<int>([](CliOptions& o) -> auto& { return o.config.training.growth_epochs; })},
-      {"--batch-size", number<int>([](CliOptions& o) -> auto& { return o.config.training.batch_size; })},
-      {"--lr", number<double>([](CliOptions& o) -> auto& { return o.config.training.learning_rate; })},
-      {"--final-lr-fraction", number<double>([](CliOptions& o) -> auto& { return o.config.training.final_lr_fraction; })},
-      {"--diversity-weight", number<double>([](CliOptions& o) -> auto& { return o.config.training.diversity_weight; })},
-      {"--split-noise", number<double>([](CliOptions& o) -> auto& { return o.config.training.split_noise; })},
-      {"--dormant-threshold", number<double>([](CliOptions& o) -> auto& { return o.config.training.dormant_threshold; })},
-      {"--threads", number<int>([](CliOptions& o) -> auto& { return o.config.training.threads; })},
-      {"--dispatch",
-       [](CliOptions& o, auto& f, auto& v) {
-         o.config.training.dispatch = parse_choice(f, v, dispatch_names());
-       }},
-      {"--split",
-       [](CliOptions& o, auto& f, auto& v) {
-         o.config.training.split_mode = parse_choice(f, v, split_mode_names());
-       }},
-      {"--diversity-loss",
-       [](CliOptions& o, auto& f, auto& v) {
-         o.config.training.diversity_loss = parse_choice(f, v, diversity_loss_names());
-       }},
-      {"--split-release-steps", number<int>([](CliOptions& o) -> auto& { return o.config.training.split_release_steps; })},
-      {"--plateau-min-delta", number<double>([](CliOptions& o) -> auto& { return o.config.training.plateau_min_delta; })},
-      {"--plateau-patience", number<int>([](CliOptions& o) -> auto& { return o.config.training.plateau_patience; })},
-      {"--test-fraction", number<double>([](CliOptions& o) -> auto& { return o.config.data.test_fraction; })},
-      {"--hidden", number<int>([](CliOptions& o) -> auto& { return o.config.model.hidden; })},
-      {"--expert-hidden", number<int>([](CliOptions& o) -> auto& { return o.config.model.expert_hidden; })},
-      {"--initial-experts", number<int>([](CliOptions& o) -> auto& { return o.config.model.initial_experts; })},
-      {"--max-experts", number<int>([](CliOptions& o) -> auto& { return o.config.model.max_experts; })},
-      {"--top-k", number<int>([](CliOptions& o) -> auto& { return o.config.model.top_k; })},
-      {"--validation-fraction", number<double>([](CliOptions& o) -> auto& { return o.config.data.validation_fraction; })},
-      {"--max-samples", number<int>([](CliOptions& o) -> auto& { return o.config.data.max_samples; })},
-      {"--synthetic-clusters", number<int>([](CliOptions& o) -> auto& { return o.config.data.synthetic.clusters; })},
-      {"--synthetic-dim", number<int>([](CliOptions& o) -> auto& { return o.config.data.synthetic.dimension; })},
-      {"--synthetic-spread", number<double>([](CliOptions& o) -> auto& { return o.config.data.synthetic.spread; })},
-      {"--synthetic-offset", number<double>([](CliOptions& o) -> auto& { return o.config.data.synthetic.offset; })},
-      {"--arms",
-       [](CliOptions& o, auto& f, auto& v) {
-         try {
-           parse_arms(v, o.config.fixes);
-         } catch (const std::invalid_argument& e) {
-           throw CliError(f + ": " + e.what());
-         }
-         o.arms = v;
-       }},
-      {"--seeds", number<int>([](CliOptions& o) -> auto& { return o.seed_count; })},
-      {"--jobs", number<int>([](CliOptions& o) -> auto& { return o.jobs; })},
-      {"--synthetic-samples", number<int>([](CliOptions& o) -> auto& { return o.config.data.synthetic.samples; })},
-  };
-  return flags;
-}
+  // Ablation's own options included: one page for readers and for help2man.
+  std::string help() const { return app_.help("", CLI::AppFormatMode::All); }
+
+ private:
+  void add_output_options() {
+    app_.add_option("--config", config_file_,
+                    wrapped("Base settings from an experiment file (JSON, the format the window "
+                            "saves)."))
+        ->type_name("FILE")
+        ->group(kFiles);
+    out_ = app_.add_option("--out", options_.out_dir,
+                           "Folder for metrics.csv, events.csv, timing.csv, report.md/.json.")
+               ->type_name("DIR")
+               ->default_str(options_.out_dir)
+               ->group(kFiles);
+    app_.add_option("--log-level", options_.log_level,
+                    "trace, debug, info, warn, error or off.")
+        ->type_name("LEVEL")
+        ->default_str(options_.log_level)
+        ->group(kFiles);
+    app_.add_flag("--quiet", options_.quiet, "No progress lines on stderr.")->group(kFiles);
+    app_.add_option("--set", set_texts_,
+                    wrapped("Any setting by its key in the experiment file, e.g. "
+                            "fixes.cooldown_epochs=3; applied after the other flags. Repeatable."))
+        ->type_name("KEY=VALUE")
+        ->multi_option_policy(CLI::MultiOptionPolicy::TakeAll)
+        ->group(kFiles);
+  }
+
+  // The preset, and flags that set a switch and its parameter at once, ranged by the catalog's
+  // parameter.
+  void add_shortcuts() {
+    app_.add_option("--preset", preset_, "Teaching preset: sets the three switches.")
+        ->type_name(presets_list())
+        ->group(setting("fixes.projection_fix").group);
+    dataset_ = app_.add_option("--dataset")
+                   ->description(wrapped("The data set: the embedded UCI digits, synthetic "
+                                         "clusters, or an IDX folder (MNIST format)."))
+                   ->type_name("digits|synthetic|idx:DIR")
+                   ->default_str("digits")
+                   ->group(setting("data.kind").group);
+    cooldown_ = app_.add_option("--cooldown")
+                    ->description("Epochs between splits, 0 = off. Range " +
+                                  describe_range(setting("fixes.cooldown_epochs")) + ".")
+                    ->type_name("N")
+                    ->default_str(std::to_string(FixSwitches{}.cooldown_epochs))
+                    ->group(setting("fixes.cooldown_epochs").group);
+    entropy_ = app_.add_option("--entropy-weight")
+                   ->description("Entropy load-balancing weight, 0 = off. Range " +
+                                 describe_range(setting("fixes.entropy_weight")) + ".")
+                   ->type_name("X")
+                   ->default_str(value_text(FixSwitches{}.entropy_weight))
+                   ->group(setting("fixes.entropy_weight").group);
+  }
+
+  void add_ablation() {
+    ablate_ = app_.add_subcommand(
+        "ablate", "Runs arms x seeds; writes DIR/summary.json, .csv, .md and every run's folder.");
+    ablate_->fallthrough();
+    ablate_->allow_extras();
+    ablate_->add_option("--arms", options_.arms, "grid, ab, or codes such as pce,PCE,pCe.")
+        ->type_name("SPEC")
+        ->default_str(options_.arms)
+        ->group(kAblation);
+    ablate_->add_option("--seeds", seeds_text_, "Seeds --seed, --seed+1, ...; 1..10000.")
+        ->type_name("N")
+        ->default_str(std::to_string(options_.seed_count))
+        ->group(kAblation);
+    ablate_->add_option("--jobs", jobs_text_,
+                        "Runs at once, each single-threaded; 0 = one per usable CPU. 0..1024.")
+        ->type_name("N")
+        ->default_str("0")
+        ->group(kAblation);
+    ablate_->add_flag("--list", options_.list,
+                      wrapped("Print one self-contained moelab-cli command per run the grid "
+                              "still lacks (every setting written out, its own --out under "
+                              "DIR) and run nothing: ablate ... --list | parallel."))
+        ->group(kAblation);
+    ablate_->add_option("--shard", shard_text_,
+                        wrapped("Run the I-th of N slices of the grid (I from 1), no summary; "
+                                "slurm: this Slurm array task's slice."))
+        ->type_name("I/N|slurm")
+        ->group(kAblation);
+    summarize_ = app_.add_subcommand(
+        "summarize",
+        wrapped("Writes DIR/summary.json, .csv, .md from the grid's run folders alone, as one "
+                "ablate call would; exit 1 when runs are missing."));
+    summarize_->fallthrough();  // --quiet and --log-level after DIR
+    summarize_->add_option("DIR", options_.summarize_dir, "The grid's folder (ablate --out).")
+        ->required();
+    app_.require_subcommand(0, 1);
+  }
+
+  std::vector<std::string> known_flags() const {
+    std::vector<std::string> flags;
+    for (const auto* app : {&app_, static_cast<const CLI::App*>(ablate_),
+                            static_cast<const CLI::App*>(summarize_)}) {
+      for (const auto* option : app->get_options()) {
+        for (const auto& name : option->get_lnames()) flags.push_back("--" + name);
+      }
+    }
+    return flags;
+  }
+
+  void refuse_leftovers() const {
+    auto leftovers = app_.remaining();
+    for (const auto* sub : {ablate_, summarize_}) {
+      const auto more = sub->remaining();
+      leftovers.insert(leftovers.end(), more.begin(), more.end());
+    }
+    if (leftovers.empty()) return;
+    if (leftovers.front() == "--") {
+      // Everything after "--" is an argument, and moelab-cli takes none.
+      const std::string word = leftovers.size() > 1 ? leftovers[1] : "--";
+      throw CliError("unexpected argument '" + word + "' after -- (see --help)");
+    }
+    const std::string& word = leftovers.front();
+    std::string message = "unknown option '" + word + "'";
+    if (word.rfind("-", 0) != 0) message = "unexpected argument '" + word + "'";
+    const std::string name = word.substr(0, word.find('='));
+    std::string best;
+    std::size_t best_distance = 3;  // farther than two edits is no longer a typo
+    for (const auto& flag : known_flags()) {
+      const auto d = distance(name, flag);
+      if (d < best_distance) {
+        best_distance = d;
+        best = flag;
+      }
+    }
+    if (!best.empty()) message += "; did you mean " + best + "?";
+    throw CliError(message + " (see --help)");
+  }
+
+  void apply_settings() {
+    RunConfig& config = options_.config;
+    try {
+      if (!config_file_.empty()) config = load_config_file(config_file_);
+      if (!preset_.empty()) config = find_preset(preset_).apply(config);
+    } catch (const ConfigError&) {
+      throw;
+    } catch (const std::invalid_argument& e) {
+      throw CliError(std::string("--preset: ") + e.what());
+    }
+    apply_shortcuts(config);
+    for (const auto& [option, s] : settings_) {
+      if (option->count() == 0) continue;
+      s->set(config, parsed(s->flag, *s, option->results().back()));
+    }
+    apply_set_texts(config);
+    try {
+      check_log_level(options_.log_level);
+    } catch (const std::invalid_argument& e) {
+      throw CliError(std::string("--log-level: ") + e.what());
+    }
+    if (!seeds_text_.empty()) options_.seed_count = parsed_count("--seeds", seeds_text_, 1, 10000);
+    if (!jobs_text_.empty()) options_.jobs = parsed_count("--jobs", jobs_text_, 0, 1024);
+    if (options_.ablate) {
+      try {
+        parse_arms(options_.arms, config.fixes);
+      } catch (const std::invalid_argument& e) {
+        throw CliError(std::string("--arms: ") + e.what());
+      }
+      check_seed_range(config);
+    }
+    try {
+      validate(config);
+    } catch (const std::invalid_argument& e) {
+      throw CliError(std::string("invalid settings: ") + e.what());
+    }
+  }
+
+  static SettingValue parsed(const std::string& flag, const Setting& s, const std::string& text) {
+    try {
+      return parse_setting_text(s, text);
+    } catch (const std::invalid_argument& e) {
+      throw CliError(flag + ": " + e.what());
+    }
+  }
+
+  static int parsed_count(const std::string& flag, const std::string& text, int minimum,
+                          int maximum) {
+    Setting range;
+    range.type = SettingType::Integer;
+    range.integer_minimum = minimum;
+    range.integer_maximum = maximum;
+    return static_cast<int>(std::get<std::int64_t>(parsed(flag, range, text)));
+  }
+
+  // --set KEY=VALUE, in the order given.
+  void apply_set_texts(RunConfig& config) const {
+    for (const auto& text : set_texts_) {
+      const auto equals = text.find('=');
+      if (equals == std::string::npos || equals == 0) {
+        throw CliError("--set: " + quoted_as_written(text) + " must be KEY=VALUE");
+      }
+      const std::string key = text.substr(0, equals);
+      const Setting* s = find_setting(key);
+      if (s == nullptr) {
+        std::string best;
+        std::size_t best_distance = 4;
+        for (const auto& candidate : setting_catalog()) {
+          const auto d = distance(key, candidate.key);
+          if (d < best_distance) {
+            best_distance = d;
+            best = candidate.key;
+          }
+        }
+        throw CliError("--set: no setting is named " + quoted_as_written(key) +
+                       (best.empty() ? std::string(" (the keys are an experiment file's)")
+                                     : "; did you mean " + best + "?"));
+      }
+      s->set(config, parsed("--set " + key, *s, text.substr(equals + 1)));
+    }
+  }
+
+  void apply_grid_options() {
+    if (!options_.ablate || shard_text_.empty()) return;
+    try {
+      options_.shard = parse_grid_shard(shard_text_);
+    } catch (const std::invalid_argument& e) {
+      throw CliError(e.what());
+    }
+  }
+
+  // summarize reads everything from DIR: a setting given with it would be silently unused.
+  void refuse_settings_for_summarize() const {
+    for (const auto* option : app_.get_options()) {
+      if (option->count() == 0) continue;
+      const std::string name = option->get_name();
+      if (name == "--log-level" || name == "--quiet") continue;
+      throw CliError("summarize reads the grid from DIR alone; " + name +
+                     " is not used there (see --help)");
+    }
+    try {
+      check_log_level(options_.log_level);
+    } catch (const std::invalid_argument& e) {
+      throw CliError(std::string("--log-level: ") + e.what());
+    }
+  }
+
+  void apply_shortcuts(RunConfig& config) const {
+    if (dataset_->count() > 0) apply_dataset(dataset_->results().back(), config.data);
+    if (cooldown_->count() > 0) {
+      const auto epochs = std::get<std::int64_t>(
+          parsed("--cooldown", setting("fixes.cooldown_epochs"), cooldown_->results().back()));
+      config.fixes.cooldown = epochs > 0;
+      if (epochs > 0) config.fixes.cooldown_epochs = static_cast<int>(epochs);
+    }
+    if (entropy_->count() > 0) {
+      const double weight = std::get<double>(
+          parsed("--entropy-weight", setting("fixes.entropy_weight"), entropy_->results().back()));
+      config.fixes.entropy_loss = weight > 0;
+      if (weight > 0) config.fixes.entropy_weight = weight;
+    }
+  }
+
+  static void apply_dataset(const std::string& text, DataConfig& data) {
+    if (text == "digits") {
+      data.kind = DatasetKind::Digits;
+    } else if (text == "synthetic") {
+      data.kind = DatasetKind::Synthetic;
+    } else if (text.rfind("idx:", 0) == 0 && text.size() > 4) {
+      data.kind = DatasetKind::Idx;
+      data.idx_dir = text.substr(4);
+    } else {
+      throw CliError("--dataset: " + quoted_as_written(text) +
+                     " must be digits, synthetic or idx:FOLDER");
+    }
+  }
+
+  // Seeds seed, seed+1, ..., seed+count-1 must all be seeds a run can be given.
+  void check_seed_range(const RunConfig& config) const {
+    const auto& seed = setting("training.seed");
+    const auto last_allowed = static_cast<std::uint64_t>(seed.integer_maximum);
+    const auto count = static_cast<std::uint64_t>(options_.seed_count);
+    if (config.training.seed > last_allowed - (count - 1)) {
+      throw CliError("--seeds: " + std::to_string(count) + " seeds from " +
+                     std::to_string(config.training.seed) + " pass the largest seed, " +
+                     std::to_string(last_allowed));
+    }
+  }
+
+  CLI::App app_{"", "moelab-cli"};
+  CLI::App* ablate_ = nullptr;
+  CLI::App* summarize_ = nullptr;
+  CLI::Option* out_ = nullptr;
+  CLI::Option* dataset_ = nullptr;
+  CLI::Option* cooldown_ = nullptr;
+  CLI::Option* entropy_ = nullptr;
+  std::vector<std::pair<CLI::Option*, const Setting*>> settings_;
+  std::string config_file_;
+  std::string preset_;
+  std::string seeds_text_;
+  std::string jobs_text_;
+  std::string shard_text_;
+  std::vector<std::string> set_texts_;
+  CliOptions options_;
+};
 
 }  // namespace
 
 CliOptions parse_cli_options(const std::vector<std::string>& args) {
-  CliOptions options;
-  std::size_t first = 0;
-  if (!args.empty() && args[0] == "ablate") {
-    options.ablate = true;
-    options.out_dir = "moelab-ablation";
-    first = 1;
-  }
-  // Pass 1: the config file is the base, a preset sets the switches on it, other flags override.
-  for (const char* base_flag : {"--config", "--preset"}) {
-    for (std::size_t i = first; i < args.size(); ++i) {
-      if (args[i] != base_flag) continue;
-      if (i + 1 >= args.size()) throw CliError(std::string(base_flag) + " needs a value");
-      try {
-        if (args[i] == "--config") {
-          options.config = load_config_file(args[i + 1]);
-        } else {
-          options.config = find_preset(args[i + 1]).apply(options.config);
-        }
-      } catch (const std::invalid_argument& e) {
-        throw CliError(std::string("--preset: ") + e.what());
-      }
-    }
-  }
-  for (std::size_t i = first; i < args.size(); ++i) {
-    const auto& flag = args[i];
-    if (flag == "--help" || flag == "-h") {
-      options.show_help = true;
-    } else if (flag == "--version") {
-      options.show_version = true;
-    } else if (flag == "--quiet") {
-      options.quiet = true;
-    } else if (flag == "--config" || flag == "--preset") {
-      ++i;
-    } else if (const auto found = value_flags().find(flag); found != value_flags().end()) {
-      if (i + 1 >= args.size()) throw CliError(flag + " needs a value");
-      found->second(options, flag, args[++i]);
-    } else {
-      throw CliError("unknown option '" + flag + "' (see --help)");
-    }
-  }
-  try {
-    validate(options.config);
-  } catch (const std::invalid_argument& e) {
-    throw CliError(std::string("invalid settings: ") + e.what());
-  }
-  if (options.seed_count < 1 || options.seed_count > 10000) {
-    throw CliError("--seeds must be 1..10000");
-  }
-  if (options.jobs < 0 || options.jobs > 1024) throw CliError("--jobs must be 0 (all cores) or positive");
-  return options;
+  return CliParser().parse(args);
 }
 
-std::string cli_usage() {
-  return R"(moelab-cli: train a growing mixture of experts headless and write its report.
-
-Usage: moelab-cli [options]
-       moelab-cli ablate [--arms grid|ab|PCE,pce,...] [--seeds N] [--jobs N] [options]
-
-Teaching presets:
-  --preset collapse|cooldown|entropy|projection-bug|all-fixes   sets the three switches
-Ablation (writes DIR/summary.csv, DIR/summary.md and every run's folder under DIR):
-  --arms SPEC    grid (all 8 switch combinations, default), ab (none vs all), or codes:
-                 upper case = on, P(rojection) C(ooldown) E(ntropy), e.g. pce,PCE,pCe
-  --seeds N      seeds --seed, --seed+1, ... (default 5); arms of a seed are paired
-  --jobs N       runs at once, each single-threaded (default: one per core)
-
-Data:
-  --dataset digits|synthetic|idx:DIR   data set (default: the embedded UCI digits)
-  --validation-fraction X              stratified validation share, drives growth (default 0.2)
-  --test-fraction X                    stratified held-out test share, judges the verdict
-                                       (default 0.2)
-  --max-samples N                      stratified subset of a large set (0 = all)
-  --synthetic-clusters N --synthetic-dim N --synthetic-spread X
-  --synthetic-offset X --synthetic-samples N
-The three fixes:
-  --projection-fix on|off              probe passes through the input projection (default on)
-  --cooldown N                         epochs between splits, 0 = off (default 5)
-  --entropy-weight X                   entropy load-balancing weight, 0 = off (default 0.1)
-Training:
-  --seed N --seed-epochs N --growth-epochs N --batch-size N --lr X
-  --final-lr-fraction X (cosine decay over the growth phase; 1 = constant)
-  --diversity-weight X --split-noise X --dormant-threshold X
-  --diversity-loss signed-cosine|squared-cosine
-                       the seed's mean signed cosine (default), or mean squared cosine
-  --split seed|preserving
-                       seed: both router biases lowered by log 2 (default); preserving: the
-                       model's outputs are unchanged, the child is released over
-                       --split-release-steps N steps (default 20)
-  --plateau-min-delta X --plateau-patience N
-                       a plateau: N growth epochs without beating the best validation
-                       accuracy by more than X
-  --threads N (default 1; 0 = all cores) --dispatch dense|routed|auto
-Model:
-  --hidden N --expert-hidden N --initial-experts N --max-experts N --top-k N
-Files and output:
-  --config FILE.json   base settings (same format the window saves); other flags override it
-  --out DIR            where metrics.csv, events.csv, timing.csv, report.md/.json go
-  --log-level LEVEL    trace, debug, info, warn (default), error, off
-  --quiet              no progress lines on stderr
-  --help, --version
-
-Exit status: 0 trained (the verdict is in the report), 1 training diverged (a NO-GO report is
-written), 2 bad settings, data or files.
-)";
-}
+std::string cli_usage() { return CliParser().help(); }
 
 }  // namespace moelab

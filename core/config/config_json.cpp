@@ -1,7 +1,9 @@
 #include "config/config_json.h"
 
+#include "config/setting_catalog.h"
+
+#include <cmath>
 #include <nlohmann/json.hpp>
-#include <set>
 #include <vector>
 
 #include "io/input_file.h"
@@ -12,204 +14,116 @@ namespace {
 
 using Json = nlohmann::ordered_json;
 
-Json to_json_object(const RunConfig& c) {
-  const auto& s = c.data.synthetic;
-  const auto& m = c.model;
-  const auto& f = c.fixes;
-  const auto& t = c.training;
-  return Json{
-      {"data",
-       {{"kind", to_string(c.data.kind)},
-        {"idx_dir", c.data.idx_dir},
-        {"validation_fraction", c.data.validation_fraction},
-        {"test_fraction", c.data.test_fraction},
-        {"max_samples", c.data.max_samples},
-        {"synthetic",
-         {{"clusters", s.clusters},
-          {"dimension", s.dimension},
-          {"spread", s.spread},
-          {"separation", s.separation},
-          {"offset", s.offset},
-          {"samples", s.samples}}}}},
-      {"model",
-       {{"hidden", m.hidden},
-        {"expert_hidden", m.expert_hidden},
-        {"initial_experts", m.initial_experts},
-        {"top_k", m.top_k},
-        {"max_experts", m.max_experts}}},
-      {"fixes",
-       {{"projection_fix", f.projection_fix},
-        {"cooldown", f.cooldown},
-        {"cooldown_epochs", f.cooldown_epochs},
-        {"entropy_loss", f.entropy_loss},
-        {"entropy_weight", f.entropy_weight}}},
-      {"training",
-       {{"seed", t.seed},
-        {"seed_epochs", t.seed_epochs},
-        {"growth_epochs", t.growth_epochs},
-        {"batch_size", t.batch_size},
-        {"learning_rate", t.learning_rate},
-        {"final_lr_fraction", t.final_lr_fraction},
-        {"diversity_weight", t.diversity_weight},
-        {"probe_size", t.probe_size},
-        {"split_noise", t.split_noise},
-        {"plateau_min_delta", t.plateau_min_delta},
-        {"plateau_patience", t.plateau_patience},
-        {"split_mode", to_string(t.split_mode)},
-        {"split_release_steps", t.split_release_steps},
-        {"diversity_loss", to_string(t.diversity_loss)},
-        {"dormant_threshold", t.dormant_threshold},
-        {"log_interval", t.log_interval},
-        {"threads", t.threads},
-        {"dispatch", to_string(t.dispatch)}}}};
+// The keys' first parts in catalog order ("data", "data.synthetic", ...): the file's sections.
+Json to_json_object(const RunConfig& config) {
+  Json root = Json::object();
+  for (const auto& s : setting_catalog()) {
+    std::string path;
+    for (char ch : s.key) path += ch == '.' ? '/' : ch;
+    auto& slot = root[Json::json_pointer("/" + path)];
+    const auto value = s.get(config);
+    if (const auto* i = std::get_if<std::int64_t>(&value)) {
+      slot = *i;
+    } else if (const auto* d = std::get_if<double>(&value)) {
+      slot = *d;
+    } else if (const auto* b = std::get_if<bool>(&value)) {
+      slot = *b;
+    } else {
+      slot = std::get<std::string>(value);
+    }
+  }
+  return root;
 }
 
-// Reads keys of one JSON object into fields, refusing unknown keys and wrong types.
-class ObjectReader {
- public:
-  ObjectReader(const Json& object, std::string path, const std::string& source)
-      : object_(object), path_(std::move(path)), source_(source) {
-    if (!object_.is_object()) fail(path_.empty() ? "the top level" : path_, "must be an object");
-    // Every key is unknown until read() or child() claims it.
-    for (const auto& item : object_.items()) unknown_.insert(item.key());
-  }
+std::string as_written(const Json& value) { return quoted_as_written(value.dump()); }
 
-  template <typename T>
-  void read(const char* key, T& field) {
-    unknown_.erase(key);
-    const auto found = object_.find(key);
-    if (found == object_.end()) return;
-    try {
-      if constexpr (std::is_same_v<T, bool>) {
-        if (!found->is_boolean()) throw std::invalid_argument("must be true or false");
-      } else if constexpr (std::is_integral_v<T>) {
-        if (!found->is_number_integer()) throw std::invalid_argument("must be an integer");
-        if constexpr (std::is_unsigned_v<T>) {
-          if (found->template get<long long>() < 0) throw std::invalid_argument("must not be negative");
-        }
-      } else if constexpr (std::is_floating_point_v<T>) {
-        if (!found->is_number()) throw std::invalid_argument("must be a number");
-      } else {
-        if (!found->is_string()) throw std::invalid_argument("must be a string");
+// One JSON leaf as the setting's type: integers must be integers (no silent narrowing), reals
+// numbers, switches true or false, names and text strings.
+SettingValue json_value(const Setting& s, const Json& value) {
+  switch (s.type) {
+    case SettingType::Integer:
+      // Integers past 64 bits arrive as doubles: out of range, not "not an integer".
+      if (value.is_number_float() && std::abs(value.get<double>()) >= std::ldexp(1.0, 63)) {
+        throw std::invalid_argument(as_written(value) + " is outside " + describe_range(s));
       }
-      field = found->template get<T>();
-    } catch (const std::invalid_argument& e) {
-      fail(qualified(key), e.what());
-    } catch (const nlohmann::json::exception&) {
-      fail(qualified(key), "is out of range");
+      if (!value.is_number_integer()) {
+        throw std::invalid_argument(as_written(value) + " is not an integer");
+      }
+      if (value.is_number_unsigned() &&
+          value.get<std::uint64_t>() > static_cast<std::uint64_t>(s.integer_maximum)) {
+        throw std::invalid_argument(as_written(value) + " is outside " + describe_range(s));
+      }
+      return value.get<std::int64_t>();
+    case SettingType::Real:
+      if (!value.is_number()) throw std::invalid_argument(as_written(value) + " is not a number");
+      return value.get<double>();
+    case SettingType::Boolean:
+      if (!value.is_boolean()) {
+        throw std::invalid_argument(as_written(value) + " must be true or false");
+      }
+      return value.get<bool>();
+    case SettingType::Choice:
+    case SettingType::Text:
+      if (!value.is_string()) throw std::invalid_argument(as_written(value) + " is not a string");
+      return value.get<std::string>();
+  }
+  return {};
+}
+
+// Walks the file's objects; every leaf must be a setting of the catalog, every object a section
+// some setting lives in.
+class SettingsReader {
+ public:
+  SettingsReader(const std::string& source, RunConfig& config) : source_(source), config_(config) {}
+
+  void read(const Json& object, const std::string& path) {
+    if (!object.is_object()) fail(path.empty() ? "the top level" : path, "must be an object");
+    for (const auto& item : object.items()) {
+      const std::string key = path.empty() ? item.key() : path + "." + item.key();
+      if (const auto* s = find_setting(key)) {
+        read_leaf(*s, item.value());
+      } else if (is_section(key)) {
+        read(item.value(), key);
+      } else {
+        fail(key, "is not a known setting");
+      }
     }
   }
 
-  const Json& child(const char* key) {
-    unknown_.erase(key);
-    static const Json empty = Json::object();
-    const auto found = object_.find(key);
-    return found == object_.end() ? empty : *found;
+ private:
+  static bool is_section(const std::string& key) {
+    for (const auto& s : setting_catalog()) {
+      if (s.key.size() > key.size() && s.key.compare(0, key.size(), key) == 0 &&
+          s.key[key.size()] == '.') {
+        return true;
+      }
+    }
+    return false;
   }
 
-  std::string qualified(const std::string& key) const {
-    return path_.empty() ? key : path_ + "." + key;
-  }
-
-  // Call after every read: whatever is left was not a known key.
-  void finish() const {
-    if (!unknown_.empty()) fail(qualified(*unknown_.begin()), "is not a known setting");
+  void read_leaf(const Setting& s, const Json& value) {
+    try {
+      const auto v = json_value(s, value);
+      check_setting_value(s, v);
+      s.set(config_, v);
+    } catch (const std::invalid_argument& e) {
+      fail(s.key, std::string(": ") + e.what());
+    }
   }
 
   [[noreturn]] void fail(const std::string& key, const std::string& problem) const {
-    throw ConfigError(source_ + ": " + key + " " + problem);
+    const bool joined = !problem.empty() && problem.front() == ':';
+    throw ConfigError(source_ + ": " + key + (joined ? "" : " ") + problem);
   }
 
- private:
-  const Json& object_;
-  std::string path_;
   const std::string& source_;
-  std::set<std::string> unknown_;
+  RunConfig& config_;
 };
 
-template <typename Enum>
-Enum parse_enum(const std::string& text, const std::vector<std::pair<const char*, Enum>>& names,
-                const ObjectReader& reader, const char* key) {
-  for (const auto& [name, value] : names) {
-    if (text == name) return value;
-  }
-  std::string options;
-  for (const auto& [name, value] : names) options += (options.empty() ? "" : ", ") + std::string(name);
-  reader.fail(reader.qualified(key), "must be one of " + options + " (got '" + text + "')");
-}
-
-template <typename Enum>
-void read_enum(ObjectReader& reader, const char* key,
-               const std::vector<std::pair<const char*, Enum>>& names, Enum& field) {
-  std::string text = to_string(field);
-  reader.read(key, text);
-  field = parse_enum<Enum>(text, names, reader, key);
-}
-
-void read_data(const Json& j, const std::string& source, DataConfig& d) {
-  ObjectReader r(j, "data", source);
-  std::string kind = to_string(d.kind);
-  r.read("kind", kind);
-  d.kind = parse_enum<DatasetKind>(
-      kind, {{"digits", DatasetKind::Digits}, {"synthetic", DatasetKind::Synthetic},
-             {"idx", DatasetKind::Idx}},
-      r, "kind");
-  r.read("idx_dir", d.idx_dir);
-  r.read("validation_fraction", d.validation_fraction);
-  r.read("test_fraction", d.test_fraction);
-  r.read("max_samples", d.max_samples);
-  ObjectReader s(r.child("synthetic"), "data.synthetic", source);
-  s.read("clusters", d.synthetic.clusters);
-  s.read("dimension", d.synthetic.dimension);
-  s.read("spread", d.synthetic.spread);
-  s.read("separation", d.synthetic.separation);
-  s.read("offset", d.synthetic.offset);
-  s.read("samples", d.synthetic.samples);
-  s.finish();
-  r.finish();
-}
-
-void read_model(const Json& j, const std::string& source, ModelConfig& m) {
-  ObjectReader r(j, "model", source);
-  r.read("hidden", m.hidden);
-  r.read("expert_hidden", m.expert_hidden);
-  r.read("initial_experts", m.initial_experts);
-  r.read("top_k", m.top_k);
-  r.read("max_experts", m.max_experts);
-  r.finish();
-}
-
-void read_fixes(const Json& j, const std::string& source, FixSwitches& f) {
-  ObjectReader r(j, "fixes", source);
-  r.read("projection_fix", f.projection_fix);
-  r.read("cooldown", f.cooldown);
-  r.read("cooldown_epochs", f.cooldown_epochs);
-  r.read("entropy_loss", f.entropy_loss);
-  r.read("entropy_weight", f.entropy_weight);
-  r.finish();
-}
-
-void read_training(const Json& j, const std::string& source, TrainingConfig& t) {
-  ObjectReader r(j, "training", source);
-  r.read("seed", t.seed);
-  r.read("seed_epochs", t.seed_epochs);
-  r.read("growth_epochs", t.growth_epochs);
-  r.read("batch_size", t.batch_size);
-  r.read("learning_rate", t.learning_rate);
-  r.read("final_lr_fraction", t.final_lr_fraction);
-  r.read("diversity_weight", t.diversity_weight);
-  r.read("probe_size", t.probe_size);
-  r.read("split_noise", t.split_noise);
-  r.read("plateau_min_delta", t.plateau_min_delta);
-  r.read("plateau_patience", t.plateau_patience);
-  read_enum(r, "split_mode", split_mode_names(), t.split_mode);
-  r.read("split_release_steps", t.split_release_steps);
-  read_enum(r, "diversity_loss", diversity_loss_names(), t.diversity_loss);
-  r.read("dormant_threshold", t.dormant_threshold);
-  r.read("log_interval", t.log_interval);
-  r.read("threads", t.threads);
-  read_enum(r, "dispatch", dispatch_names(), t.dispatch);
-  r.finish();
+// nlohmann's messages start with "[json.exception.parse_error.101] "; the reader needs the rest.
+std::string without_library_prefix(const std::string& message) {
+  const auto close = message.find("] ");
+  return close == std::string::npos ? message : message.substr(close + 2);
 }
 
 }  // namespace
@@ -223,14 +137,12 @@ RunConfig config_from_json(const std::string& text, const std::string& source,
     j = Json::parse(text);
   } catch (const nlohmann::json::parse_error& e) {
     throw ConfigError(source + ": not valid JSON (at byte " + std::to_string(e.byte) + ")");
+  } catch (const nlohmann::json::exception& e) {
+    // A number too large for a double, for one.
+    throw ConfigError(source + ": not valid JSON: " + without_library_prefix(e.what()));
   }
   RunConfig config = base;
-  ObjectReader top(j, "", source);
-  read_data(top.child("data"), source, config.data);
-  read_model(top.child("model"), source, config.model);
-  read_fixes(top.child("fixes"), source, config.fixes);
-  read_training(top.child("training"), source, config.training);
-  top.finish();
+  SettingsReader(source, config).read(j, "");
   try {
     validate(config);
   } catch (const std::invalid_argument& e) {
@@ -247,7 +159,9 @@ RunConfig load_config_file(const std::string& path, const RunConfig& base) {
   } catch (const InputFileError& e) {
     throw ConfigError(e.what());
   }
-  if (bytes.empty()) throw ConfigError(path + ": the file is empty (expected an experiment in JSON)");
+  if (bytes.empty()) {
+    throw ConfigError(path + ": the file is empty (expected an experiment in JSON)");
+  }
   return config_from_json(std::string(bytes.begin(), bytes.end()), path, base);
 }
 

@@ -101,7 +101,8 @@ struct RunConfig {
   TrainingConfig training;
 };
 
-// Throws std::invalid_argument with one sentence naming the first bad field.
+// Throws std::invalid_argument with one sentence naming the first bad field: every setting's
+// range from the catalog (setting_catalog.h), then the rules that tie settings together.
 void validate(const RunConfig& config);
 
 const char* to_string(DatasetKind kind);
@@ -111,6 +112,7 @@ const char* to_string(DiversityLoss loss);
 
 // The names each enum is written as in files and flags, in order: one list per enum, read by the
 // JSON reader, the CLI and the window.
+const std::vector<std::pair<const char*, DatasetKind>>& dataset_kind_names();
 const std::vector<std::pair<const char*, Dispatch>>& dispatch_names();
 const std::vector<std::pair<const char*, SplitMode>>& split_mode_names();
 const std::vector<std::pair<const char*, DiversityLoss>>& diversity_loss_names();

@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <stdexcept>
 
+#include "config/setting_catalog.h"
 #include "data/digits_loader.h"
 #include "data/idx_loader.h"
 #include "data/stratified_split.h"
@@ -21,7 +22,8 @@ void require_synthetic_memory(const SyntheticDataOptions& options) {
                   std::to_string(options.dimension) + " features need about " +
                   memory_text(needed) + " of memory but " + memory_text(budget.bytes) +
                   " is available (" + budget.source +
-                  "); lower data.synthetic.samples or data.synthetic.dimension");
+                  "); lower " + setting_reference("data.synthetic.samples") + " or " +
+                  setting_reference("data.synthetic.dimension"));
 }
 
 // An IDX set is subsetted as it is read, so that only the kept images are ever in memory; the

@@ -8,6 +8,7 @@
 #include <optional>
 #include <vector>
 
+#include "config/setting_catalog.h"
 #include "data/byte_stream.h"
 #include "data/dataset_loader.h"
 #include "data/stratified_split.h"
@@ -261,7 +262,8 @@ void require_memory_for(const std::vector<IdxPart>& parts, const std::string& na
                   "x" + std::to_string(first.cols) + " (of " + std::to_string(total) +
                   ") need about " + memory_text(needed) + " of memory but " +
                   memory_text(budget.bytes) + " is available (" + budget.source + "); " +
-                  (fits >= 2 ? "set data.max_samples to at most " + std::to_string(fits)
+                  (fits >= 2 ? "set " + setting_reference("data.max_samples") + " to at most " +
+                                   std::to_string(fits)
                              : "even the labels do not fit"));
 }
 

@@ -1,5 +1,8 @@
 #include "io/run_writer.h"
 
+#include <unistd.h>
+
+#include <atomic>
 #include <filesystem>
 #include <fstream>
 #include <sstream>
@@ -85,7 +88,10 @@ std::string timing_csv(const RunResult& r) {
 }
 
 void write_file_atomically(const std::string& path, const std::string& content) {
-  const std::string temporary = path + ".tmp";
+  // A name of its own per process and call: shards of a grid may write the same file at once.
+  static std::atomic<unsigned> calls = 0;
+  const std::string temporary =
+      path + ".tmp." + std::to_string(getpid()) + "." + std::to_string(calls++);
   {
     std::ofstream out(temporary, std::ios::binary | std::ios::trunc);
     if (!out) throw std::runtime_error(path + ": cannot open for writing");

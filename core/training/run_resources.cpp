@@ -4,6 +4,7 @@
 #include <cmath>
 #include <numeric>
 
+#include "config/setting_catalog.h"
 #include "data/digits_loader.h"
 #include "util/cpu_budget.h"
 
@@ -26,6 +27,16 @@ std::uint64_t parameter_floats(std::uint64_t d, std::uint64_t h, std::uint64_t f
   const std::uint64_t expert = h * f + f + f * h + h;
   const std::uint64_t classifier = h * c + c;
   return projection + router + experts * expert + classifier;
+}
+
+// "a (--a), b (--b) or c (--c)"; anything that is not a setting's key is written as it is.
+std::string settings_text(const std::vector<std::string>& keys) {
+  std::string text;
+  for (std::size_t i = 0; i < keys.size(); ++i) {
+    if (i > 0) text += i + 1 == keys.size() ? " or " : ", ";
+    text += find_setting(keys[i]) ? setting_reference(keys[i]) : keys[i];
+  }
+  return text;
 }
 
 }  // namespace
@@ -85,7 +96,7 @@ MemoryEstimate estimate_training_memory(const RunConfig& config, const DataShape
   const std::uint64_t model_floats = 4 * parameter_floats(d, h, f, c, e) + e * h * f;
   estimate.parts.push_back(
       {"the model with its gradients and Adam moments at " + std::to_string(e) + " experts",
-       kFloat * model_floats, "model.expert_hidden, model.max_experts or model.hidden"});
+       kFloat * model_floats, {"model.expert_hidden", "model.max_experts", "model.hidden"}});
   // The fused step's buffers (training/fused_dense_step.cpp, Workspace::make), kept between steps.
   const std::uint64_t step_floats = rows * d + 2 * rows * h + 2 * rows * e * f + 2 * batch * e * f +
                                     2 * h * e * f + 5 * batch * e + 2 * batch * h + 2 * batch * c +
@@ -93,13 +104,13 @@ MemoryEstimate estimate_training_memory(const RunConfig& config, const DataShape
   estimate.parts.push_back({"the training step's buffers (batch " + std::to_string(batch) +
                                 ", probe " + std::to_string(probe) + ")",
                             kFloat * step_floats,
-                            "training.batch_size, training.probe_size or model.expert_hidden"});
+                            {"training.batch_size", "training.probe_size", "model.expert_hidden"}});
   // Evaluation runs every expert on a chunk: inner activations (and their ReLU), outputs, routing.
   const std::uint64_t eval_floats = 2 * e * eval_rows * (f + h) + eval_rows * (h + 3 * e + c) +
                                     u(data.validation) * (e + c) +
                                     2 * e * u(kSimilarityRows) * (f + h);
   estimate.parts.push_back({"evaluation in chunks of " + std::to_string(eval_rows) + " samples",
-                            kFloat * eval_floats, "model.expert_hidden or model.max_experts"});
+                            kFloat * eval_floats, {"model.expert_hidden", "model.max_experts"}});
   return estimate;
 }
 
@@ -107,8 +118,9 @@ MemoryEstimate for_runs_at_once(const MemoryEstimate& estimate, int runs) {
   MemoryEstimate all;
   const auto copies = static_cast<std::uint64_t>(std::max(runs, 1));
   for (const auto& part : estimate.parts) {
-    all.parts.push_back({std::to_string(copies) + " x " + part.name, copies * part.bytes,
-                         part.lower + ", or the runs at once (--jobs)"});
+    auto lower = part.lower;
+    lower.push_back("the runs at once (--jobs)");
+    all.parts.push_back({std::to_string(copies) + " x " + part.name, copies * part.bytes, lower});
   }
   return all;
 }
@@ -124,13 +136,14 @@ void require_memory(const MemoryEstimate& estimate, const MemoryBudget& budget,
   }
   throw ResourceError(subject + " needs about " + memory_text(total) + " of memory (" + parts +
                       ") but " + memory_text(budget.bytes) + " is available (" + budget.source +
-                      "); lower " + estimate.largest().lower);
+                      "); lower " + settings_text(estimate.largest().lower));
 }
 
 int training_threads(const TrainingConfig& training, int usable_cpus) {
   if (training.threads == 0) return usable_cpus;
   if (training.threads > usable_cpus) {
-    throw ResourceError("training.threads is " + std::to_string(training.threads) +
+    throw ResourceError(setting_reference("training.threads") + " is " +
+                        std::to_string(training.threads) +
                         " but this process may use " + std::to_string(usable_cpus) +
                         (usable_cpus == 1 ? " CPU" : " CPUs") +
                         " (its affinity mask and cgroup CPU quota): use " +

@@ -48,7 +48,7 @@ std::optional<DataShape> expected_shape(const DataConfig& data);
 struct MemoryPart {
   std::string name;    // "the model with its gradients and Adam moments at 12 experts"
   std::uint64_t bytes = 0;
-  std::string lower;   // the settings that shrink it, for the message: "model.expert_hidden, ..."
+  std::vector<std::string> lower;  // the keys of the settings that shrink it, the largest first
 };
 
 struct MemoryEstimate {

@@ -16,14 +16,17 @@ std::shared_ptr<spdlog::logger> logger() {
   return instance;
 }
 
-void set_log_level(const std::string& level) {
-  const auto parsed = spdlog::level::from_str(level);
+void check_log_level(const std::string& level) {
   // from_str maps anything unknown to "off"; only the word "off" itself may mean that.
-  if (parsed == spdlog::level::off && level != "off") {
+  if (spdlog::level::from_str(level) == spdlog::level::off && level != "off") {
     throw std::invalid_argument("unknown log level '" + level +
                                 "' (use trace, debug, info, warn, error or off)");
   }
-  logger()->set_level(parsed);
+}
+
+void set_log_level(const std::string& level) {
+  check_log_level(level);
+  logger()->set_level(spdlog::level::from_str(level));
 }
 
 }  // namespace moelab

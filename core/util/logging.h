@@ -12,5 +12,7 @@ std::shared_ptr<spdlog::logger> logger();
 
 // "trace", "debug", "info", "warn", "error", "off"; throws std::invalid_argument otherwise.
 void set_log_level(const std::string& level);
+// Throws what set_log_level() would, without changing anything: for parsers.
+void check_log_level(const std::string& level);
 
 }  // namespace moelab

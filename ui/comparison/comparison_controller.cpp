@@ -1,12 +1,12 @@
 // LibTorch (through ablation_runner.h) before Qt.
 #include "ablation/ablation_runner.h"
 #include "training/training_observer.h"
+#include "util/cpu_budget.h"
 #include "util/error_sentence.h"
 
 #include "comparison/comparison_controller.h"
 
 #include <QMetaObject>
-#include <QThread>
 #include <algorithm>
 #include <exception>
 
@@ -51,7 +51,7 @@ bool ComparisonController::start(AblationPlan plan, QString* error) {
     if (error) *error = tr("Choose at least one arm and one seed.");
     return false;
   }
-  int jobs = plan.jobs > 0 ? plan.jobs : std::max(1, QThread::idealThreadCount());
+  int jobs = plan.jobs > 0 ? plan.jobs : usable_cpu_count();
   if (max_jobs_ > 0) jobs = std::min(jobs, max_jobs_);
   plan.jobs = jobs;
   try {

@@ -23,7 +23,6 @@
 #include <QSpinBox>
 #include <QSplitter>
 #include <QTableView>
-#include <QThread>
 #include <QVBoxLayout>
 
 #include "charts/expert_palette.h"
@@ -32,6 +31,7 @@
 #include "comparison/summary_table_model.h"
 #include "io/input_file.h"
 #include "save_file.h"
+#include "util/cpu_budget.h"
 
 namespace moelab::ui {
 
@@ -165,8 +165,8 @@ QWidget* ComparisonWindow::build_setup() {
   seeds_->setToolTip(tr("Each arm runs once per seed. A seed gives every arm the same data split "
                         "and the same initial weights, so the arms are paired."));
   form->addRow(tr("Seeds per arm"), seeds_);
-  form->addRow(note(tr("Runs train at once, up to %1 (one per core); the rest queue.")
-                        .arg(QThread::idealThreadCount())));
+  form->addRow(note(tr("Runs train at once, up to %1 (one per usable CPU); the rest queue.")
+                        .arg(usable_cpu_count())));
   layout->addWidget(run_box);
 
   auto* buttons = new QHBoxLayout;
