@@ -8,8 +8,7 @@ set -euo pipefail
 program="moelab-slurm-ablate"
 usage() {
   cat <<EOF
-Usage: $program [--wait] [--runs-per-task N] [--cpus-per-task N] [--sbatch ARG]...
-                [ablate options] --out DIR
+Usage: $program [--wait] [OPTION]... [ablate options] --out DIR
 
 Submits the ablation grid that 'moelab-cli ablate [ablate options] --out DIR' would run as a
 Slurm job array, one task per slice of the grid, and a dependent job that writes DIR/summary.md,
