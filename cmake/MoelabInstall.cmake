@@ -4,11 +4,13 @@
 # rsvg-convert (librsvg2-bin), the man pages from each program's --help with help2man. Without
 # those tools the build still succeeds and says what it leaves out.
 
+# Debian's layout: /usr/share/doc/<package>, not the CMake project's name. Qt's or LibTorch's
+# CMake files may have included GNUInstallDirs already, leaving an empty cache entry and the
+# project's name in the variable: only a value the user gave (-DCMAKE_INSTALL_DOCDIR=...) stands.
+if("$CACHE{CMAKE_INSTALL_DOCDIR}" STREQUAL "")
+  set(CMAKE_INSTALL_DOCDIR "share/doc/moelab")
+endif()
 include(GNUInstallDirs)
-# Debian's layout: /usr/share/doc/<package>. Not CMAKE_INSTALL_DOCDIR, which a package found
-# earlier (Qt's) has already set from the CMake project's name.
-set(MOELAB_INSTALL_DOCDIR "${CMAKE_INSTALL_DATAROOTDIR}/doc/moelab" CACHE PATH
-    "Documentation folder (relative to the prefix)")
 
 find_program(MOELAB_RSVG_CONVERT rsvg-convert)
 find_program(MOELAB_HELP2MAN help2man)
@@ -24,9 +26,9 @@ install(TARGETS moelab-cli RUNTIME DESTINATION ${CMAKE_INSTALL_BINDIR})
 install(PROGRAMS ${PROJECT_SOURCE_DIR}/scripts/slurm-ablate.sh
         DESTINATION ${CMAKE_INSTALL_BINDIR} RENAME moelab-slurm-ablate)
 install(FILES ${PROJECT_SOURCE_DIR}/README.md ${PROJECT_SOURCE_DIR}/resources/ATTRIBUTION.md
-        DESTINATION ${MOELAB_INSTALL_DOCDIR})
+        DESTINATION ${CMAKE_INSTALL_DOCDIR})
 install(FILES ${PROJECT_SOURCE_DIR}/docs/lab.png ${PROJECT_SOURCE_DIR}/docs/compare.png
-        DESTINATION ${MOELAB_INSTALL_DOCDIR}/docs)
+        DESTINATION ${CMAKE_INSTALL_DOCDIR}/docs)
 
 # ---- man pages, from --help ----
 # help2man runs the freshly built program (`moelab --help` needs no display); pages are gzipped

@@ -1,4 +1,5 @@
 // The experiment file and the headless runner's flags, in process and as a real process.
+#include "support/test_text.h"
 #include "cli/cli_options.h"
 #include "config/config_json.h"
 #include "config/setting_catalog.h"
@@ -14,12 +15,6 @@
 using namespace moelab;
 
 namespace {
-
-std::vector<std::string> words(const QString& line) {
-  std::vector<std::string> out;
-  for (const auto& w : line.split(' ', Qt::SkipEmptyParts)) out.push_back(w.toStdString());
-  return out;
-}
 
 struct ProcessResult {
   int exit_code = -1;
@@ -44,11 +39,6 @@ std::string nested_json(const std::string& key, const std::string& value) {
   const auto dot = key.find('.');
   if (dot == std::string::npos) return "{\"" + key + "\": " + value + "}";
   return "{\"" + key.substr(0, dot) + "\": " + nested_json(key.substr(dot + 1), value) + "}";
-}
-
-QByteArray read(const QString& path) {
-  QFile f(path);
-  return f.open(QIODevice::ReadOnly) ? f.readAll() : QByteArray();
 }
 
 }  // namespace
@@ -229,6 +219,21 @@ class TestCli : public QObject {
     QTest::newRow("nan weight") << "--entropy-weight nan" << "finite";
     QTest::newRow("invalid combo") << "--top-k 5 --max-experts 3" << "top_k";
     QTest::newRow("missing config") << "--config /nonexistent/exp.json" << "cannot open";
+    // The grid's flags (test_grid checks what they do).
+    QTest::newRow("shard 0") << "ablate --shard 0/4" << "shard 0 is not one of 1..4";
+    QTest::newRow("shard past N") << "ablate --shard=5/4" << "shard 5 is not one of 1..4";
+    QTest::newRow("no N") << "ablate --shard 2" << "must be I/N";
+    QTest::newRow("words") << "ablate --shard two/four" << "must be I/N";
+    QTest::newRow("no shards") << "ablate --shard 1/0" << "number of shards";
+    QTest::newRow("summarize without DIR") << "summarize" << "DIR";
+    QTest::newRow("summarize with a setting") << "summarize g --lr 0.1" << "--lr is not used";
+    QTest::newRow("set without =") << "--set training.seed" << "must be KEY=VALUE";
+    QTest::newRow("set typo") << "--set training.lerning_rate=0.1"
+                              << "did you mean training.learning_rate?";
+    QTest::newRow("set unknown") << "--set colour=blue" << "no setting is named 'colour'";
+    QTest::newRow("set out of range") << "--set training.learning_rate=-1"
+                                      << "--set training.learning_rate: '-1' is outside";
+    QTest::newRow("list typo") << "ablate --lists" << "did you mean --list?";
   }
   void badFlagsAreRefused() {
     QFETCH(QString, line);

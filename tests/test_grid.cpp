@@ -1,6 +1,7 @@
 // Grids on a cluster: the flags (--list, --shard, summarize, --set), shards, the listed commands
 // (each reproduces its run's settings exactly), and the grid folder (grid.json, finished runs,
 // another grid refused, the summary from report.json equal to the one from memory).
+#include "support/test_text.h"
 #include "ablation/ablation_summary.h"
 #include "ablation/grid_command.h"
 #include "ablation/grid_folder.h"
@@ -22,12 +23,6 @@
 using namespace moelab;
 
 namespace {
-
-std::vector<std::string> words(const QString& line) {
-  std::vector<std::string> out;
-  for (const auto& w : line.split(' ', Qt::SkipEmptyParts)) out.push_back(w.toStdString());
-  return out;
-}
 
 // A plan whose arms switch the cooldown and the entropy loss off while their parameters differ
 // from the defaults: the case a listed command must still write out.
@@ -60,11 +55,6 @@ RunResult finished_run(const RunConfig& config, double test_accuracy, int dorman
   return r;
 }
 
-QByteArray read(const QString& path) {
-  QFile f(path);
-  return f.open(QIODevice::ReadOnly) ? f.readAll() : QByteArray();
-}
-
 }  // namespace
 
 class TestGrid : public QObject {
@@ -92,36 +82,6 @@ class TestGrid : public QObject {
     QCOMPARE(o.config.fixes.cooldown_epochs, 3);
     QVERIFY(!o.config.fixes.cooldown);
     QVERIFY(o.config.data.kind == DatasetKind::Synthetic);
-  }
-
-  void badGridFlagsAreRefused_data() {
-    QTest::addColumn<QString>("line");
-    QTest::addColumn<QString>("mentions");
-    QTest::newRow("shard 0") << "ablate --shard 0/4" << "shard 0 is not one of 1..4";
-    QTest::newRow("shard past N") << "ablate --shard=5/4" << "shard 5 is not one of 1..4";
-    QTest::newRow("no N") << "ablate --shard 2" << "must be I/N";
-    QTest::newRow("words") << "ablate --shard two/four" << "must be I/N";
-    QTest::newRow("no shards") << "ablate --shard 1/0" << "number of shards";
-    QTest::newRow("summarize without DIR") << "summarize" << "DIR";
-    QTest::newRow("summarize with a setting") << "summarize g --lr 0.1" << "--lr is not used";
-    QTest::newRow("set without =") << "--set training.seed" << "must be KEY=VALUE";
-    QTest::newRow("set typo") << "--set training.lerning_rate=0.1"
-                              << "did you mean training.learning_rate?";
-    QTest::newRow("set unknown") << "--set colour=blue" << "no setting is named 'colour'";
-    QTest::newRow("set out of range") << "--set training.learning_rate=-1"
-                                      << "--set training.learning_rate: '-1' is outside";
-    QTest::newRow("list typo") << "ablate --lists" << "did you mean --list?";
-  }
-
-  void badGridFlagsAreRefused() {
-    QFETCH(QString, line);
-    QFETCH(QString, mentions);
-    try {
-      parse_cli_options(words(line));
-      QFAIL("accepted bad flags");
-    } catch (const std::exception& e) {
-      QVERIFY2(QString(e.what()).contains(mentions), e.what());
-    }
   }
 
   void slurmShardComesFromTheArrayTask() {

@@ -3,6 +3,7 @@
 #include <cmath>
 #include <random>
 
+#include "growth/field_growth_policy.h"
 #include "growth/schnakenberg_field.h"
 
 using namespace moelab;
@@ -106,6 +107,58 @@ class TestSchnakenbergField : public QObject {
     field.remove(0);
     QCOMPARE(field.cells(), 3);
     QCOMPARE(field.u()[0], 2.0);
+  }
+
+  void anEvenRoutingNeverGrows() {
+    FieldGrowthPolicy policy({}, 4, 12);
+    policy.start_growth(0);
+    for (int epoch = 1; epoch <= 50; ++epoch) {
+      const auto d = policy.decide(epoch, {0.25f, 0.25f, 0.25f, 0.25f}, 0);
+      QVERIFY(!d.split);
+      QCOMPARE(QString(d.reason), QString("below threshold"));
+    }
+  }
+
+  void anOverloadedExpertSplitsAndItsChildSitsBesideIt() {
+    FieldGrowthPolicy policy({}, 3, 12);
+    policy.start_growth(0);
+    GrowthDecision d;
+    int epoch = 1;
+    for (; epoch <= 20 && !d.split; ++epoch) d = policy.decide(epoch, {0.15f, 0.7f, 0.15f}, 0);
+    QVERIFY(d.split);
+    QCOMPARE(d.parent, 1);
+    QCOMPARE(QString(d.reason), QString("field"));
+    const double peak = policy.activator_by_expert()[1];
+    QVERIFY(peak > policy.threshold());
+    policy.record_split(epoch, 1, 3);
+    QCOMPARE(policy.ring(), (std::vector<int>{0, 1, 3, 2}));
+    const auto u = policy.activator_by_expert();
+    QCOMPARE(u.size(), std::size_t(4));
+    const double u_star = SchnakenbergParameters{}.a + SchnakenbergParameters{}.b;
+    QVERIFY(std::abs(u[1] - (u_star + (peak - u_star) / 2)) < 1e-12);  // the excess is shared
+    QCOMPARE(u[3], u[1]);
+  }
+
+  void theCooldownAndTheCapStillHold() {
+    FieldGrowthPolicy policy({}, 2, 3);
+    policy.start_growth(0);
+    const std::vector<float> overloaded{0.9f, 0.1f};
+    QCOMPARE(QString(policy.decide(1, overloaded, 5).reason), QString("cooldown"));
+    int epoch = 2;
+    GrowthDecision d;
+    for (; epoch <= 40 && !d.split; ++epoch) d = policy.decide(epoch, overloaded, 5);
+    QVERIFY(d.split);
+    QVERIFY(epoch - 1 >= 5);
+    policy.record_split(epoch, 0, 2);
+    for (int later = epoch + 1; later <= epoch + 40; ++later) {
+      QVERIFY(!policy.decide(later, {0.8f, 0.1f, 0.1f}, 0).split);  // three experts: the cap
+    }
+  }
+
+  void aThresholdAtTheSteadyStateIsRefused() {
+    FieldGrowthSettings settings;
+    settings.threshold = settings.field.a + settings.field.b;
+    QVERIFY_THROWS_EXCEPTION(std::invalid_argument, FieldGrowthPolicy(settings, 2, 12));
   }
 };
 

@@ -9,10 +9,13 @@
 // change is announced with fixesChanged() so that it reaches the running trainer.
 
 #include <QWidget>
+#include <vector>
 
 #include "meta_types.h"
+#include "setting_field.h"
 
 class QComboBox;
+class QFormLayout;
 class QGroupBox;
 class QLabel;
 class QLineEdit;
@@ -64,8 +67,14 @@ class ControlPanel : public QWidget {
   void show_data_page(int index);
   void browse_idx_folder();
   void announce_fixes();
+  void enable_release_steps();
+  // A field for the catalog's `key`, in `form` under the catalog's label (or placed by the
+  // caller when `form` is null).
+  template <typename Widget>
+  Widget* add_field(QFormLayout* form, const char* key);
 
   RunConfig base_;
+  std::vector<SettingField> fields_;  // every setting the panel shows, read and shown alike
   bool loading_ = false;
 
   QComboBox* preset_ = nullptr;
@@ -78,26 +87,12 @@ class ControlPanel : public QWidget {
   QGroupBox* data_box_ = nullptr;
   QComboBox* kind_ = nullptr;
   QStackedWidget* data_pages_ = nullptr;
-  QSpinBox* clusters_ = nullptr;
-  NumberSpinBox* spread_ = nullptr;
-  QSpinBox* dimension_ = nullptr;
-  QSpinBox* samples_ = nullptr;
   QLineEdit* idx_dir_ = nullptr;
-  QSpinBox* max_samples_ = nullptr;
   NumberSpinBox* test_fraction_ = nullptr;
 
   QGroupBox* model_box_ = nullptr;
-  QSpinBox* hidden_ = nullptr;
-  QSpinBox* expert_hidden_ = nullptr;
-  QSpinBox* initial_experts_ = nullptr;
-  QSpinBox* top_k_ = nullptr;
-  QSpinBox* max_experts_ = nullptr;
 
   QGroupBox* training_box_ = nullptr;
-  NumberSpinBox* learning_rate_ = nullptr;
-  QLineEdit* seed_ = nullptr;
-  QSpinBox* seed_epochs_ = nullptr;
-  QSpinBox* growth_epochs_ = nullptr;
   QSpinBox* plateau_patience_ = nullptr;
   QComboBox* split_mode_ = nullptr;
   QSpinBox* split_release_steps_ = nullptr;

@@ -22,17 +22,6 @@ constexpr std::array<const char*, 6> kAvx2KernelSets = {
 
 bool same_name(const std::string& a, const char* b) { return strcasecmp(a.c_str(), b) == 0; }
 
-bool cpu_has_avx2_fma() {
-  __builtin_cpu_init();
-  return __builtin_cpu_supports("avx2") && __builtin_cpu_supports("fma");
-}
-
-bool cpu_has_avx512() {
-  __builtin_cpu_init();
-  return __builtin_cpu_supports("avx512f") && __builtin_cpu_supports("avx512bw") &&
-         __builtin_cpu_supports("avx512vl") && __builtin_cpu_supports("avx512dq");
-}
-
 // OPENBLAS_CORETYPE while the library re-initialises, then the variable as it was: a child
 // process must not inherit the lab's choice.
 class ScopedCoretype {
@@ -77,6 +66,17 @@ std::string check_text(const SgemmCheck& check) {
 }
 
 }  // namespace
+
+bool cpu_has_avx2_fma() {
+  __builtin_cpu_init();
+  return __builtin_cpu_supports("avx2") && __builtin_cpu_supports("fma");
+}
+
+bool cpu_has_avx512() {
+  __builtin_cpu_init();
+  return __builtin_cpu_supports("avx512f") && __builtin_cpu_supports("avx512bw") &&
+         __builtin_cpu_supports("avx512vl") && __builtin_cpu_supports("avx512dq");
+}
 
 const char* openblas_kernels_for_cpu(const std::string& current, bool has_avx2_fma,
                                      bool has_avx512) {

@@ -32,6 +32,10 @@ inline constexpr const char* kKeepOpenblasKernelsVariable = "MOELAB_KEEP_OPENBLA
 const char* openblas_kernels_for_cpu(const std::string& current, bool has_avx2_fma,
                                      bool has_avx512);
 
+// The CPU's vector units the rule looks at (AVX-512: the F, BW, VL and DQ subsets SkylakeX uses).
+bool cpu_has_avx2_fma();
+bool cpu_has_avx512();
+
 // The kernel set OpenBLAS runs ("Haswell", "Prescott", ...), "" when the BLAS is not OpenBLAS.
 std::string openblas_kernels();
 

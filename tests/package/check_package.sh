@@ -37,7 +37,8 @@ check() {  # description, command...
   fi
 }
 
-(cd "$build" && cpack -G DEB -B "$work/cpack" -D CPACK_OUTPUT_FILE_PREFIX="$work/out" \
+# The package goes to $work/out, not to the build's package/ folder where scripts/package.sh puts it.
+(cd "$build" && cpack -G DEB -B "$work/out" -D CPACK_OUTPUT_FILE_PREFIX="$work/out" \
   > "$work/cpack.log" 2>&1) || {
   cat "$work/cpack.log"
   echo "FAIL: cpack could not build the package"
