@@ -15,7 +15,7 @@ packages=(
   parallel                            # the grid's GNU parallel route (its test)
 )
 if [[ "${MOELAB_SLURM_DEPS:-0}" == 1 ]]; then
-  packages+=(slurm-wlm munge)  # a single-node Slurm for tests/slurm (services left stopped)
+  packages+=(slurm-wlm munge)  # a single-node Slurm for tests/slurm (it starts its own daemons)
 fi
 if [[ "${MOELAB_BENCH_DEPS:-0}" == 1 ]]; then
   packages+=(python3-torch libbenchmark-dev)  # the PyTorch peer of the speed benchmarks
@@ -33,3 +33,8 @@ sudo_cmd=()
 [[ $(id -u) -ne 0 ]] && sudo_cmd=(sudo)
 "${sudo_cmd[@]}" apt-get update -qq
 DEBIAN_FRONTEND=noninteractive "${sudo_cmd[@]}" apt-get install -y -qq --no-install-recommends "${missing[@]}"
+# Just installed for the test, Slurm's own services have no configuration: keep them from
+# starting (and failing) with the system. tests/slurm starts daemons of its own.
+if [[ " ${missing[*]} " == *" slurm-wlm "* ]] && [[ -d /run/systemd/system ]]; then
+  "${sudo_cmd[@]}" systemctl disable --now slurmctld slurmd > /dev/null 2>&1 || true
+fi

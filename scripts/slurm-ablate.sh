@@ -8,8 +8,7 @@ set -euo pipefail
 program="moelab-slurm-ablate"
 usage() {
   cat <<EOF
-Usage: $program [--wait] [--runs-per-task N] [--cpus-per-task N] [--sbatch ARG]...
-                [ablate options] --out DIR
+Usage: $program [--wait] [OPTION]... [ablate options] --out DIR
 
 Submits the ablation grid that 'moelab-cli ablate [ablate options] --out DIR' would run as a
 Slurm job array, one task per slice of the grid, and a dependent job that writes DIR/summary.md,
@@ -25,8 +24,8 @@ Options:
                        or --sbatch=--time=30 (repeatable)
   -h, --help           this text
   --version            the version of the moelab-cli it runs
-Every other option goes to moelab-cli ablate (see moelab-cli --help); --jobs defaults to the
-CPUs of the task.
+Every other option goes to moelab-cli ablate (see moelab-cli --help); --jobs defaults to
+--cpus-per-task.
 
 moelab-cli is taken from \$MOELAB_CLI, else from PATH, else from the build folder next to
 this script.
@@ -94,7 +93,8 @@ command -v sbatch > /dev/null || fail "sbatch not found: run this on a Slurm sub
 cli="$(find_cli)"
 mkdir -p "$out"
 out="$(realpath "$out")"
-((jobs_given)) || ablate_args+=(--jobs 0)
+# One run per CPU of the task, whether or not the cluster binds tasks to their CPUs.
+((jobs_given)) || ablate_args+=(--jobs "$cpus_per_task")
 
 # The runs the grid still lacks. Also checks every option and claims the folder (grid.json)
 # before anything is submitted.
