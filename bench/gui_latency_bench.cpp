@@ -30,6 +30,7 @@
 #include "run_controller.h"
 #include "run_controls.h"
 #include "util/blas_check.h"
+#include "util/openblas_kernels.h"
 
 namespace {
 
@@ -165,6 +166,8 @@ void print_row(const char* condition, const char* probe, const Stats& s) {
 }  // namespace
 
 int main(int argc, char** argv) {
+  // The kernels the window runs on (the same call as the top of moelab's main()).
+  moelab::report_kernel_choice(moelab::choose_openblas_kernels());
   if (!qEnvironmentVariableIsSet("QT_QPA_PLATFORM") && !qEnvironmentVariableIsSet("DISPLAY")) {
     qputenv("QT_QPA_PLATFORM", "offscreen");
   }

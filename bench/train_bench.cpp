@@ -29,6 +29,7 @@
 #include "data/dataset_loader.h"
 #include "training/trainer.h"
 #include "util/blas_check.h"
+#include "util/openblas_kernels.h"
 #include "util/logging.h"
 
 #include "flops.h"
@@ -149,10 +150,21 @@ struct PeerStats {
   std::string error;
 };
 
+// The kernels this process's products run on (util/openblas_kernels.h), which the peer is asked
+// to use too: the lab switches kernels in its own process only, so the peer is told by name.
+std::string& bench_kernels() {
+  static std::string kernels;
+  return kernels;
+}
+
 // own_kernel_choice: launch the peer without OPENBLAS_CORETYPE, as a user's python3 starts.
 PeerStats run_peer(const Options& o, const std::vector<std::string>& args,
                    bool own_kernel_choice = false) {
-  std::string command = (own_kernel_choice ? "env -u OPENBLAS_CORETYPE " : "") + o.python + " " + o.peer;
+  const std::string environment =
+      own_kernel_choice        ? "env -u OPENBLAS_CORETYPE "
+      : bench_kernels().empty() ? ""
+                               : "env OPENBLAS_CORETYPE=" + bench_kernels() + " ";
+  std::string command = environment + o.python + " " + o.peer;
   for (const auto& a : args) command += " " + a;
   command += " 2>/dev/null";
   PeerStats stats;
@@ -287,9 +299,10 @@ Options parse(int argc, char** argv) {
 }  // namespace
 
 int main(int argc, char** argv) {
-  // C++, the peer and every child run with the same OpenBLAS kernels: children inherit the
-  // OPENBLAS_CORETYPE that util/blas_check.cpp sets before start-up. The peer also runs once
-  // with OpenBLAS's own choice, below.
+  // C++ and the peer run on the same OpenBLAS kernels: the ones the programs choose, named to
+  // the peer (run_peer). The peer also runs once with OpenBLAS's own choice, below.
+  const auto kernels = choose_openblas_kernels();
+  bench_kernels() = kernels.kernels;
   Options o;
   try {
     o = parse(argc, argv);
@@ -298,6 +311,7 @@ int main(int argc, char** argv) {
     return 2;
   }
   set_log_level("error");
+  if (!report_kernel_choice(kernels)) return 1;
   if (o.child == "long-rss") return long_rss_child(100);
 
   const int cores = all_threads();
@@ -311,9 +325,8 @@ int main(int argc, char** argv) {
   md << "| cores (nproc) | " << cores << " |\n";
   md << "| BLAS | " << (blas.library.empty() ? "unknown" : blas.library)
      << (blas.optimised ? "" : " (reference BLAS: slow)") << " |\n";
-  const char* coretype = std::getenv("OPENBLAS_CORETYPE");
   md << "| OpenBLAS kernels | " << (blas.openblas_core.empty() ? "n/a" : blas.openblas_core)
-     << (coretype ? std::string(" (OPENBLAS_CORETYPE=") + coretype + ")" : std::string())
+     << " (" << kernels.reason << ")"
      << " |\n";
   md << "| LibTorch | " << TORCH_VERSION << " |\n";
   md << "| load average at start (1/5/15 min) | " << load_before.substr(0, load_before.rfind(' '))
@@ -384,7 +397,8 @@ int main(int argc, char** argv) {
 
   // The same peer as a user's python3 starts it: OpenBLAS picks its own kernels (on a CPU it
   // does not know, the generic ones). Not the fair comparison, but what a user would see.
-  if (const char* coretype = std::getenv("OPENBLAS_CORETYPE")) {
+  if (!kernels.kernels.empty() && (kernels.switched || std::getenv("OPENBLAS_CORETYPE"))) {
+    const std::string coretype = kernels.kernels;
     progress("default run, peer with OpenBLAS's own kernel choice");
     const auto own = run_peer(o,
                               {"--threads", "1", "--split-after",

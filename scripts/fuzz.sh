@@ -42,9 +42,13 @@ flags=(-std=c++20 -g -O1 -fno-omit-frame-pointer
        -fsanitize-coverage=trace-pc,trace-cmp
        -I"$root/core" -isystem /usr/include/torch/csrc/api/include
        $(pkg-config --cflags spdlog))
-sources=("$root"/core/data/*.cpp "$root/core/util/logging.cpp" "$embedded"
+# The loaders open files through io/input_file and check memory through util/memory_budget.
+sources=("$root"/core/data/*.cpp "$root/core/io/input_file.cpp" "$root/core/util/logging.cpp"
+         "$root/core/util/memory_budget.cpp" "$root/core/util/cgroup_folders.cpp" "$embedded"
          "$root/tests/fuzz/fuzz_loaders.cpp")
-headers=("$root"/core/data/*.h "$root"/core/config/*.h "$root"/core/util/logging.h)
+headers=("$root"/core/data/*.h "$root"/core/config/*.h "$root"/core/io/input_file.h
+         "$root"/core/util/logging.h "$root"/core/util/memory_budget.h
+         "$root"/core/util/cgroup_folders.h)
 
 newest_header=0
 for header in "${headers[@]}"; do

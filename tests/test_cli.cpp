@@ -1,8 +1,8 @@
 // The experiment file and the headless runner's flags, in process and as a real process.
+#include "support/test_text.h"
 #include "cli/cli_options.h"
 #include "config/config_json.h"
 #include "config/setting_catalog.h"
-#include "util/blas_check.h"
 
 #include <QJsonDocument>
 #include <QJsonObject>
@@ -15,12 +15,6 @@
 using namespace moelab;
 
 namespace {
-
-std::vector<std::string> words(const QString& line) {
-  std::vector<std::string> out;
-  for (const auto& w : line.split(' ', Qt::SkipEmptyParts)) out.push_back(w.toStdString());
-  return out;
-}
 
 struct ProcessResult {
   int exit_code = -1;
@@ -45,11 +39,6 @@ std::string nested_json(const std::string& key, const std::string& value) {
   const auto dot = key.find('.');
   if (dot == std::string::npos) return "{\"" + key + "\": " + value + "}";
   return "{\"" + key.substr(0, dot) + "\": " + nested_json(key.substr(dot + 1), value) + "}";
-}
-
-QByteArray read(const QString& path) {
-  QFile f(path);
-  return f.open(QIODevice::ReadOnly) ? f.readAll() : QByteArray();
 }
 
 }  // namespace
@@ -230,6 +219,21 @@ class TestCli : public QObject {
     QTest::newRow("nan weight") << "--entropy-weight nan" << "finite";
     QTest::newRow("invalid combo") << "--top-k 5 --max-experts 3" << "top_k";
     QTest::newRow("missing config") << "--config /nonexistent/exp.json" << "cannot open";
+    // The grid's flags (test_grid checks what they do).
+    QTest::newRow("shard 0") << "ablate --shard 0/4" << "shard 0 is not one of 1..4";
+    QTest::newRow("shard past N") << "ablate --shard=5/4" << "shard 5 is not one of 1..4";
+    QTest::newRow("no N") << "ablate --shard 2" << "must be I/N";
+    QTest::newRow("words") << "ablate --shard two/four" << "must be I/N";
+    QTest::newRow("no shards") << "ablate --shard 1/0" << "number of shards";
+    QTest::newRow("summarize without DIR") << "summarize" << "DIR";
+    QTest::newRow("summarize with a setting") << "summarize g --lr 0.1" << "--lr is not used";
+    QTest::newRow("set without =") << "--set training.seed" << "must be KEY=VALUE";
+    QTest::newRow("set typo") << "--set training.lerning_rate=0.1"
+                              << "did you mean training.learning_rate?";
+    QTest::newRow("set unknown") << "--set colour=blue" << "no setting is named 'colour'";
+    QTest::newRow("set out of range") << "--set training.learning_rate=-1"
+                                      << "--set training.learning_rate: '-1' is outside";
+    QTest::newRow("list typo") << "ablate --lists" << "did you mean --list?";
   }
   void badFlagsAreRefused() {
     QFETCH(QString, line);
@@ -322,34 +326,6 @@ class TestCli : public QObject {
         compared = true;
       }
       QVERIFY(compared);
-    }
-  }
-
-  void openblasKernelsFollowTheCpuUnlessTheUserChose() {
-    QCOMPARE(QString(openblas_kernels_for_cpu(nullptr, true, true)), QString("SkylakeX"));
-    QCOMPARE(QString(openblas_kernels_for_cpu(nullptr, true, false)), QString("Haswell"));
-    QCOMPARE(QString(openblas_kernels_for_cpu(nullptr, false, false)), QString());
-    QCOMPARE(QString(openblas_kernels_for_cpu("Prescott", true, true)), QString());
-    QCOMPARE(QString(openblas_kernels_for_cpu("", true, true)), QString());
-  }
-
-  // The process, not the function: started without OPENBLAS_CORETYPE (this test process set it
-  // for itself), moelab-cli must not train on OpenBLAS's generic SSE3 kernels when the CPU has
-  // AVX2, whatever OpenBLAS detects on this machine.
-  void processNeverTrainsOnGenericKernelsWhenTheCpuHasAvx2() {
-    QTemporaryDir dir;
-    auto environment = QProcessEnvironment::systemEnvironment();
-    environment.remove("OPENBLAS_CORETYPE");
-    const auto r = run_cli({"--seed-epochs", "1", "--growth-epochs", "0", "--log-level", "debug",
-                            "--out", dir.filePath("run")},
-                           environment);
-    QCOMPARE(r.exit_code, 0);
-    const auto blas_line = r.err.split('\n').filter("BLAS: ");
-    QVERIFY2(blas_line.size() == 1, qPrintable(r.err));
-    __builtin_cpu_init();
-    if (__builtin_cpu_supports("avx2") && __builtin_cpu_supports("fma") &&
-        detect_blas().openblas_core.size() > 0) {
-      QVERIFY2(!blas_line.front().endsWith("Prescott"), qPrintable(blas_line.front()));
     }
   }
 };

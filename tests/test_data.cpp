@@ -26,6 +26,7 @@
 #include "data/idx_loader.h"
 #include "data/stratified_split.h"
 #include "data/synthetic_generator.h"
+#include "util/memory_budget.h"
 
 using namespace moelab;
 
@@ -145,6 +146,11 @@ class TestData : public QObject {
 
   void idxPairPlainAndGzip();
   void idxLabelsSetClassCount();
+  void idxLabelsOutsideTheClassesAreRefused_data();
+  void idxLabelsOutsideTheClassesAreRefused();
+  void idxSubsetReadsTheSameRowsAsAWholeLoad();
+  void idxHugeSetIsRefusedBeforeReadingAndSubsetted();
+  void idxGzipHeaderClaimingTooMuchIsRefused();
   void idxFolderConcatenatesTrainThenTest();
   void idxFolderTestOnlyAndFashionNames();
   void idxFolderErrors();
@@ -171,7 +177,7 @@ void TestData::initTestCase() { QVERIFY(temp_.isValid()); }
 
 void TestData::embeddedDigits() {
   const Dataset digits = load_embedded_digits();
-  QCOMPARE(digits.size(), 1797);
+  QCOMPARE(digits.size(), kEmbeddedDigitsSamples);
   QCOMPARE(digits.dimension(), 64);
   QCOMPARE(digits.num_classes, 10);
   QCOMPARE(digits.name, std::string("digits"));
@@ -334,8 +340,10 @@ void TestData::badInputIsRefused_data() {
       // count * rows * cols = 2^31 * 2^16 * 2^17 = 2^64, which wraps to 0 in 64-bit arithmetic.
       << "idx" << idx_images(1u << 31, 1u << 16, 1u << 17, images.mid(16)) << labels << "primary"
       << "truncated";
-  QTest::newRow("idx one class") << "idx" << images << idx_labels({2, 2, 2}) << "primary"
-                                 << "same label";
+  QTest::newRow("idx one class, not 0") << "idx" << images << idx_labels({2, 2, 2}) << "secondary"
+                                        << "no sample has label 0";
+  QTest::newRow("idx one class") << "idx" << images << idx_labels({0, 0, 0}) << "primary"
+                                 << "needs at least 2 classes";
   QByteArray corrupt_images = gzip(images);
   corrupt_images[corrupt_images.size() - 5] =
       static_cast<char>(corrupt_images[corrupt_images.size() - 5] ^ 0xff);
@@ -460,13 +468,149 @@ void TestData::idxPairPlainAndGzip() {
 }
 
 void TestData::idxLabelsSetClassCount() {
-  QByteArray pixels(3, '\xff');
-  const Dataset dataset =
-      parse_idx(as_span(idx_images(3, 1, 1, pixels)), as_span(idx_labels({255, 0, 7})), "i", "l");
+  // Every value 0..255 present: 256 classes.
+  std::vector<int> labels;
+  for (int label = 0; label < 256; ++label) labels.push_back(255 - label);
+  const Dataset dataset = parse_idx(as_span(idx_images(256, 1, 1)), as_span(idx_labels(labels)),
+                                    "i", "l");
   QCOMPARE(dataset.num_classes, 256);
   QCOMPARE(dataset.class_names.size(), std::size_t{256});
   QCOMPARE(dataset.class_names.back(), std::string("255"));
-  QCOMPARE(dataset.features.max().item<float>(), 1.0f);
+  QCOMPARE(dataset.labels[0].item<std::int64_t>(), 255);
+}
+
+void TestData::idxLabelsOutsideTheClassesAreRefused_data() {
+  QTest::addColumn<QString>("folder");
+  QTest::addColumn<std::vector<int>>("train");
+  QTest::addColumn<std::vector<int>>("t10k");  // empty: no t10k pair
+  QTest::addColumn<QString>("message");
+  std::vector<int> ten;
+  for (int i = 0; i < 20; ++i) ten.push_back(i % 10);
+  std::vector<int> stray = ten;
+  stray[13] = 255;
+  QTest::newRow("one stray 255 among 0-9")
+      << "stray" << stray << std::vector<int>{}
+      << "train-labels-idx1-ubyte.gz: label 255 at index 13 is outside the classes 0..9 (labels "
+         "must be the classes 0..C-1, each present; no sample has label 10)";
+  QTest::newRow("a gap: 0 1 2 4")
+      << "gap" << std::vector<int>{0, 1, 2, 4, 0, 1, 2, 4} << std::vector<int>{}
+      << "label 4 at index 3 is outside the classes 0..2";
+  QTest::newRow("no label 0") << "no-zero" << std::vector<int>{1, 2, 1, 2} << std::vector<int>{}
+                              << "label 1 at index 0 is outside the classes 0..C-1";
+  QTest::newRow("the stray in the t10k file")
+      << "t10k-stray" << ten << std::vector<int>{0, 1, 200, 3}
+      << "t10k-labels-idx1-ubyte: label 200 at index 2 is outside the classes 0..9";
+  std::vector<int> twelve = ten;
+  twelve.insert(twelve.end(), {10, 11});
+  QTest::newRow("Fashion-MNIST has 10 classes")
+      << "my-fashion" << twelve << std::vector<int>{}
+      << "label 10 at index 20 is outside the 10 classes 0..9 of a Fashion-MNIST folder";
+}
+
+void TestData::idxLabelsOutsideTheClassesAreRefused() {
+  QFETCH(QString, folder);
+  QFETCH(std::vector<int>, train);
+  QFETCH(std::vector<int>, t10k);
+  QFETCH(QString, message);
+  const QString dir = temp_.filePath("labels-" + folder);
+  QVERIFY(QDir().mkpath(dir));
+  const auto count = static_cast<std::uint32_t>(train.size());
+  QVERIFY(write_file(dir + "/train-images-idx3-ubyte", idx_images(count, 2, 2)));
+  QVERIFY(write_file(dir + "/train-labels-idx1-ubyte.gz", gzip(idx_labels(train))));
+  if (!t10k.empty()) {
+    const auto t10k_count = static_cast<std::uint32_t>(t10k.size());
+    QVERIFY(write_file(dir + "/t10k-images-idx3-ubyte", idx_images(t10k_count, 2, 2)));
+    QVERIFY(write_file(dir + "/t10k-labels-idx1-ubyte", idx_labels(t10k)));
+  }
+  try {
+    load_idx_folder(dir.toStdString());
+    QFAIL("accepted");
+  } catch (const DataError& error) {
+    const QString text = QString::fromUtf8(error.what());
+    QVERIFY2(text.startsWith(dir + "/"), qPrintable(text));
+    QVERIFY2(text.contains(message), qPrintable(text));
+  }
+}
+
+// A subset read from the files (only its images kept) is the subset of the whole set, row for
+// row, across the train and t10k files, plain and compressed.
+void TestData::idxSubsetReadsTheSameRowsAsAWholeLoad() {
+  const QString dir = temp_.filePath("subset-stream");
+  QVERIFY(QDir().mkpath(dir));
+  std::vector<int> train, t10k;
+  for (int i = 0; i < 300; ++i) train.push_back((i * 7) % 5);
+  for (int i = 0; i < 90; ++i) t10k.push_back((i * 3) % 5);
+  QVERIFY(write_file(dir + "/train-images-idx3-ubyte.gz", gzip(idx_images(300, 3, 5))));
+  QVERIFY(write_file(dir + "/train-labels-idx1-ubyte", idx_labels(train)));
+  QVERIFY(write_file(dir + "/t10k-images-idx3-ubyte", idx_images(90, 3, 5)));
+  QVERIFY(write_file(dir + "/t10k-labels-idx1-ubyte.gz", gzip(idx_labels(t10k))));
+  const Dataset whole = load_idx_folder(dir.toStdString());
+  QCOMPARE(whole.size(), 390);
+  for (int max_samples : {2, 5, 37, 200, 389, 390, 1000}) {
+    for (std::uint64_t seed : {1u, 9u}) {
+      const Dataset streamed = load_idx_folder(dir.toStdString(), {max_samples, seed});
+      const Dataset expected = stratified_subset(whole, max_samples, seed);
+      QCOMPARE(streamed.size(), expected.size());
+      QVERIFY(torch::equal(streamed.features, expected.features));
+      QVERIFY(torch::equal(streamed.labels, expected.labels));
+      QCOMPARE(streamed.num_classes, 5);
+    }
+  }
+}
+
+// A set whose header announces more than memory can hold is refused before its payload is read,
+// and a subset of it costs only what is kept. The files are sparse: 15.7 GB of images that take no
+// disk space.
+void TestData::idxHugeSetIsRefusedBeforeReadingAndSubsetted() {
+  const QString dir = temp_.filePath("huge-sparse");
+  QVERIFY(QDir().mkpath(dir));
+  constexpr std::uint32_t kCount = 20'000'000;
+  QFile images(dir + "/train-images-idx3-ubyte");
+  QVERIFY(images.open(QIODevice::WriteOnly));
+  images.write(big_endian(0x803) + big_endian(kCount) + big_endian(28) + big_endian(28));
+  if (!images.resize(16 + qint64{kCount} * 784)) QSKIP("this file system has no sparse files");
+  images.close();
+  QFile labels(dir + "/train-labels-idx1-ubyte");
+  QVERIFY(labels.open(QIODevice::WriteOnly));
+  labels.write(big_endian(0x801) + big_endian(kCount));
+  QVERIFY(labels.resize(8 + qint64{kCount}));
+  // Two classes: label 1 on every 1000th sample, 0 (the sparse file's zeros) elsewhere.
+  for (qint64 i = 0; i < kCount; i += 1000) {
+    labels.seek(8 + i);
+    labels.putChar(1);
+  }
+  labels.close();
+
+  const MemoryBudget budget = available_memory();
+  if (estimate_dataset_bytes(kCount, 784) <= budget.bytes) QSKIP("this machine has the memory");
+  try {
+    load_idx_folder(dir.toStdString());
+    QFAIL("accepted");
+  } catch (const DataError& error) {
+    const QString text = QString::fromUtf8(error.what());
+    QVERIFY2(text.contains("20000000 images of 28x28"), qPrintable(text));
+    QVERIFY2(text.contains("set data.max_samples (--max-samples) to at most"), qPrintable(text));
+  }
+  const Dataset subset = load_idx_folder(dir.toStdString(), {2000, 3});
+  QCOMPARE(subset.size(), 2000);
+  QCOMPARE(subset.num_classes, 2);
+  QCOMPARE(class_counts(subset.labels, 2), (std::vector<std::int64_t>{1998, 2}));
+}
+
+// A gzip file cannot hold more than about 1032 times its size; a header that claims more is
+// refused before decompression (a bomb would otherwise be read through for minutes).
+void TestData::idxGzipHeaderClaimingTooMuchIsRefused() {
+  const QByteArray images = gzip(idx_images(0x7fffffffu, 28, 28, QByteArray(784 * 3, '\0')));
+  const QByteArray labels = gzip(idx_labels({0, 1, 0}));
+  try {
+    parse_idx(as_span(images), as_span(labels), "bomb.gz", "labels.gz");
+    QFAIL("accepted");
+  } catch (const DataError& error) {
+    const QString text = QString::fromUtf8(error.what());
+    QVERIFY2(text.startsWith("bomb.gz: truncated: the header announces 2147483647 images"),
+             qPrintable(text));
+    QVERIFY2(text.contains("more than a gzip file of"), qPrintable(text));
+  }
 }
 
 void TestData::idxFolderConcatenatesTrainThenTest() {

@@ -159,7 +159,8 @@ class TestModel : public QObject {
       optimizer.step();
     };
     train_step();
-    auto& w_in = model->expert_parameters()[2];
+    // A copy of the handle: expert_parameters() returns a temporary vector.
+    const torch::Tensor w_in = model->expert_parameters()[2];
     const auto key = c10::guts::to_string(w_in.unsafeGetTensorImpl());
     auto& state = static_cast<torch::optim::AdamParamState&>(*optimizer.state().at(key));
     const auto survivor_moment = state.exp_avg().clone();

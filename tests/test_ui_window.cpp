@@ -16,6 +16,7 @@
 #include <QMessageBox>
 #include <QProcess>
 #include <QRandomGenerator>
+#include <QRegularExpression>
 #include <QSet>
 #include <QSettings>
 #include <QSignalSpy>
@@ -721,6 +722,45 @@ class TestUiWindow : public QObject {
     QCOMPARE(gui.exitCode(), 2);
     const QString err = QString::fromLocal8Bit(gui.readAllStandardError());
     QVERIFY2(err.contains(QStringLiteral("moelab: ")) && err.contains(expected), qPrintable(err));
+  }
+
+  // help2man and a packager run these on a machine without a display: no platform plugin may be
+  // needed before the answer.
+  void helpVersionAndBadOptionNeedNoDisplay_data() {
+    QTest::addColumn<QStringList>("arguments");
+    QTest::addColumn<int>("exit_code");
+    // A pattern for stdout when the exit code is 0, for stderr otherwise.
+    QTest::addColumn<QString>("expected");
+    QTest::newRow("help") << QStringList{QStringLiteral("--help")} << 0
+                          << QStringLiteral("--screenshot <PATH>");
+    QTest::newRow("version") << QStringList{QStringLiteral("--version")} << 0
+                             << QStringLiteral("^moelab \\d+\\.\\d+\\.\\d+\n$");
+    QTest::newRow("unknown option") << QStringList{QStringLiteral("--bogus")} << 2
+                                    << QStringLiteral("moelab: Unknown option 'bogus'");
+    QTest::newRow("missing value") << QStringList{QStringLiteral("--config")} << 2
+                                   << QStringLiteral("moelab: Missing value after '--config'");
+    QTest::newRow("stray argument") << QStringList{QStringLiteral("run.json")} << 2
+                                    << QStringLiteral("unexpected argument 'run\\.json'");
+  }
+
+  void helpVersionAndBadOptionNeedNoDisplay() {
+    QFETCH(QStringList, arguments);
+    QFETCH(int, exit_code);
+    QFETCH(QString, expected);
+    QProcessEnvironment environment = QProcessEnvironment::systemEnvironment();
+    for (const char* name : {"DISPLAY", "WAYLAND_DISPLAY", "QT_QPA_PLATFORM"}) {
+      environment.remove(QString::fromLatin1(name));
+    }
+    QProcess gui;
+    gui.setProcessEnvironment(environment);
+    gui.start(QStringLiteral(MOELAB_GUI_PATH), arguments);
+    QVERIFY(gui.waitForFinished(30000));
+    QCOMPARE(gui.exitStatus(), QProcess::NormalExit);
+    const QString out = QString::fromLocal8Bit(gui.readAllStandardOutput());
+    const QString err = QString::fromLocal8Bit(gui.readAllStandardError());
+    QVERIFY2(gui.exitCode() == exit_code, qPrintable(err));
+    QVERIFY2((exit_code == 0 ? out : err).contains(QRegularExpression(expected)),
+             qPrintable(out + err));
   }
 
  private:

@@ -12,6 +12,9 @@
 #include <unistd.h>
 #endif
 
+#include "util/error_sentence.h"
+#include "util/logging.h"
+
 namespace moelab::ui {
 
 namespace {
@@ -85,9 +88,9 @@ void yield_cpu_to_gui() {
 #endif
 }
 
-// One sentence for the user: the lead, then the first line of the engine's message.
-QString sentence(const char* lead, const char* what) {
-  QString text = QString::fromUtf8(what).section(QLatin1Char('\n'), 0, 0).trimmed();
+// One sentence for the user: the lead, then the engine's message as one sentence.
+QString sentence(const char* lead, const std::exception& error) {
+  QString text = QString::fromStdString(error_sentence(error)).trimmed();
   if (!text.endsWith(QLatin1Char('.'))) text += QLatin1Char('.');
   return QString::fromUtf8(lead) + text;
 }
@@ -112,20 +115,24 @@ void TrainingWorker::start(const moelab::RunConfig& config) {
   } catch (const EngineError& e) {
     switch (e.kind()) {
       case EngineError::Kind::Data:
-        Q_EMIT failed(sentence("The data set could not be loaded: ", e.what()));
+        Q_EMIT failed(sentence("The data set could not be loaded: ", e));
         break;
       case EngineError::Kind::Settings:
-        Q_EMIT failed(sentence("The experiment settings are not valid: ", e.what()));
+        Q_EMIT failed(sentence("The experiment settings are not valid: ", e));
         break;
       case EngineError::Kind::Folder:
-        Q_EMIT failed(sentence("The run's folder cannot be used: ", e.what()));
+        Q_EMIT failed(sentence("The run's folder cannot be used: ", e));
+        break;
+      case EngineError::Kind::Resources:
+        Q_EMIT failed(sentence("This run cannot start: ", e));
         break;
       case EngineError::Kind::Engine:
-        Q_EMIT failed(sentence("Training stopped with an error: ", e.what()));
+        Q_EMIT failed(sentence("Training stopped with an error: ", e));
         break;
     }
   } catch (const std::exception& e) {
-    Q_EMIT failed(sentence("Training stopped with an error: ", e.what()));
+    logger()->error("training failed: {}", e.what());
+    Q_EMIT failed(sentence("Training stopped with an error: ", e));
   } catch (...) {
     Q_EMIT failed(QStringLiteral("Training stopped with an unknown error."));
   }

@@ -19,22 +19,21 @@ struct AblationOutput {
   std::string resume_command;  // how to continue the grid, for interrupted runs' status
 };
 
-// The settings of one run of the plan: the base with the arm's switches and the seed, one thread.
-RunConfig ablation_run_config(const AblationPlan& plan, const Arm& arm, std::uint64_t seed);
-
 // DIR/<code>/seed-<n>.
 std::string ablation_run_folder(const std::string& dir, const Arm& arm, std::uint64_t seed);
 
-// Refuses, before anything starts, a plan whose runs would share a folder or a folder another
-// process is writing into, and one whose folders hold runs of other settings (unless force). Throws std::invalid_argument with one sentence.
-void check_ablation_folders(const AblationPlan& plan, const AblationOutput& output);
+// Refuses, before anything starts, a plan whose runs would share a folder, and `runs` (the runs
+// this process is about to train) when another process is writing into one of their folders or
+// a folder holds a run of other settings (unless force). Throws std::invalid_argument with one
+// sentence.
+void check_ablation_folders(const AblationPlan& plan, const std::vector<RunKey>& runs,
+                            const AblationOutput& output);
 
 // The plan's runs whose folders say finished, read back from the folders, in plan order.
 std::vector<ArmSeedResult> read_finished_runs(const AblationPlan& plan, const std::string& dir);
 
-// Rebuilds DIR/summary.json, summary.csv, summary.md and comparison.json from the run folders;
-// returns the summary.
-std::vector<ArmSummary> write_ablation_summary(const AblationPlan& plan, const std::string& dir);
+// DIR/comparison.json from the run folders: the file the window's comparison opens.
+void write_ablation_comparison(const AblationPlan& plan, const std::string& dir);
 
 // Removes DIR's summary files, so that an old summary never sits over runs being trained again.
 void remove_ablation_summary(const std::string& dir);

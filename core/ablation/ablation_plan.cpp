@@ -25,6 +25,22 @@ Arm make_arm(bool projection, bool cooldown, bool entropy, const FixSwitches& ba
   return arm;
 }
 
+std::vector<RunKey> plan_runs(const AblationPlan& plan) {
+  std::vector<RunKey> runs;
+  for (auto seed : plan.seeds) {
+    for (std::size_t arm = 0; arm < plan.arms.size(); ++arm) runs.push_back({arm, seed});
+  }
+  return runs;
+}
+
+RunConfig run_config(const AblationPlan& plan, std::size_t arm, std::uint64_t seed) {
+  RunConfig config = plan.base;
+  config.fixes = plan.arms.at(arm).fixes;
+  config.training.seed = seed;
+  config.training.threads = 1;
+  return config;
+}
+
 std::string arm_code(const FixSwitches& f) {
   return {f.projection_fix ? 'P' : 'p', f.cooldown ? 'C' : 'c', f.entropy_loss ? 'E' : 'e'};
 }

@@ -22,6 +22,22 @@ struct AblationPlan {
   int jobs = 1;  // runs at once; each run is single-threaded
 };
 
+// One run of a plan: an arm (index into plan.arms) and a seed.
+struct RunKey {
+  std::size_t arm = 0;
+  std::uint64_t seed = 0;
+  bool operator==(const RunKey&) const = default;
+};
+
+// Every run of the plan, seed-major: the first runs to finish cover every arm, so a table is
+// useful early, and slices of the list (shards) each hold a mix of arms.
+std::vector<RunKey> plan_runs(const AblationPlan& plan);
+
+// The settings of one run of the plan: the base with the arm's switches and the seed, on one
+// thread (runs of a grid run side by side). Every way of running a grid (in one process, in
+// shards, as listed commands) trains exactly this.
+RunConfig run_config(const AblationPlan& plan, std::size_t arm, std::uint64_t seed);
+
 // The arm with the given switches on (weights and windows from `base`), named after them.
 Arm make_arm(bool projection, bool cooldown, bool entropy, const FixSwitches& base);
 

@@ -4,14 +4,17 @@
 #include <optional>
 #include <stdexcept>
 
-#include "config/config_json.h"
 #include <thread>
+
+#include "config/config_json.h"
 
 #include "data/dataset_loader.h"
 #include "io/durable_run.h"
 #include "io/run_folder_reader.h"
 #include "io/run_status.h"
+#include "training/run_resources.h"
 #include "training/trainer.h"
+#include "util/error_sentence.h"
 
 namespace moelab {
 
@@ -20,15 +23,14 @@ AblationRunner::AblationRunner(AblationPlan plan) : plan_(std::move(plan)) {
   validate(plan_.base);
 }
 
-std::vector<ArmSeedResult> AblationRunner::run() {
-  std::vector<Job> jobs;
-  // Seed-major order: the first results to arrive cover every arm, so a table is useful early.
-  for (auto seed : plan_.seeds) {
-    for (std::size_t arm = 0; arm < plan_.arms.size(); ++arm) jobs.push_back({arm, seed});
-  }
+std::vector<ArmSeedResult> AblationRunner::run() { return run(plan_runs(plan_)); }
+
+std::vector<ArmSeedResult> AblationRunner::run(const std::vector<RunKey>& jobs) {
   std::vector<std::optional<ArmSeedResult>> slots(jobs.size());
   std::atomic<std::size_t> next = 0;
   const auto threads = std::min<std::size_t>(static_cast<std::size_t>(plan_.jobs), jobs.size());
+  for (const auto& job : jobs) ++unfinished_[job.seed];
+  if (threads > 1) require_memory_for(jobs.front(), threads);
   std::vector<std::thread> workers;
   std::exception_ptr failure;
   std::mutex failure_mutex;
@@ -52,11 +54,11 @@ std::vector<ArmSeedResult> AblationRunner::run() {
   return results;
 }
 
-void AblationRunner::work(const std::vector<Job>& jobs, std::atomic<std::size_t>& next,
+void AblationRunner::work(const std::vector<RunKey>& jobs, std::atomic<std::size_t>& next,
                           std::vector<std::optional<ArmSeedResult>>& slots) {
   for (std::size_t i = next++; i < jobs.size() && !cancelled_; i = next++) {
     const auto& job = jobs[i];
-    const RunConfig config = ablation_run_config(plan_, plan_.arms[job.arm], job.seed);
+    const RunConfig config = run_config(plan_, job.arm, job.seed);
     TrainingControl control(config.fixes);
     {
       std::lock_guard lock(mutex_);
@@ -66,23 +68,27 @@ void AblationRunner::work(const std::vector<Job>& jobs, std::atomic<std::size_t>
     TrainingObserver* observer = observer_factory_ ? observer_factory_(job.arm, job.seed) : nullptr;
     std::optional<RunResult> result;
     try {
-      result = run_job(job, config, observer, control);
+      result = with_engine_errors([&] { return run_job(job, config, observer, control); });
     } catch (...) {
-      std::lock_guard lock(mutex_);
-      active_.erase(std::find(active_.begin(), active_.end(), &control));
+      {
+        std::lock_guard lock(mutex_);
+        active_.erase(std::find(active_.begin(), active_.end(), &control));
+      }
+      finish_job_of(job.seed);
       throw;
     }
     {
       std::lock_guard lock(mutex_);
       active_.erase(std::find(active_.begin(), active_.end(), &control));
     }
+    finish_job_of(job.seed);
     if (result->stopped) continue;
     slots[i] = ArmSeedResult{job.arm, job.seed, std::move(*result)};
     if (on_run_finished_) on_run_finished_(*slots[i]);
   }
 }
 
-RunResult AblationRunner::run_job(const Job& job, const RunConfig& config,
+RunResult AblationRunner::run_job(const RunKey& job, const RunConfig& config,
                                   TrainingObserver* observer, TrainingControl& control) {
   if (!output_) {
     Trainer trainer(config, *data_for(job.seed), observer, &control);
@@ -114,6 +120,22 @@ std::shared_ptr<const DatasetSplit> AblationRunner::data_for(std::uint64_t seed)
   auto loaded = std::make_shared<const DatasetSplit>(load_dataset(plan_.base.data, seed));
   std::lock_guard lock(mutex_);
   return data_.emplace(seed, std::move(loaded)).first->second;
+}
+
+// Seed-major order finishes the seeds one after another: a seed's data is dropped with its last
+// run, so an ablation over many seeds holds a few data sets, not one per seed. (A running trainer
+// keeps its own reference to the tensors.)
+void AblationRunner::finish_job_of(std::uint64_t seed) {
+  std::lock_guard lock(mutex_);
+  if (--unfinished_[seed] == 0) data_.erase(seed);
+}
+
+// Every run checks its own memory when it starts; `runs` of them at once must fit together.
+void AblationRunner::require_memory_for(const RunKey& first, std::size_t runs) {
+  const auto estimate = estimate_training_memory(run_config(plan_, first.arm, first.seed),
+                                                 shape_of(*data_for(first.seed)));
+  require_memory(for_runs_at_once(estimate, static_cast<int>(runs)), available_memory(),
+                 std::to_string(runs) + " runs at once");
 }
 
 void AblationRunner::cancel() {

@@ -41,6 +41,8 @@ class AblationRunner {
 
   // Blocks until every run is done or the runner is cancelled. Completed runs, in plan order.
   std::vector<ArmSeedResult> run();
+  // The same for some of the plan's runs only (a shard, or the runs a resubmitted grid lacks).
+  std::vector<ArmSeedResult> run(const std::vector<RunKey>& runs);
 
   // Thread-safe, returns at once: running runs stop at their next step, queued ones never start.
   void cancel();
@@ -49,25 +51,23 @@ class AblationRunner {
   const AblationPlan& plan() const { return plan_; }
 
  private:
-  struct Job {
-    std::size_t arm;
-    std::uint64_t seed;
-  };
-
-  void work(const std::vector<Job>& jobs, std::atomic<std::size_t>& next,
+  void work(const std::vector<RunKey>& jobs, std::atomic<std::size_t>& next,
             std::vector<std::optional<ArmSeedResult>>& slots);
-  RunResult run_job(const Job& job, const RunConfig& config, TrainingObserver* observer,
+  RunResult run_job(const RunKey& job, const RunConfig& config, TrainingObserver* observer,
                     TrainingControl& control);
   std::shared_ptr<const DatasetSplit> data_for(std::uint64_t seed);
+  void finish_job_of(std::uint64_t seed);
+  void require_memory_for(const RunKey& first, std::size_t runs);
 
   AblationPlan plan_;
   ObserverFactory observer_factory_;
   RunFinished on_run_finished_;
   std::optional<AblationOutput> output_;
   std::atomic<bool> cancelled_ = false;
-  std::mutex mutex_;  // guards active_ and data_
+  std::mutex mutex_;  // guards active_, data_ and unfinished_
   std::vector<TrainingControl*> active_;
   std::map<std::uint64_t, std::shared_ptr<const DatasetSplit>> data_;
+  std::map<std::uint64_t, std::size_t> unfinished_;  // jobs of each seed not done yet
 };
 
 }  // namespace moelab

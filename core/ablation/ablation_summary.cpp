@@ -41,10 +41,10 @@ double value_of(const Scalars& scalars, std::string_view key) {
   return kNaN;
 }
 
-RunsBySeed runs_of(std::size_t arm, const std::vector<ArmSeedResult>& results) {
+RunsBySeed runs_of(std::size_t arm, const std::vector<ArmSeedScalars>& all) {
   RunsBySeed runs;
-  for (const auto& r : results) {
-    if (r.arm == arm && r.result.report) runs[r.seed] = report_scalars(*r.result.report);
+  for (const auto& r : all) {
+    if (r.arm == arm) runs[r.seed] = r.scalars;
   }
   return runs;
 }
@@ -252,6 +252,15 @@ const Spread& ArmSummary::metric(std::string_view key) const {
 
 std::vector<ArmSummary> summarize(const std::vector<Arm>& arms,
                                   const std::vector<ArmSeedResult>& results) {
+  std::vector<ArmSeedScalars> runs;
+  for (const auto& r : results) {
+    if (r.result.report) runs.push_back({r.arm, r.seed, report_scalars(*r.result.report)});
+  }
+  return summarize(arms, runs);
+}
+
+std::vector<ArmSummary> summarize(const std::vector<Arm>& arms,
+                                  const std::vector<ArmSeedScalars>& results) {
   if (arms.empty()) return {};
   const std::size_t base = baseline_arm(arms);
   const RunsBySeed baseline_runs = runs_of(base, results);

@@ -22,6 +22,14 @@ struct ArmSeedResult {
   RunResult result;
 };
 
+// A finished run's report figures, as report_scalars() names them: what a summary needs of a
+// run, whether the run is in memory or read back from its report.json.
+struct ArmSeedScalars {
+  std::size_t arm = 0;
+  std::uint64_t seed = 0;
+  std::vector<std::pair<std::string, double>> scalars;
+};
+
 // One metric over an arm's runs. Runs whose value is NaN (no test predictions) are left out.
 struct Spread {
   int n = 0;  // runs that gave a value
@@ -55,6 +63,9 @@ struct ArmSummary {
 // The baseline is the arm with every fix off ("pce") when the plan has one, else the first arm.
 std::vector<ArmSummary> summarize(const std::vector<Arm>& arms,
                                   const std::vector<ArmSeedResult>& results);
+// The same from the runs' figures alone (moelab-cli summarize reads them from report.json).
+std::vector<ArmSummary> summarize(const std::vector<Arm>& arms,
+                                  const std::vector<ArmSeedScalars>& runs);
 
 std::string summary_json(const std::vector<ArmSummary>& table);
 std::string summary_csv(const std::vector<ArmSummary>& table);

@@ -4,6 +4,7 @@
 #include <algorithm>
 
 #include "ablation/ablation_plan.h"
+#include "ablation/grid_shard.h"
 #include "ablation/preset.h"
 #include "config/config_json.h"
 #include "config/setting_catalog.h"
@@ -27,10 +28,15 @@ std::string presets_list() {
 std::string footer() {
   return R"(
 Every setting can also come from an experiment file (--config, the format the window saves);
-flags override it whatever their order. Both --opt VALUE and --opt=VALUE work.
+flags override it whatever their order. Both --opt VALUE and --opt=VALUE work. --set KEY=VALUE
+sets any setting by its key in the experiment file (e.g. --set fixes.cooldown_epochs=3).
 
 Ablation arms: grid (all 8 switch combinations, default), ab (none vs all), or three-letter codes,
 upper case = on: P(rojection) C(ooldown) E(ntropy), e.g. pce,PCE,pCe. Arms of a seed are paired.
+A grid is a folder: DIR/grid.json, one folder per run (DIR/<code>/seed-<n>), the summary. Runs
+with a complete report.json are skipped, so a grid can be resubmitted; --list prints one
+moelab-cli command per run still missing (e.g. | parallel), --shard runs one slice, and
+`moelab-cli summarize DIR` writes the summary from the run folders.
 
 A run's folder is written as it goes (status.json, the CSV rows of every finished epoch,
 checkpoints). Ctrl-C, SIGTERM or SIGHUP: the current step finishes, a checkpoint is written and
@@ -152,9 +158,15 @@ class CliParser {
     refuse_leftovers();
     options_.ablate = ablate_->parsed();
     options_.fork = fork_->parsed();
+    options_.summarize = summarize_->parsed();
+    if (options_.summarize) {
+      refuse_settings_for_summarize();
+      return options_;
+    }
     if (options_.ablate && out_->count() == 0) options_.out_dir = "moelab-ablation";
     check_run_folder_options();
     apply_settings();
+    apply_grid_options();
     return options_;
   }
 
@@ -182,6 +194,12 @@ class CliParser {
         ->default_str(options_.log_level)
         ->group(kFiles);
     app_.add_flag("--quiet", options_.quiet, "No progress lines on stderr.")->group(kFiles);
+    app_.add_option("--set", set_texts_,
+                    wrapped("Any setting by its key in the experiment file, e.g. "
+                            "fixes.cooldown_epochs=3; applied after the other flags. Repeatable."))
+        ->type_name("KEY=VALUE")
+        ->multi_option_policy(CLI::MultiOptionPolicy::TakeAll)
+        ->group(kFiles);
   }
 
   // The preset, and flags that set a switch and its parameter at once, ranged by the catalog's
@@ -297,12 +315,31 @@ class CliParser {
         ->type_name("N")
         ->default_str("0")
         ->group(kAblation);
+    ablate_->add_flag("--list", options_.list,
+                      wrapped("Print one self-contained moelab-cli command per run the grid "
+                              "still lacks (every setting written out, its own --out under "
+                              "DIR) and run nothing: ablate ... --list | parallel."))
+        ->group(kAblation);
+    ablate_->add_option("--shard", shard_text_,
+                        wrapped("Run the I-th of N slices of the grid (I from 1), no summary; "
+                                "slurm: this Slurm array task's slice."))
+        ->type_name("I/N|slurm")
+        ->group(kAblation);
+    summarize_ = app_.add_subcommand(
+        "summarize",
+        wrapped("Writes DIR/summary.json, .csv, .md from the grid's run folders alone, as one "
+                "ablate call would; exit 1 when runs are missing."));
+    summarize_->fallthrough();  // --quiet and --log-level after DIR
+    summarize_->add_option("DIR", options_.summarize_dir, "The grid's folder (ablate --out).")
+        ->required();
+    app_.require_subcommand(0, 1);
   }
 
   std::vector<std::string> known_flags() const {
     std::vector<std::string> flags;
     for (const auto* app : {&app_, static_cast<const CLI::App*>(ablate_),
-                            static_cast<const CLI::App*>(fork_)}) {
+                            static_cast<const CLI::App*>(fork_),
+                            static_cast<const CLI::App*>(summarize_)}) {
       for (const auto* option : app->get_options()) {
         for (const auto& name : option->get_lnames()) flags.push_back("--" + name);
       }
@@ -312,7 +349,7 @@ class CliParser {
 
   void refuse_leftovers() const {
     auto leftovers = app_.remaining();
-    for (const auto* sub : {ablate_, fork_}) {
+    for (const auto* sub : {ablate_, fork_, summarize_}) {
       const auto more = sub->remaining();
       leftovers.insert(leftovers.end(), more.begin(), more.end());
     }
@@ -355,6 +392,7 @@ class CliParser {
       if (option->count() == 0) continue;
       s->set(config, parsed(s->flag, *s, option->results().back()));
     }
+    apply_set_texts(config);
     try {
       check_log_level(options_.log_level);
     } catch (const std::invalid_argument& e) {
@@ -392,6 +430,58 @@ class CliParser {
     range.integer_minimum = minimum;
     range.integer_maximum = maximum;
     return static_cast<int>(std::get<std::int64_t>(parsed(flag, range, text)));
+  }
+
+  // --set KEY=VALUE, in the order given.
+  void apply_set_texts(RunConfig& config) const {
+    for (const auto& text : set_texts_) {
+      const auto equals = text.find('=');
+      if (equals == std::string::npos || equals == 0) {
+        throw CliError("--set: " + quoted_as_written(text) + " must be KEY=VALUE");
+      }
+      const std::string key = text.substr(0, equals);
+      const Setting* s = find_setting(key);
+      if (s == nullptr) {
+        std::string best;
+        std::size_t best_distance = 4;
+        for (const auto& candidate : setting_catalog()) {
+          const auto d = distance(key, candidate.key);
+          if (d < best_distance) {
+            best_distance = d;
+            best = candidate.key;
+          }
+        }
+        throw CliError("--set: no setting is named " + quoted_as_written(key) +
+                       (best.empty() ? std::string(" (the keys are an experiment file's)")
+                                     : "; did you mean " + best + "?"));
+      }
+      s->set(config, parsed("--set " + key, *s, text.substr(equals + 1)));
+    }
+  }
+
+  void apply_grid_options() {
+    if (!options_.ablate || shard_text_.empty()) return;
+    try {
+      options_.shard = parse_grid_shard(shard_text_);
+    } catch (const std::invalid_argument& e) {
+      throw CliError(e.what());
+    }
+  }
+
+  // summarize reads everything from DIR: a setting given with it would be silently unused.
+  void refuse_settings_for_summarize() const {
+    for (const auto* option : app_.get_options()) {
+      if (option->count() == 0) continue;
+      const std::string name = option->get_name();
+      if (name == "--log-level" || name == "--quiet") continue;
+      throw CliError("summarize reads the grid from DIR alone; " + name +
+                     " is not used there (see --help)");
+    }
+    try {
+      check_log_level(options_.log_level);
+    } catch (const std::invalid_argument& e) {
+      throw CliError(std::string("--log-level: ") + e.what());
+    }
   }
 
   void apply_shortcuts(RunConfig& config) const {
@@ -439,6 +529,7 @@ class CliParser {
   CLI::App app_{"", "moelab-cli"};
   CLI::App* ablate_ = nullptr;
   CLI::App* fork_ = nullptr;
+  CLI::App* summarize_ = nullptr;
   CLI::Option* out_ = nullptr;
   CLI::Option* resume_ = nullptr;
   CLI::Option* dataset_ = nullptr;
@@ -451,6 +542,8 @@ class CliParser {
   std::string jobs_text_;
   std::string checkpoint_text_;
   std::string fork_epoch_text_;
+  std::string shard_text_;
+  std::vector<std::string> set_texts_;
   CliOptions options_;
 };
 

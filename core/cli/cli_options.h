@@ -2,10 +2,12 @@
 // The headless runner's command line, parsed into a RunConfig. Lives in the core so that tests
 // can check every flag without starting a process.
 
+#include <optional>
 #include <stdexcept>
 #include <string>
 #include <vector>
 
+#include "ablation/grid_shard.h"
 #include "config/run_config.h"
 
 namespace moelab {
@@ -22,6 +24,11 @@ struct CliOptions {
   std::string arms = "grid";
   int seed_count = 5;   // seeds config.training.seed, +1, ...
   int jobs = 0;         // runs at once; 0 = one per usable CPU
+  bool list = false;    // ablate --list: print one command per run the grid lacks, run nothing
+  std::optional<GridShard> shard;  // ablate --shard I/N|slurm: run that slice only, no summary
+  // `moelab-cli summarize DIR`: the grid's summary from its run folders.
+  bool summarize = false;
+  std::string summarize_dir;
   std::string out_dir = "moelab-run";
   // Run folders kept as the run goes (io/run_folder.h).
   bool force = false;          // --force: replace the run a folder holds
@@ -37,8 +44,9 @@ struct CliOptions {
   bool show_version = false;
 };
 
-// args excludes the program name; the subcommand `ablate` selects the ablation mode, `fork DIR`
-// a fork of the run in DIR (its config.json is the base the flags change). Flags come
+// args excludes the program name; the subcommand `ablate` selects the ablation mode, `summarize`
+// the summary of a grid folder, `fork DIR` a fork of the run in DIR (its config.json is the base
+// the flags change). Flags come
 // from the setting catalog (setting_catalog.h); --opt VALUE and --opt=VALUE both work.
 // --config FILE is applied first, then --preset, then every other flag on top, whatever their
 // order. Throws CliError (or ConfigError for the file) with one clear sentence: both are usage

@@ -54,4 +54,8 @@ void SignalWatcher::watch() {
   }
 }
 
+int interrupted_exit_code(const SignalWatcher* signals) {
+  return 128 + (signals && signals->received() ? signals->received() : SIGINT);
+}
+
 }  // namespace moelab

@@ -40,4 +40,7 @@ class SignalWatcher {
   std::thread thread_;
 };
 
+// The exit status of a process a signal stopped: 128 + the signal (SIGINT when none is known).
+int interrupted_exit_code(const SignalWatcher* signals);
+
 }  // namespace moelab

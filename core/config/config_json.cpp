@@ -3,9 +3,10 @@
 #include "config/setting_catalog.h"
 
 #include <cmath>
-#include <fstream>
 #include <nlohmann/json.hpp>
-#include <sstream>
+#include <vector>
+
+#include "io/input_file.h"
 
 #include "config/schedule_json.h"
 
@@ -164,12 +165,17 @@ RunConfig config_from_json(const std::string& text, const std::string& source,
 }
 
 RunConfig load_config_file(const std::string& path, const RunConfig& base) {
-  std::ifstream in(path, std::ios::binary);
-  if (!in) throw ConfigError(path + ": cannot open the file");
-  std::ostringstream text;
-  text << in.rdbuf();
-  if (text.str().size() > (1u << 20)) throw ConfigError(path + ": too large for a config (over 1 MiB)");
-  return config_from_json(text.str(), path, base);
+  constexpr std::size_t kMaxConfigBytes = std::size_t{1} << 20;
+  std::vector<std::uint8_t> bytes;
+  try {
+    bytes = InputFile(path, "the experiment file").read_all(kMaxConfigBytes);
+  } catch (const InputFileError& e) {
+    throw ConfigError(e.what());
+  }
+  if (bytes.empty()) {
+    throw ConfigError(path + ": the file is empty (expected an experiment in JSON)");
+  }
+  return config_from_json(std::string(bytes.begin(), bytes.end()), path, base);
 }
 
 }  // namespace moelab

@@ -303,6 +303,11 @@ const Setting& setting(std::string_view key) {
                               keys);
 }
 
+std::string setting_reference(std::string_view key) {
+  const Setting& s = setting(key);
+  return s.flag.empty() ? s.key : s.key + " (" + s.flag + ")";
+}
+
 std::string describe_range(const Setting& s) {
   switch (s.type) {
     case SettingType::Integer:

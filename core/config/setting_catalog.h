@@ -47,6 +47,10 @@ const Setting* find_setting(std::string_view key);
 // Throws std::invalid_argument listing the keys when none matches.
 const Setting& setting(std::string_view key);
 
+// A setting named in a message: its key, and its flag when it has one:
+// "model.expert_hidden (--expert-hidden)". Throws like setting() for an unknown key.
+std::string setting_reference(std::string_view key);
+
 // The range or choices as a reader would write them: "1..8192", "(0, 10]", "seed, preserving",
 // "true or false".
 std::string describe_range(const Setting& setting);

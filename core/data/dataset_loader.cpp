@@ -1,33 +1,57 @@
 #include "data/dataset_loader.h"
 
+#include <algorithm>
 #include <stdexcept>
 
+#include "config/setting_catalog.h"
 #include "data/digits_loader.h"
 #include "data/idx_loader.h"
 #include "data/stratified_split.h"
 #include "data/synthetic_generator.h"
 #include "util/logging.h"
+#include "util/memory_budget.h"
 
 namespace moelab {
 namespace {
 
+void require_synthetic_memory(const SyntheticDataOptions& options) {
+  const std::uint64_t needed = estimate_dataset_bytes(options.samples, options.dimension);
+  const MemoryBudget budget = available_memory();
+  if (needed <= budget.bytes) return;
+  throw DataError("synthetic: " + std::to_string(options.samples) + " samples x " +
+                  std::to_string(options.dimension) + " features need about " +
+                  memory_text(needed) + " of memory but " + memory_text(budget.bytes) +
+                  " is available (" + budget.source +
+                  "); lower " + setting_reference("data.synthetic.samples") + " or " +
+                  setting_reference("data.synthetic.dimension"));
+}
+
+// An IDX set is subsetted as it is read, so that only the kept images are ever in memory; the
+// others are subsetted once loaded.
 Dataset load_all(const DataConfig& config, std::uint64_t seed) {
   switch (config.kind) {
     case DatasetKind::Digits:
       return load_embedded_digits();
     case DatasetKind::Synthetic:
+      require_synthetic_memory(config.synthetic);
       return generate_synthetic(config.synthetic, seed);
     case DatasetKind::Idx:
       if (config.idx_dir.empty()) {
         throw std::invalid_argument("data.idx_dir must name a folder for an IDX data set");
       }
-      return load_idx_folder(config.idx_dir);
+      return load_idx_folder(config.idx_dir, {config.max_samples, seed});
   }
   throw std::invalid_argument("data.kind has an unknown value " +
                               std::to_string(static_cast<int>(config.kind)));
 }
 
 }  // namespace
+
+std::uint64_t estimate_dataset_bytes(std::int64_t samples, std::int64_t dimension) {
+  const auto rows = static_cast<std::uint64_t>(std::max<std::int64_t>(samples, 0));
+  const auto columns = static_cast<std::uint64_t>(std::max<std::int64_t>(dimension, 0));
+  return 2 * rows * (sizeof(float) * columns + sizeof(std::int64_t));
+}
 
 void validate_dataset(const Dataset& dataset, const std::string& source) {
   const auto fail = [&](const std::string& problem) { throw DataError(source + ": " + problem); };

@@ -16,6 +16,10 @@ namespace moelab {
 // options.
 DatasetSplit load_dataset(const DataConfig& config, std::uint64_t seed);
 
+// Memory for `samples` rows of `dimension` float features and their int64 labels, counted twice:
+// a loaded set and the split's copies of it live together while the data is split.
+std::uint64_t estimate_dataset_bytes(std::int64_t samples, std::int64_t dimension);
+
 // The checks every loader ends with: float32 [N, D] features, all finite; int64 [N] labels within
 // [0, num_classes); one class name per class; at least two classes actually present. Throws
 // DataError naming `source`.

@@ -18,7 +18,8 @@ inline constexpr int kDigitsClasses = 10;
 // bad row, its line number.
 Dataset load_digits_csv(std::span<const std::uint8_t> csv_or_gz, const std::string& source_name);
 
-// The copy compiled into the library (1797 samples).
+// The copy compiled into the library.
+inline constexpr int kEmbeddedDigitsSamples = 1797;
 Dataset load_embedded_digits();
 
 Dataset load_digits_file(const std::string& path);

@@ -5,13 +5,13 @@
 #include "io/checkpoint_file.h"
 #include "io/durable_run.h"
 #include "io/folder_journal.h"
+#include "training/run_resources.h"
 #include "training/trainer.h"
+#include "util/error_sentence.h"
 
 namespace moelab {
 
 namespace {
-
-std::string first_line(const std::string& text) { return text.substr(0, text.find('\n')); }
 
 // Every failure the engine can raise, as one EngineError.
 template <typename Body>
@@ -36,10 +36,11 @@ auto translating_errors(Body&& body) -> decltype(body()) {
     throw EngineError(EngineError::Kind::Folder, e.what());
   } catch (const ReplayError& e) {
     throw EngineError(EngineError::Kind::Folder, e.what());
-  } catch (const c10::Error& e) {
-    throw EngineError(EngineError::Kind::Engine, first_line(e.what_without_backtrace()));
+  } catch (const ResourceError& e) {
+    throw EngineError(EngineError::Kind::Resources, e.what());
   } catch (const std::exception& e) {
-    throw EngineError(EngineError::Kind::Engine, first_line(e.what()));
+    // LibTorch's errors without their stack trace; an allocation failure in words.
+    throw EngineError(EngineError::Kind::Engine, error_sentence(e));
   }
 }
 
@@ -72,6 +73,8 @@ TrainingSession::TrainingSession(const RunConfig& config, const SessionOptions& 
                                       : ForkFixes::ChangesToParentConfig);
       fork = ForkRequest{options.fork_parent, options.fork_epoch};
     }
+    // Before a folder is made or data read: a run that cannot fit leaves nothing behind.
+    require_resources_before_loading(impl_->config);
     if (!options.folder.empty()) {
       DurableRunOptions folder;
       folder.dir = options.folder;

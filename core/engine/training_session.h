@@ -22,6 +22,7 @@ class EngineError : public std::runtime_error {
     Data,      // the data set cannot be loaded
     Settings,  // the settings cannot run
     Folder,    // the run folder refuses the run, or a write to it failed
+    Resources, // the run needs more memory or CPUs than this process may use
     Engine,    // the training itself failed (a LibTorch error)
   };
   EngineError(Kind kind, const std::string& message) : std::runtime_error(message), kind_(kind) {}

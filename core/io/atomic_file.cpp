@@ -1,5 +1,6 @@
 #include "io/atomic_file.h"
 
+#include <atomic>
 #include <cerrno>
 #include <chrono>
 #include <cstdlib>
@@ -55,7 +56,10 @@ void sync_folder_of(const std::string& path) {
 }  // namespace
 
 void write_file_atomically(const std::string& path, const std::string& content, Sync sync) {
-  const std::string temporary = path + ".tmp";
+  // A name of its own per process and call: shards of a grid may write the same file at once.
+  static std::atomic<unsigned> calls = 0;
+  const std::string temporary =
+      path + "." + std::to_string(::getpid()) + "-" + std::to_string(calls++) + ".tmp";
   const int fd = ::open(temporary.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
   if (fd < 0) fail(path, "cannot open for writing", errno);
   try {

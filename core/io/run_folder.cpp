@@ -177,10 +177,20 @@ void RunFolder::remove_run_files() {
   for (const char* name : {RunFiles::config, RunFiles::status, RunFiles::metrics, RunFiles::events,
                            RunFiles::timing, RunFiles::report_md, RunFiles::report_json}) {
     fs::remove(path(name), error);
-    fs::remove(path(name) + ".tmp", error);
   }
+  remove_temporary_files();
   fs::remove_all(path(RunFiles::checkpoints), error);
   if (error) throw RunFolderError(dir_ + ": cannot remove the old run's files (" + error.message() + ")");
+}
+
+// What a process killed between a file's write and its rename left behind.
+void RunFolder::remove_temporary_files() {
+  std::error_code error;
+  for (const auto& folder : {fs::path(dir_), fs::path(path(RunFiles::checkpoints))}) {
+    for (const auto& entry : fs::directory_iterator(folder, error)) {
+      if (entry.path().extension() == ".tmp") fs::remove(entry.path(), error);
+    }
+  }
 }
 
 std::string RunFolder::path(const std::string& name) const { return (fs::path(dir_) / name).string(); }
@@ -198,13 +208,7 @@ void RunFolder::start(const RunConfig& config, int total_epochs) {
 
 void RunFolder::reopen(const RunConfig& config, int completed_epochs, std::int64_t step,
                        int total_epochs) {
-  std::error_code error;
-  for (const auto& entry : fs::directory_iterator(dir_, error)) {
-    if (entry.path().extension() == ".tmp") fs::remove(entry.path(), error);
-  }
-  for (const auto& entry : fs::directory_iterator(path(RunFiles::checkpoints), error)) {
-    if (entry.path().extension() == ".tmp") fs::remove(entry.path(), error);
-  }
+  remove_temporary_files();
   for (const char* file : kCsvFiles) keep_rows(file, header_of(file), completed_epochs);
   write_config(config);
   status_ = found_.value_or(RunStatus());

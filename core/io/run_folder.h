@@ -111,6 +111,7 @@ class RunFolder {
  private:
   void check_mode(FolderMode mode);
   void remove_run_files();
+  void remove_temporary_files();
   void keep_rows(const std::string& file_name, const std::string& header, int last_epoch);
 
   std::string dir_;

@@ -1,13 +1,11 @@
 #include "training/evaluator.h"
 
 #include "training/routing_losses.h"
+#include "training/run_resources.h"
 
 namespace moelab {
 
 namespace {
-
-constexpr std::int64_t kEvalChunk = 4096;
-constexpr std::int64_t kSimilaritySamples = 256;
 
 std::vector<float> to_vector(const torch::Tensor& t) {
   auto c = t.to(torch::kFloat).contiguous();
@@ -35,8 +33,8 @@ torch::Tensor Evaluator::predict(MoeModelImpl& model, const Dataset& data) const
   c10::InferenceMode inference;
   EvalMode eval(model);
   std::vector<torch::Tensor> predictions;
-  for (std::int64_t begin = 0; begin < data.size(); begin += kEvalChunk) {
-    const auto x = data.features.narrow(0, begin, std::min(kEvalChunk, data.size() - begin));
+  for (std::int64_t begin = 0; begin < data.size(); begin += kEvaluationChunk) {
+    const auto x = data.features.narrow(0, begin, std::min(kEvaluationChunk, data.size() - begin));
     predictions.push_back(model.forward(x, dispatch_).logits.argmax(1));
   }
   return predictions.empty() ? torch::zeros({0}, torch::kLong) : torch::cat(predictions);
@@ -62,8 +60,8 @@ torch::Tensor Evaluator::evaluate(MoeModelImpl& model, EpochMetrics& m) const {
   const auto experts = model.num_experts();
   const auto k = model.effective_top_k();
   std::vector<torch::Tensor> probs, topk, predictions;
-  for (std::int64_t begin = 0; begin < val.size(); begin += kEvalChunk) {
-    const auto x = val.features.narrow(0, begin, std::min(kEvalChunk, val.size() - begin));
+  for (std::int64_t begin = 0; begin < val.size(); begin += kEvaluationChunk) {
+    const auto x = val.features.narrow(0, begin, std::min(kEvaluationChunk, val.size() - begin));
     const auto out = model.forward(x, dispatch_);
     probs.push_back(out.router_probs);
     topk.push_back(out.topk_indices);
@@ -93,7 +91,7 @@ torch::Tensor Evaluator::evaluate(MoeModelImpl& model, EpochMetrics& m) const {
   const auto matrix = torch::mm(class_onehot, membership) / per_class;
   m.routing_matrix.clear();
   for (std::int64_t c = 0; c < val.num_classes; ++c) m.routing_matrix.push_back(to_vector(matrix[c]));
-  const auto sample = val.features.narrow(0, 0, std::min(kSimilaritySamples, val.size()));
+  const auto sample = val.features.narrow(0, 0, std::min(kSimilarityRows, val.size()));
   m.expert_similarity =
       expert_output_similarity(model.all_expert_outputs(model.project(sample))).item<double>();
   return predicted;

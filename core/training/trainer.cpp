@@ -11,8 +11,10 @@
 #include "training/adam_update.h"
 #include "training/learning_rate_schedule.h"
 #include "training/model_factory.h"
+#include "training/run_resources.h"
 #include "training/switch_events.h"
 #include "util/blas_check.h"
+#include "util/cpu_budget.h"
 #include "util/format.h"
 #include "util/logging.h"
 
@@ -58,6 +60,10 @@ Trainer::Trainer(RunConfig config, DatasetSplit data, TrainingObserver* observer
       release_(config_.training.split_release_steps),
       terms_(make_loss_terms(config_.training)) {
   validate(config_);
+  // Refused here, before the model exists, rather than inside LibTorch's allocator.
+  threads_ = training_threads(config_.training, usable_cpu_count());
+  require_memory(estimate_training_memory(config_, shape_of(data_)), available_memory(),
+                 "this run");
   if (!control_) {
     own_control_ = std::make_unique<TrainingControl>(config_.fixes);
     control_ = own_control_.get();
@@ -100,10 +106,8 @@ void Trainer::check_schedule_steps() const {
 RunResult Trainer::run() {
   started_ = std::chrono::steady_clock::now();
   const auto& t = config_.training;
-  if (t.threads > 0) {
-    torch::set_num_threads(t.threads);
-    set_blas_threads(t.threads);
-  }
+  torch::set_num_threads(threads_);
+  set_blas_threads(threads_);
   // Subnormal floats appear a few epochs after a split and cost the CPU ~100 cycles per
   // operation: on seed 3 (1 thread) the 3-expert epochs slowed from 131k to 69k samples/s and the
   // 4-expert ones to 46k. Flushing them to zero (this thread's FTZ/DAZ) keeps ~130k and ~97k, and

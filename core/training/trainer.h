@@ -73,6 +73,7 @@ class Trainer {
   RunJournal* journal_ = nullptr;
   std::optional<TrainerState> resume_;
   Evaluator evaluator_;
+  int threads_ = 1;  // intra-op threads, within the CPUs this process may use
   FixSwitches fixes_;
   std::uint64_t fixes_version_ = 0;
   Schedule planned_;                // config_.schedule in time order

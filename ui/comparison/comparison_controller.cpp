@@ -1,12 +1,13 @@
 #include "comparison/comparison_controller.h"
 
 #include <QMetaObject>
-#include <QThread>
 #include <algorithm>
 #include <exception>
 
 #include "ablation/ablation_runner.h"
 #include "training/training_observer.h"
+#include "util/cpu_budget.h"
+#include "util/error_sentence.h"
 
 namespace moelab::ui {
 
@@ -49,13 +50,15 @@ bool ComparisonController::start(AblationPlan plan, QString* error) {
     if (error) *error = tr("Choose at least one arm and one seed.");
     return false;
   }
-  int jobs = plan.jobs > 0 ? plan.jobs : std::max(1, QThread::idealThreadCount());
+  int jobs = plan.jobs > 0 ? plan.jobs : usable_cpu_count();
   if (max_jobs_ > 0) jobs = std::min(jobs, max_jobs_);
   plan.jobs = jobs;
   try {
     runner_ = std::make_unique<AblationRunner>(plan);
   } catch (const std::exception& e) {
-    if (error) *error = tr("These settings cannot run: %1.").arg(QString::fromUtf8(e.what()));
+    if (error) {
+      *error = tr("These settings cannot run: %1.").arg(QString::fromStdString(error_sentence(e)));
+    }
     return false;
   }
   plan_ = plan;
@@ -84,7 +87,7 @@ bool ComparisonController::start(AblationPlan plan, QString* error) {
     try {
       runner->run();
     } catch (const std::exception& e) {
-      failure = QString::fromUtf8(e.what());
+      failure = QString::fromStdString(error_sentence(e));
     } catch (...) {
       failure = QStringLiteral("unknown error");
     }

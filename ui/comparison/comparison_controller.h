@@ -32,8 +32,8 @@ class ComparisonController : public QObject {
   explicit ComparisonController(QObject* parent = nullptr);
   ~ComparisonController() override;  // cancels and joins
 
-  // Starts every arm x seed of `plan`; plan.jobs <= 0 means one run per core
-  // (QThread::idealThreadCount()), capped by max_jobs() when set. Returns false and sets `error`
+  // Starts every arm x seed of `plan`; plan.jobs <= 0 means one run per CPU this process may use
+  // (usable_cpu_count(): affinity and cgroup quota), capped by max_jobs() when set. Returns false and sets `error`
   // when the plan cannot run or a comparison is still going.
   bool start(AblationPlan plan, QString* error = nullptr);
   // Returns at once; finished() follows when every run has wound down.

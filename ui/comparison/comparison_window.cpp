@@ -23,14 +23,15 @@
 #include <QSpinBox>
 #include <QSplitter>
 #include <QTableView>
-#include <QThread>
 #include <QVBoxLayout>
 
 #include "charts/expert_palette.h"
 #include "comparison/comparison_charts.h"
 #include "comparison/comparison_controller.h"
 #include "comparison/summary_table_model.h"
+#include "io/input_file.h"
 #include "save_file.h"
+#include "util/cpu_budget.h"
 
 namespace moelab::ui {
 
@@ -164,8 +165,8 @@ QWidget* ComparisonWindow::build_setup() {
   seeds_->setToolTip(tr("Each arm runs once per seed. A seed gives every arm the same data split "
                         "and the same initial weights, so the arms are paired."));
   form->addRow(tr("Seeds per arm"), seeds_);
-  form->addRow(note(tr("Runs train at once, up to %1 (one per core); the rest queue.")
-                        .arg(QThread::idealThreadCount())));
+  form->addRow(note(tr("Runs train at once, up to %1 (one per usable CPU); the rest queue.")
+                        .arg(usable_cpu_count())));
   layout->addWidget(run_box);
 
   auto* buttons = new QHBoxLayout;
@@ -336,16 +337,20 @@ bool ComparisonWindow::open_comparison(const QString& path, QString* error) {
     if (error) *error = tr("A comparison is running: cancel it before opening another.");
     return false;
   }
-  QFile file(path);
-  if (!file.open(QIODevice::ReadOnly)) {
-    if (error) {
-      *error = tr("Could not read %1: %2.").arg(QDir::toNativeSeparators(path), file.errorString());
-    }
+  // The core's reader refuses a folder, a named pipe (without blocking), a device or an unreadable
+  // file with one sentence.
+  constexpr std::size_t kMaxComparisonBytes = std::size_t{256} << 20;
+  std::vector<std::uint8_t> bytes;
+  try {
+    bytes = InputFile(QFile::encodeName(path).toStdString(), "the comparison file")
+                .read_all(kMaxComparisonBytes);
+  } catch (const InputFileError& e) {
+    if (error) *error = QString::fromUtf8(e.what());
     return false;
   }
   Comparison c;
   std::string problem;
-  if (!comparison_from_json(file.readAll().toStdString(), &c, &problem)) {
+  if (!comparison_from_json(std::string(bytes.begin(), bytes.end()), &c, &problem)) {
     if (error) *error = QString::fromStdString(problem);
     return false;
   }
