@@ -35,7 +35,7 @@
 #include "training/loss_term_catalog.h"
 
 using moelab::RunConfig;
-using moelab::ComparisonWindow;
+using moelab::ui::ComparisonWindow;
 using moelab::ui::MainWindow;
 using moelab::ui::SummaryTableModel;
 
@@ -136,7 +136,7 @@ class TestUiComparison : public QObject {
   void comparisonRunsToCompletion() {
     auto w = two_by_two(tiny_config());
     QSignalSpy ended(w.get(), &ComparisonWindow::comparisonEnded);
-    QSignalSpy epochs(w->controller(), &moelab::ComparisonController::epochReported);
+    QSignalSpy epochs(w->controller(), &moelab::ui::ComparisonController::epochReported);
     QTest::mouseClick(w->start_button(), Qt::LeftButton);
     QVERIFY(w->controller()->running());
     QVERIFY(!w->start_button()->isEnabled());
@@ -163,7 +163,7 @@ class TestUiComparison : public QObject {
       QCOMPARE(model->index(row, SummaryTableModel::Runs).data().toString(), QStringLiteral("2 / 2"));
     }
     // The charts hold a band of every epoch for each arm.
-    QVERIFY(w->charts()->band(0, moelab::ComparisonCharts::Accuracy).size() == 4);
+    QVERIFY(w->charts()->band(0, moelab::ui::ComparisonCharts::Accuracy).size() == 4);
     // Sortable by the numbers behind the cells.
     w->table_view()->sortByColumn(SummaryTableModel::TestAccuracy, Qt::DescendingOrder);
     const auto* proxy = w->table_proxy();
@@ -201,8 +201,8 @@ class TestUiComparison : public QObject {
       }
     }
     // The charts were redrawn from the file.
-    QCOMPARE(other->charts()->band(1, moelab::ComparisonCharts::Experts).size(),
-             w->charts()->band(1, moelab::ComparisonCharts::Experts).size());
+    QCOMPARE(other->charts()->band(1, moelab::ui::ComparisonCharts::Experts).size(),
+             w->charts()->band(1, moelab::ui::ComparisonCharts::Experts).size());
     // A bad file: an error, and the table stays as it was.
     const QStringList before = table_text(*other);
     for (const QByteArray& bad :
@@ -312,7 +312,7 @@ class TestUiComparison : public QObject {
     // queued, never finished.
     auto w = two_by_two(tiny_config());
     w->controller()->set_max_jobs(1);
-    QSignalSpy finished_runs(w->controller(), &moelab::ComparisonController::runFinished);
+    QSignalSpy finished_runs(w->controller(), &moelab::ui::ComparisonController::runFinished);
     QSignalSpy ended(w.get(), &ComparisonWindow::comparisonEnded);
     QVERIFY(w->start());
     QTRY_VERIFY_WITH_TIMEOUT(finished_runs.count() >= 1, kRunTimeoutMs);
@@ -336,7 +336,7 @@ class TestUiComparison : public QObject {
     config.training.growth_epochs = 500;
     auto w = two_by_two(config);
     w->show();
-    QSignalSpy epochs(w->controller(), &moelab::ComparisonController::epochReported);
+    QSignalSpy epochs(w->controller(), &moelab::ui::ComparisonController::epochReported);
     QVERIFY(w->start());
     QTRY_VERIFY_WITH_TIMEOUT(epochs.count() >= 1, kRunTimeoutMs);
     QElapsedTimer t;

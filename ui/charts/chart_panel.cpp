@@ -572,8 +572,8 @@ void ChartPanel::refresh_next_chart() {
   // (bench/gui_latency_bench: event-loop p99 over 16 ms while training); one chart takes a few.
   if (stagger_cursor_ == 0) align_follow_extents();
   const auto charts = time_charts();
-  const int slots = static_cast<int>(charts.size()) + 1;
-  while (stagger_cursor_ < slots) {
+  const int slot_count = static_cast<int>(charts.size()) + 1;
+  while (stagger_cursor_ < slot_count) {
     const int slot = stagger_cursor_++;
     const bool changed =
         slot < static_cast<int>(charts.size()) ? charts[slot]->refresh() : refresh_epoch_widgets();
