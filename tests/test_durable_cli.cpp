@@ -206,7 +206,8 @@ class TestDurableCli : public QObject {
     QCOMPARE(twice.exit_code, 2);
     QVERIFY2(twice.err.contains("'PCE' is given twice"), qPrintable(twice.err));
     QVERIFY(!QFileInfo::exists(dir("twice-arms")));
-    // A second ablation aimed at a folder an ablation is writing into.
+    // A second ablation aimed at a run another ablation is writing into (shards of one grid share
+    // its folder, each writing its own runs).
     const auto busy = dir("grid-busy");
     const QStringList grid{"ablate", "--arms", "ab", "--seeds", "2", "--jobs", "1",
                            "--seed-epochs", "3", "--growth-epochs", "3", "--quiet", "--out", busy};
@@ -218,7 +219,7 @@ class TestDurableCli : public QObject {
     first.kill();
     first.waitForFinished();
     QCOMPARE(second.exit_code, 1);
-    QVERIFY2(second.err.contains("another ablation is writing"), qPrintable(second.err));
+    QVERIFY2(second.err.contains("another run is writing into this folder"), qPrintable(second.err));
   }
 };
 

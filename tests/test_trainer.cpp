@@ -143,7 +143,11 @@ class TestTrainer : public QObject {
     QCOMPARE(QString::fromStdString(loss_term_catalog()[entropy].name), QString("entropy"));
     QCOMPARE(r.epochs[2].loss_terms[entropy], 0.0);
     QVERIFY(r.epochs[3].loss_terms[entropy] < 0.0);  // the term is now in the loss
-    QVERIFY(r.config.fixes.entropy_loss);
+    QVERIFY(r.final_fixes.entropy_loss);
+    // The run's config replays it: the starting switches, the flip in its schedule.
+    QVERIFY(!r.config.fixes.entropy_loss);
+    QCOMPARE(r.config.schedule.size(), std::size_t(1));
+    QCOMPARE(r.config.schedule[0].epoch, 4);
   }
 
   void observerSeesEveryEpochStepAndSplit() {

@@ -102,6 +102,12 @@ class TestUiRefusals : public QObject {
     QVERIFY(QFile::setPermissions(t + "/locked", QFile::ReadOwner | QFile::ExeOwner));
     QVERIFY(write_file(t + "/private.json", "{}"));
     QVERIFY(QFile::setPermissions(t + "/private.json", QFile::ReadOwner));
+    // Where runs write (the CLI's --out, the window's data folder): writable by the unprivileged
+    // user too, so that the refusal tested is the input's, not the output folder's.
+    for (const char* name : {"/outs", "/xdg-nobody"}) {
+      QVERIFY(QDir().mkpath(t + name));
+      QVERIFY(::chmod(QFile::encodeName(t + name).constData(), 0777) == 0);
+    }
   }
 
   // name: the case; cli: moelab-cli's arguments; config: the same as an experiment file for the
@@ -158,7 +164,8 @@ class TestUiRefusals : public QObject {
     if (as_nobody && QStandardPaths::findExecutable(QStringLiteral("setpriv")).isEmpty()) {
       QSKIP("running as root without setpriv: permission cannot be denied");
     }
-    const QString home = temp_.filePath(QStringLiteral("xdg"));
+    // The unprivileged user's own: folders the window made as root are not writable by it.
+    const QString home = temp_.filePath(as_nobody ? QStringLiteral("xdg-nobody") : QStringLiteral("xdg"));
     const auto check = [&](const Outcome& o, const char* program) {
       QVERIFY2(o.finished, qPrintable(QStringLiteral("%1 hung").arg(program)));
       QVERIFY2(o.normal_exit, qPrintable(QStringLiteral("%1 crashed: %2").arg(program, o.err)));
@@ -172,7 +179,9 @@ class TestUiRefusals : public QObject {
       QCOMPARE(lines.size(), 1);
     };
     check(run(QStringLiteral(MOELAB_CLI_PATH),
-              cli + QStringList{"--quiet", "--out", temp_.filePath(QStringLiteral("out"))}, home,
+              cli + QStringList{"--quiet", "--out",
+                                temp_.filePath(QStringLiteral("outs/case-%1").arg(++out_case_))},
+              home,
               as_nobody),
           "moelab-cli");
     QString gui_config = path;
@@ -195,6 +204,7 @@ class TestUiRefusals : public QObject {
 
  private:
   QTemporaryDir temp_;
+  int out_case_ = 0;
   int case_ = 0;
 };
 

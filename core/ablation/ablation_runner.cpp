@@ -95,13 +95,18 @@ RunResult AblationRunner::run_job(const RunKey& job, const RunConfig& config,
     return trainer.run();
   }
   const auto folder = ablation_run_folder(output_->dir, plan_.arms[job.arm], job.seed);
-  if (!output_->force && run_folder_finished(folder)) return read_run_folder(folder).result;
+  const bool finished = run_folder_finished(folder);
+  if (!output_->force && finished) {
+    auto kept = read_run_folder(folder).result;
+    if (kept.report) return kept;
+    // Finished but its report is gone: trained again from scratch below.
+  }
   DurableRunOptions options;
   options.dir = folder;
   options.checkpoint_every = output_->checkpoint_every;
   options.resume_command = output_->resume_command;
   // An unfinished run continues; a folder without a status holds nothing worth keeping.
-  const bool unfinished = !output_->force && read_run_status(folder).has_value();
+  const bool unfinished = !output_->force && !finished && read_run_status(folder).has_value();
   options.mode = unfinished ? FolderMode::Continue : FolderMode::Replace;
   DurableRun run(options, config);
   if (config_to_json(run.config()) != config_to_json(config)) {

@@ -72,13 +72,17 @@ bool train(const GridFolder& grid, const std::vector<RunKey>& runs, const CliOpt
   return !runner.cancelled();
 }
 
-// How to train one run by itself: a fresh run, or the continuation of an interrupted one.
+// How to train one run the grid lacks by itself: the continuation of an interrupted run, or the
+// run from scratch (replacing a folder that says finished but lost its report).
 std::string command_for(const GridFolder& grid, const RunKey& run, const std::string& program) {
   const auto folder = grid.run_folder(run);
-  if (read_run_status(folder.string())) {
+  const auto status = read_run_status(folder.string());
+  if (status && status->state != RunState::Finished) {
     return shell_word(program) + " --resume " + shell_word(folder.string());
   }
-  return run_command_line(program, run_config(grid.plan(), run.arm, run.seed), folder);
+  const auto command =
+      run_command_line(program, run_config(grid.plan(), run.arm, run.seed), folder);
+  return status ? command + " --force" : command;
 }
 
 // Writes the summary and says which runs it lacks. Returns the exit status.
