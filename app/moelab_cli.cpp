@@ -35,8 +35,8 @@ std::string program_for_commands(const char* argv0) {
 
 int main(int argc, char** argv) {
   using namespace moelab;
-  // Before LibTorch, OpenBLAS or anything else starts a thread: the signals go to the watcher.
-  SignalWatcher::block_signals();
+  // Before anything else: from here on a signal asks for a clean stop.
+  SignalWatcher::install_handlers();
   // Then, before any product: the kernels every matrix product of this process runs on.
   const auto kernels = choose_openblas_kernels();
   SignalWatcher signals;

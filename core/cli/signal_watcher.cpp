@@ -1,30 +1,50 @@
 #include "cli/signal_watcher.h"
 
+#include <cerrno>
 #include <csignal>
 #include <cstdlib>
-#include <ctime>
 
-#include <pthread.h>
+#include <fcntl.h>
+#include <poll.h>
+#include <unistd.h>
 
 namespace moelab {
 
 namespace {
 
-sigset_t watched_signals() {
-  sigset_t set;
-  sigemptyset(&set);
-  sigaddset(&set, SIGINT);
-  sigaddset(&set, SIGTERM);
-  sigaddset(&set, SIGHUP);
-  return set;
+constexpr int kWatched[] = {SIGINT, SIGTERM, SIGHUP};
+
+// Written by the handler only with what is async-signal-safe: write() and _exit().
+int signal_pipe[2] = {-1, -1};
+std::atomic<int> first_signal = 0;
+static_assert(std::atomic<int>::is_always_lock_free);
+
+void on_signal(int signal) {
+  int expected = 0;
+  if (!first_signal.compare_exchange_strong(expected, signal)) _exit(128 + signal);  // the second
+  const int saved = errno;
+  const unsigned char byte = static_cast<unsigned char>(signal);
+  [[maybe_unused]] const auto written = ::write(signal_pipe[1], &byte, 1);
+  errno = saved;
+}
+
+bool ignored_at_start(int signal) {
+  struct sigaction current {};
+  return ::sigaction(signal, nullptr, &current) == 0 && current.sa_handler == SIG_IGN;
 }
 
 }  // namespace
 
-void SignalWatcher::block_signals() {
-  const sigset_t set = watched_signals();
-  pthread_sigmask(SIG_BLOCK, &set, nullptr);
+void SignalWatcher::install_handlers() {
   std::signal(SIGXFSZ, SIG_IGN);
+  if (signal_pipe[0] >= 0 || ::pipe2(signal_pipe, O_CLOEXEC | O_NONBLOCK) != 0) return;
+  struct sigaction action {};
+  action.sa_handler = on_signal;
+  sigemptyset(&action.sa_mask);
+  action.sa_flags = SA_RESTART;
+  for (const int signal : kWatched) {
+    if (!ignored_at_start(signal)) ::sigaction(signal, &action, nullptr);
+  }
 }
 
 SignalWatcher::SignalWatcher() : thread_([this] { watch(); }) {}
@@ -41,14 +61,15 @@ void SignalWatcher::on_first_signal(std::function<void()> handler) {
 }
 
 void SignalWatcher::watch() {
-  const sigset_t set = watched_signals();
+  if (signal_pipe[0] < 0) return;  // install_handlers() was not called: nothing to watch
   // Polls for the destructor's quit flag a few times a second; a signal wakes it at once.
-  const timespec timeout{0, 200 * 1000 * 1000};
-  while (!quit_) {
-    const int signal = sigtimedwait(&set, nullptr, &timeout);
-    if (signal <= 0) continue;
-    if (received_ != 0) std::_Exit(128 + signal);  // the second one: at once
-    received_ = signal;
+  constexpr int kQuitCheckMs = 200;
+  pollfd readable{signal_pipe[0], POLLIN, 0};
+  while (!quit_ && received_ == 0) {
+    if (::poll(&readable, 1, kQuitCheckMs) <= 0) continue;
+    unsigned char byte = 0;
+    if (::read(signal_pipe[0], &byte, 1) != 1) continue;
+    received_ = byte;
     std::lock_guard lock(mutex_);
     if (handler_) handler_();
   }

@@ -1,8 +1,13 @@
 #pragma once
 // Ctrl-C, SIGTERM and SIGHUP for the headless runner: the first one asks the running training to
 // stop after its current step (it then writes a checkpoint and status "interrupted"); a second
-// one ends the process at once. The signals are taken by a thread of their own with sigwait, so
-// the stop request runs as ordinary code, not inside a signal handler.
+// one ends the process at once. The handler only writes the signal's number into a pipe; a thread
+// of the watcher reads it, so the stop request runs as ordinary code, not inside the handler.
+//
+// Why a handler and not blocked signals with sigwait: OpenBLAS starts its thread pool while the
+// program loads, before main() could block anything, and the kernel delivers a process signal to
+// any thread that does not block it; with blocked signals a SIGTERM reached OpenBLAS's threads and
+// killed the run without its checkpoint. A handler runs on whichever thread the signal lands.
 
 #include <atomic>
 #include <functional>
@@ -13,10 +18,11 @@ namespace moelab {
 
 class SignalWatcher {
  public:
-  // Blocks SIGINT, SIGTERM and SIGHUP in the calling thread and every thread it starts from then
-  // on. Call first thing in main(), before any other thread exists. Also ignores SIGXFSZ, so that
-  // a file-size limit makes a write fail with a message instead of killing the process.
-  static void block_signals();
+  // Installs the handler for SIGINT, SIGTERM and SIGHUP (one ignored when the program started, as
+  // SIGINT is for a background job and SIGHUP under nohup, stays ignored). Call first thing in
+  // main(). Also ignores SIGXFSZ, so that a file-size limit makes a write fail with a message
+  // instead of killing the process.
+  static void install_handlers();
 
   SignalWatcher();
   ~SignalWatcher();
