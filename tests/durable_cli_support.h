@@ -9,6 +9,7 @@
 #include <QJsonDocument>
 #include <QJsonObject>
 #include <QProcess>
+#include <QTemporaryDir>
 #include <QThread>
 #include <QtTest>
 
@@ -132,5 +133,27 @@ inline void compare_with_reference(const QString& dir, const QString& reference)
   }
 }
 
+
+// A temporary folder holding the finished reference run kRun trains: the fixture of the suites
+// that kill, resume and fork runs.
+class ReferenceFolder {
+ public:
+  QString dir(const QString& name) const { return temp_.filePath(name); }
+  const QString& reference() const { return reference_; }
+
+  // Trains the reference run; QVERIFY failures land in the calling test function.
+  void train() {
+    QVERIFY(temp_.isValid());
+    reference_ = dir("reference");
+    const auto r = run_cli(kRun + QStringList{"--out", reference_});
+    QVERIFY2(r.exit_code == 0, qPrintable(r.err));
+    QCOMPARE(status_state(reference_), QStringLiteral("finished"));
+    QCOMPARE(metrics_rows(reference_), 12);
+  }
+
+ private:
+  QTemporaryDir temp_;
+  QString reference_;
+};
 
 }  // namespace durable_test

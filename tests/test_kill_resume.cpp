@@ -15,19 +15,15 @@ class TestKillResume : public QObject {
   Q_OBJECT
 
  private:
-  QTemporaryDir temp_;
+  ReferenceFolder folders_;
   QString reference_;
 
-  QString dir(const QString& name) const { return temp_.filePath(name); }
+  QString dir(const QString& name) const { return folders_.dir(name); }
 
  private Q_SLOTS:
   void initTestCase() {
-    QVERIFY(temp_.isValid());
-    reference_ = dir("reference");
-    const auto r = run_cli(kRun + QStringList{"--out", reference_});
-    QVERIFY2(r.exit_code == 0, qPrintable(r.err));
-    QCOMPARE(status_state(reference_), QStringLiteral("finished"));
-    QCOMPARE(metrics_rows(reference_), 12);
+    folders_.train();
+    reference_ = folders_.reference();
   }
 
   void folderIsWrittenAsTheRunGoes() {
