@@ -208,7 +208,8 @@ class TestDurableCli : public QObject {
     const QStringList grid{"ablate", "--arms", "ab", "--seeds", "2", "--jobs", "1",
                            "--seed-epochs", "3", "--growth-epochs", "3", "--quiet", "--out", busy};
     QProcess first;
-    first.setProcessEnvironment(environment(50));
+    // Slow renames keep the first grid busy for many seconds, however loaded the machine is.
+    first.setProcessEnvironment(environment(300));
     first.start(MOELAB_CLI_PATH, grid);
     QVERIFY(wait_for([&] { return QFileInfo::exists(busy + "/pce/seed-1/status.json"); }, first));
     const auto second = run_cli(grid);
