@@ -138,13 +138,15 @@ class TestLossTerms : public QObject {
     StepSettings settings;
     settings.projection_fix = s.projection_fix;
     if (weights == "combined") {
-      settings.weights = {1.0, 0.1, 0.05};
+      // cross_entropy, entropy, diversity, switch, z_loss: every term at a typical weight.
+      settings.weights = {1.0, 0.1, 0.05, 0.01, 0.001};
     } else if (weights == "heavy") {
-      settings.weights = {1.0, 2.0, 1.0};
+      settings.weights = {1.0, 2.0, 1.0, 1.0, 1.0};
     } else {
       settings.weights.assign(terms.size(), 0.0);
       settings.weights[weights.mid(5).toUInt()] = 1.0;
     }
+    QCOMPARE(settings.weights.size(), terms.size());
 
     MoeModel model(s.inputs, kClasses, model_config(s));
     torch::optim::Adam adam(model->parameters(), torch::optim::AdamOptions(1e-3));

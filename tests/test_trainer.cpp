@@ -66,6 +66,32 @@ class TestTrainer : public QObject {
   Q_OBJECT
 
  private Q_SLOTS:
+  // Eight experts from the start and no growth: only the balancer differs. Each one must leave
+  // the routing more even (a lower load violation, max load / mean load - 1) than none, on the
+  // mean of the same four seeds.
+  void everyBalancerEvensTheLoadAgainstNone() {
+    auto violation = [](Balancer balancer, double z_loss) {
+      double sum = 0;
+      for (std::uint64_t seed = 1; seed <= 4; ++seed) {
+        auto c = digits_config(true, 0, 0.1, seed);
+        c.model.initial_experts = c.model.max_experts = 8;
+        c.training.seed_epochs = 8;
+        c.training.growth_epochs = 0;
+        c.training.balancer = balancer;
+        c.training.z_loss_weight = z_loss;
+        sum += run(c).epochs.back().load_violation;
+      }
+      return sum / 4;
+    };
+    const double none = violation(Balancer::None, 0);
+    const double entropy = violation(Balancer::Entropy, 0);
+    const double switch_loss = violation(Balancer::Switch, 0);
+    qInfo("load violation after 8 epochs, mean of 4 seeds: none %.3f, entropy %.3f, switch %.3f",
+          none, entropy, switch_loss);
+    QVERIFY(entropy < none);
+    QVERIFY(switch_loss < none);
+  }
+
   void allFixesOffCascadesToTheCapWithMostExpertsDormant() {
     const auto r = run(digits_config(false, 0, 0));
     QVERIFY(r.report);

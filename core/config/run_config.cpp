@@ -77,6 +77,13 @@ const std::vector<std::pair<const char*, DiversityLoss>>& diversity_loss_names()
   return names;
 }
 
+const std::vector<std::pair<const char*, Balancer>>& balancer_names() {
+  static const std::vector<std::pair<const char*, Balancer>> names = {
+      {"entropy", Balancer::Entropy}, {"switch", Balancer::Switch}, {"none", Balancer::None}};
+  return names;
+}
+
+const char* to_string(Balancer balancer) { return name_of(balancer_names(), balancer); }
 const char* to_string(DatasetKind kind) { return name_of(dataset_kind_names(), kind); }
 const char* to_string(Dispatch dispatch) { return name_of(dispatch_names(), dispatch); }
 const char* to_string(SplitMode mode) { return name_of(split_mode_names(), mode); }

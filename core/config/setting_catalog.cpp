@@ -237,6 +237,19 @@ std::vector<Setting> build_catalog() {
               "negatives of each other. squared-cosine: the mean squared cosine, which pushes "
               "towards orthogonal outputs."},
              diversity_loss_names(), [](auto& c) -> auto& { return c.training.diversity_loss; }),
+      choice({"training.balancer", "--balancer", kTraining, "Balancer",
+              "What the load-balancing switch turns on: entropy, the seed's maximisation of the "
+              "routed share's entropy (weight fixes.entropy_weight); switch, the Switch "
+              "Transformer's auxiliary loss E * sum f_i P_i (weight training.switch_weight); "
+              "none."},
+             balancer_names(), [](auto& c) -> auto& { return c.training.balancer; }),
+      real({"training.switch_weight", "--switch-weight", kTraining, "Switch weight",
+            "Weight (alpha) of the Switch Transformer's auxiliary loss."},
+           {0, 100}, [](auto& c) -> auto& { return c.training.switch_weight; }),
+      real({"training.z_loss_weight", "--z-loss-weight", kTraining, "Z-loss weight",
+            "Weight of the router z-loss, the mean squared log-sum-exp of the router logits; "
+            "works with any balancer. 0 = off."},
+           {0, 100}, [](auto& c) -> auto& { return c.training.z_loss_weight; }),
       real({"training.dormant_threshold", "--dormant-threshold", kTraining, "Dormant threshold",
             "An expert whose share of the routed slots is below this is dormant."},
            {0, 1, false, true}, [](auto& c) -> auto& { return c.training.dormant_threshold; }),

@@ -117,6 +117,7 @@ struct FusedDenseStep::Workspace {
   std::vector<double> d_share, usage;              // [E]: d(loss)/d(slot share), slot share
   std::vector<std::int64_t> expert_order;          // [E], one sample's experts by probability
   std::vector<float> d_probs;                      // [E], one sample's task d(loss)/d(probs)
+  std::vector<float> router_lse;                   // [Bcap]: log-sum-exp of the router logits
   std::vector<float> column_sum;                   // [H]
 
   bool fits(std::int64_t p, std::int64_t b, std::int64_t d, std::int64_t h, std::int64_t e,
@@ -159,6 +160,7 @@ struct FusedDenseStep::Workspace {
     w_in_grad_cat = buffer({h, e * f});
     top_index.assign(bc * k, 0);
     top_sum.assign(bc, 0.0f);
+    router_lse.assign(bc, 0.0f);
     probe_norm.assign(e, 0.0f);
     d_share.assign(e, 0.0);
     usage.assign(e, 0.0);
@@ -217,6 +219,7 @@ void FusedDenseStep::Workspace::route(const Params& w, std::int64_t b, StepScala
     const float top = *std::max_element(p, p + E);
     float sum = 0.0f;
     for (std::int64_t e = 0; e < E; ++e) sum += (p[e] = std::exp(p[e] - top));
+    router_lse[i] = top + std::log(sum);
     double entropy = 0.0;
     for (std::int64_t e = 0; e < E; ++e) {
       p[e] /= sum;
@@ -323,6 +326,7 @@ void FusedDenseStep::Workspace::apply_terms(const LossTerms& terms, const StepSe
   view.probe_experts = probe_rows > 0 ? experts : 0;
   view.probe_width = probe_rows * hidden;
   view.logits = f32(logits), view.labels = labels, view.router_probs = f32(probs);
+  view.router_lse = router_lse.data();
   view.slot_share = usage.data(), view.probe_unit = f32(probe_unit);
   view.d_logits = f32(d_logits), view.d_slot_share = d_share.data();
   view.d_router_logits = f32(d_router), view.d_probe_unit = f32(d_probe);

@@ -4,6 +4,8 @@
 #include "training/terms/cross_entropy_term.h"
 #include "training/terms/diversity_term.h"
 #include "training/terms/entropy_balance_term.h"
+#include "training/terms/router_z_loss_term.h"
+#include "training/terms/switch_balance_term.h"
 
 namespace moelab {
 
@@ -12,6 +14,8 @@ LossTerms make_loss_terms(const TrainingConfig& training) {
   terms.push_back(std::make_unique<CrossEntropyTerm>());
   terms.push_back(std::make_unique<EntropyBalanceTerm>());
   terms.push_back(std::make_unique<DiversityTerm>(training.diversity_loss));
+  terms.push_back(std::make_unique<SwitchBalanceTerm>());
+  terms.push_back(std::make_unique<RouterZLossTerm>());
   return terms;
 }
 
