@@ -71,9 +71,10 @@ enum class SplitMode { Seed, Preserving };
 enum class DiversityLoss { SignedCosine, SquaredCosine };
 
 // The load-balancing method the third switch turns on: the seed's entropy maximisation of the
-// routed share, the Switch Transformer's auxiliary loss, or nothing (the switch then does
-// nothing either). See core/training/terms/.
-enum class Balancer { Entropy, Switch, None };
+// routed share, the Switch Transformer's auxiliary loss, DeepSeek-V3's auxiliary-loss-free
+// selection bias (training/selection_bias.h), or nothing (the switch then does nothing either).
+// The loss terms are in core/training/terms/.
+enum class Balancer { Entropy, Switch, Bias, None };
 
 struct TrainingConfig {
   std::uint64_t seed = 1;
@@ -96,6 +97,9 @@ struct TrainingConfig {
   Balancer balancer = Balancer::Entropy;
   double switch_weight = 0.01;  // the Switch Transformer's alpha
   double z_loss_weight = 0.0;   // router z-loss, with any balancer; 0 = off
+  double bias_rate = 0.001;     // bias balancer: the selection bias's step per training step
+  bool prune_dormant = false;   // growth phase: remove one dormant expert after an epoch
+  bool revive_dormant = false;  // growth phase: re-initialise one dormant expert from the busiest
   double dormant_threshold = 0.05; // utilisation below this is dormant
   int log_interval = 5;         // steps between step reports (scalars are read back only then)
   // Intra-op threads; 0 = all cores. One by default: the default model's operations are too

@@ -33,6 +33,9 @@ std::int64_t split_expert(MoeModelImpl& model, torch::optim::Adam& optimizer,
                     is_router_bias ? torch::Tensor() : relative_noise(param, parent, noise, generator));
     grow_adam_state(optimizer, param, parent);
   }
+  // The child inherits its parent's selection bias: the bias balancer's view of the parent's
+  // load is the best guess for the child's.
+  append_row_copy(model.selection_bias(), parent);
   const std::int64_t child = model.num_experts() - 1;
   auto& bias = model.router_bias();
   if (mode == SplitMode::Preserving) {

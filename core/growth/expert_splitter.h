@@ -21,7 +21,8 @@ constexpr double kPreservingChildOffset = 30.0;
 //   Preserving: the parent keeps its bias and the child's is kPreservingChildOffset lower, so with
 //     zero noise the model computes the same outputs; SplitRelease then moves both biases to the
 //     seed split's over the next steps.
-// The optimiser's state grows with the parameters. Returns the child's index (the new last
+// The optimiser's state and the selection bias (the child's is its parent's) grow with the
+// parameters. Returns the child's index (the new last
 // expert). Noise is drawn from `generator` (the run's own, so concurrent runs stay reproducible).
 std::int64_t split_expert(MoeModelImpl& model, torch::optim::Adam& optimizer,
                           std::int64_t parent, double noise,

@@ -12,6 +12,7 @@
 #include "training/learning_rate_schedule.h"
 #include "training/model_factory.h"
 #include "training/run_resources.h"
+#include "training/selection_bias.h"
 #include "training/switch_events.h"
 #include "util/blas_check.h"
 #include "util/cpu_budget.h"
@@ -215,6 +216,15 @@ void Trainer::restore(TrainerState s) {
     // set_data keeps the TensorImpl: the optimiser's key and the model's members stay valid.
     param->set_data(value.contiguous());
   }
+  auto& bias = model_->selection_bias();
+  const auto experts = model_->num_experts();
+  if (s.selection_bias.defined() && s.selection_bias.numel() != experts) {
+    throw std::invalid_argument("the checkpoint's selection bias has " +
+                                std::to_string(s.selection_bias.numel()) + " experts, the model " +
+                                std::to_string(experts));
+  }
+  bias.set_data(s.selection_bias.defined() ? s.selection_bias.to(torch::kFloat).contiguous()
+                                           : torch::zeros({experts}));
   auto& states = optimizer_->state();
   for (auto& [name, moments] : s.adam) {
     auto* param = named.find(name);
@@ -235,6 +245,7 @@ void Trainer::restore(TrainerState s) {
   growth_.restore(s.growth);
   release_.restore(s.releases);
   fixes_ = s.fixes;
+  model_->use_selection_bias(selection_bias_on(config_.training, fixes_));
   control_->set_fixes(fixes_);
   fixes_version_ = control_->fixes_version();
   base_learning_rate_ = s.base_learning_rate;
@@ -272,6 +283,7 @@ TrainerState Trainer::state() const {
     s.adam.emplace_back(item.key(),
                         AdamMoments{adam.step(), adam.exp_avg().clone(), adam.exp_avg_sq().clone()});
   }
+  s.selection_bias = model_->selection_bias().detach().clone();
   s.generator_state = generator_.get_state();
   s.probe = gradient_step_->probe();
   s.growth = growth_.state();
@@ -309,11 +321,15 @@ bool Trainer::train_epoch(int epoch, Phase phase, EpochMetrics& metrics) {
     const auto x = train.features.index_select(0, rows);
     const auto y = train.labels.index_select(0, rows);
     const auto settings = step_settings(terms_, config_.training, fixes_);
+    model_->use_selection_bias(selection_bias_on(config_.training, fixes_));
     const auto losses = gradient_step_->run(*model_, *optimizer_, x, y, settings);
     if (step_ == 0) initial_cross_entropy_ = losses.scalars.terms.front();
     result_.diverged = divergence(losses, epoch);
     if (!result_.diverged.empty()) break;  // no update from a non-finite gradient
     adam_update(*optimizer_);
+    if (model_->uses_selection_bias()) {
+      nudge_selection_bias(model_->selection_bias(), losses.slot_share, config_.training.bias_rate);
+    }
     ++step_;
     p.position += x.size(0);
     p.step_window.add(losses, x.size(0));
