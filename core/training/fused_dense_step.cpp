@@ -524,6 +524,8 @@ FusedDenseStep::~FusedDenseStep() = default;
 
 StepLosses FusedDenseStep::run(MoeModelImpl& model, const torch::Tensor& x, const torch::Tensor& y,
                                const StepSettings& settings) {
+  TORCH_CHECK(settings.weights.size() == terms_.size(), "the step has ",
+              settings.weights.size(), " loss weights for ", terms_.size(), " loss terms");
   torch::NoGradGuard no_grad;
   const Params w(model);
   const auto E = model.num_experts();

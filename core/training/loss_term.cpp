@@ -35,6 +35,8 @@ ReferenceInputs reference_inputs(MoeModelImpl& model, const MoeOutput& out,
 std::vector<torch::Tensor> weighted_references(const LossTerms& terms, const ReferenceInputs& in,
                                                const std::vector<double>& weights,
                                                std::int64_t experts) {
+  TORCH_CHECK(weights.size() == terms.size(), "the step has ", weights.size(),
+              " loss weights for ", terms.size(), " loss terms");
   std::vector<torch::Tensor> weighted;
   for (std::size_t t = 0; t < terms.size(); ++t) {
     const bool off = weights[t] == 0.0 || (terms[t]->needs_probe() && experts < 2);

@@ -7,6 +7,9 @@
 #include <ATen/CPUGeneratorImpl.h>
 #include <malloc.h>
 
+#include "growth/dormant_choice.h"
+#include "growth/expert_pruner.h"
+#include "growth/expert_reviver.h"
 #include "growth/expert_splitter.h"
 #include "training/adam_update.h"
 #include "training/learning_rate_schedule.h"
@@ -156,6 +159,7 @@ RunResult Trainer::run() {
     // No split after the last epoch: nobody would train the child.
     if (!diverged && phase == Phase::Growth && epoch < total_epochs) {
       grow_after_epoch(metrics, predictions);
+      tend_dormant_after_epoch(metrics);
     }
     journal_epoch(result_.epochs.back(), diverged || epoch == total_epochs);
     control_->epoch_finished();
@@ -460,6 +464,33 @@ void Trainer::grow_after_epoch(const EpochMetrics& metrics, const torch::Tensor&
                  event.val_accuracy_before, event.val_accuracy_after,
                  100.0 * event.changed_predictions);
   if (observer_) observer_->on_split(event);
+}
+
+void Trainer::tend_dormant_after_epoch(const EpochMetrics& metrics) {
+  const auto& t = config_.training;
+  if (!t.prune_dormant && !t.revive_dormant) return;
+  // Pruning keeps at least k experts, so that every sample keeps its k.
+  if (t.prune_dormant && model_->num_experts() <= config_.model.top_k) return;
+  const auto dormant = least_used_dormant(metrics.utilization, t.dormant_threshold,
+                                          [this](std::int64_t e) { return release_.involves(e); });
+  if (!dormant) return;
+  SwitchEvent event{metrics.epoch, step_, "", std::to_string(*dormant), ""};
+  if (t.prune_dormant) {
+    prune_expert(*model_, *optimizer_, *dormant);
+    release_.expert_removed(*dormant);
+    event.name = kPruneEvent;
+    event.to = "removed";
+  } else {
+    const auto source = busiest_expert(metrics.utilization);
+    if (source == *dormant) return;
+    revive_expert(*model_, *optimizer_, *dormant, source, t.split_noise, generator_);
+    event.name = kReviveEvent;
+    event.to = "copy of " + std::to_string(source);
+  }
+  logger()->info("{} dormant expert {} after epoch {} ({}; {} experts)", event.name, *dormant,
+                 metrics.epoch, event.to, model_->num_experts());
+  result_.switches.push_back(event);
+  if (observer_) observer_->on_switch(event);
 }
 
 void Trainer::journal_epoch(const EpochMetrics& metrics, bool last) {
