@@ -113,8 +113,9 @@ QGroupBox* ControlPanel::build_fixes() {
   connect(cooldown_epochs_, &QSpinBox::valueChanged, this, &ControlPanel::announce_fixes);
 
   // Load balancing: the switch is live, the method (a training setting) is chosen before a run.
+  // The chooser above the weight, not beside it: the panel keeps its width (1024 px screens).
   auto* balancing = new QWidget;
-  auto* balancing_row = new QHBoxLayout(balancing);
+  auto* balancing_row = new QVBoxLayout(balancing);
   balancing_row->setContentsMargins(0, 0, 0, 0);
   balancer_ = add_field<QComboBox>(nullptr, "training.balancer");
   entropy_weight_ = add_field<NumberSpinBox>(nullptr, "fixes.entropy_weight");
