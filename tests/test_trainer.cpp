@@ -135,7 +135,7 @@ class TestTrainer : public QObject {
     QVERIFY(count(pruned, kPruneEvent) > 0);
     QVERIFY(pruned.epochs.back().experts < plain.epochs.back().experts);
     QVERIFY(count(revived, kReviveEvent) > 0);
-    QCOMPARE(count(plain, kPruneEvent) + count(plain, kReviveEvent), 0);
+    QCOMPARE(count(plain, kPruneEvent) + count(plain, kReviveEvent), std::ptrdiff_t{0});
     // Each event names a dormant expert of the epoch it followed.
     for (const auto* r : {&pruned, &revived}) {
       for (const auto& e : r->switches) {
