@@ -5,6 +5,7 @@
 
 #include <filesystem>
 #include <fstream>
+#include <algorithm>
 #include <set>
 
 #include "config/config_json.h"
@@ -72,21 +73,42 @@ class TestCheckpoint : public QObject {
   void stoppedAndContinuedRunEndsAsTheRunLeftAlone_data() {
     QTest::addColumn<int>("stop_step");
     QTest::addColumn<int>("split_mode");
+    QTest::addColumn<int>("variant");  // 0 plain, 1 bias balancer, 2 pruning, 3 reviving
     // Inside the seed phase, at an epoch's last step, just after a split, late in growth; and a
     // preserving split caught while its child is being released.
-    QTest::newRow("seed phase") << 23 << 0;
-    QTest::newRow("epoch boundary") << 51 << 0;
-    QTest::newRow("growth") << 140 << 0;
-    QTest::newRow("late growth") << 160 << 0;
-    QTest::newRow("releasing a child") << 95 << 1;
+    QTest::newRow("seed phase") << 23 << 0 << 0;
+    QTest::newRow("epoch boundary") << 51 << 0 << 0;
+    QTest::newRow("growth") << 140 << 0 << 0;
+    QTest::newRow("late growth") << 160 << 0 << 0;
+    QTest::newRow("releasing a child") << 95 << 1 << 0;
+    // The bias balancer's selection bias, and models that pruning shrank or reviving rewrote
+    // (load balancing off, so that experts fall dormant).
+    QTest::newRow("bias balancer") << 140 << 0 << 1;
+    QTest::newRow("pruned") << 140 << 0 << 2;
+    QTest::newRow("revived") << 140 << 0 << 3;
   }
   void stoppedAndContinuedRunEndsAsTheRunLeftAlone() {
     QFETCH(int, stop_step);
     QFETCH(int, split_mode);
+    QFETCH(int, variant);
     auto config = small_config();
     config.training.log_interval = 1;
     config.training.split_mode = split_mode ? SplitMode::Preserving : SplitMode::Seed;
-    const auto reference = files_of(Trainer(config, data_for(config)).run());
+    if (variant == 1) config.training.balancer = Balancer::Bias;
+    if (variant >= 2) config.fixes.entropy_loss = false;
+    config.training.prune_dormant = variant == 2;
+    config.training.revive_dormant = variant == 3;
+    const auto reference_run = Trainer(config, data_for(config)).run();
+    const auto reference = files_of(reference_run);
+    // The variant must have acted before the stop, or the row would test nothing new.
+    if (variant >= 2) {
+      const char* name = variant == 2 ? kPruneEvent : kReviveEvent;
+      const auto acted = std::count_if(
+          reference_run.switches.begin(), reference_run.switches.end(),
+          [&](const SwitchEvent& e) { return e.name == name && e.step <= stop_step; });
+      QVERIFY2(acted > 0, name);
+      QVERIFY(reference.events.find(std::string("\n") + name + ",") != std::string::npos);
+    }
 
     QTemporaryDir dir;
     const auto file = path_in(dir, "stopped.pt");
@@ -98,6 +120,7 @@ class TestCheckpoint : public QObject {
       QVERIFY(partial.stopped);
       const auto state = first.state();
       QCOMPARE(state.step, static_cast<std::int64_t>(stop_step));
+      if (variant == 1) QVERIFY(state.selection_bias.abs().max().item<double>() > 0);
       write_file_atomically(file, checkpoint_bytes(config, state));
     }
     auto checkpoint = read_checkpoint(file);

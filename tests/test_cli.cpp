@@ -218,6 +218,10 @@ class TestCli : public QObject {
     QTest::newRow("negative cooldown") << "--cooldown -2" << "--cooldown: '-2' is outside 0..10000";
     QTest::newRow("nan weight") << "--entropy-weight nan" << "finite";
     QTest::newRow("invalid combo") << "--top-k 5 --max-experts 3" << "top_k";
+    QTest::newRow("bad balancer") << "--balancer aux" << "one of none, entropy, switch, bias";
+    QTest::newRow("negative bias rate") << "--bias-rate -0.1" << "--bias-rate: '-0.1' is outside";
+    QTest::newRow("prune and revive") << "--prune-dormant on --revive-dormant on"
+                                      << "cannot both be on";
     QTest::newRow("missing config") << "--config /nonexistent/exp.json" << "cannot open";
     // The grid's flags (test_grid checks what they do).
     QTest::newRow("shard 0") << "ablate --shard 0/4" << "shard 0 is not one of 1..4";

@@ -32,7 +32,8 @@ const LossTerms& default_terms() {
   return terms;
 }
 
-const StepSettings kAllFixes{{1.0, 0.1, 0.05}, true};
+// The default run's weights: cross_entropy, entropy, diversity; no switch loss, no z-loss.
+const StepSettings kAllFixes{{1.0, 0.1, 0.05, 0.0, 0.0}, true};
 
 }  // namespace
 

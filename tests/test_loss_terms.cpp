@@ -1,10 +1,13 @@
 // Every loss term's fused half against its autograd reference (training/loss_term.h), term by
 // term and combined, over the shapes a run reaches (1-12 experts, k 1-3, D == H, D > H, D < H with
-// the projection bug), with a fresh workspace, a reused one, and after a split. A term is checked
+// the projection bug), with a fresh workspace, a reused one, after a split, a prune and a revival,
+// and with the bias balancer's selection bias choosing the top k. A term is checked
 // alone at weight 1, so its gradient is compared on its own scale: a small-weight term cannot hide
 // under the cross-entropy's gradient.
 #include <torch/torch.h>
 
+#include "growth/expert_pruner.h"
+#include "growth/expert_reviver.h"
 #include "growth/expert_splitter.h"
 #include "model/moe_model.h"
 #include "training/fused_dense_step.h"
@@ -20,7 +23,10 @@ constexpr int kClasses = 5;
 constexpr double kValueTolerance = 1e-5;  // relative, float sums in another order
 constexpr double kGradientTolerance = 1e-4;
 
-enum class Workspace { Fresh, Reused, AfterSplit };
+// The state the measured step starts from: a fresh or reused workspace; after a split, after
+// --prune-dormant removed an expert, after --revive-dormant rewrote one (shapes and rows the
+// workspace was not made for); the bias balancer's selection bias choosing the top k.
+enum class Workspace { Fresh, Reused, AfterSplit, AfterPrune, AfterRevive, SelectionBias };
 
 struct Shape {
   int experts, k, inputs, hidden, batch;
@@ -113,10 +119,20 @@ class TestLossTerms : public QObject {
     for (int s = 0; s < static_cast<int>(shapes().size()); ++s) {
       for (const auto& weights : cases) {
         for (const auto loss : {DiversityLoss::SignedCosine, DiversityLoss::SquaredCosine}) {
-          for (const auto ws : {Workspace::Fresh, Workspace::Reused, Workspace::AfterSplit}) {
-            const char* ws_name = ws == Workspace::Fresh    ? "fresh"
-                                  : ws == Workspace::Reused ? "reused"
-                                                            : "after split";
+          for (const auto ws : {Workspace::Fresh, Workspace::Reused, Workspace::AfterSplit,
+                                Workspace::AfterPrune, Workspace::AfterRevive,
+                                Workspace::SelectionBias}) {
+            // Pruning and reviving need a second expert.
+            if ((ws == Workspace::AfterPrune || ws == Workspace::AfterRevive) &&
+                shapes()[s].experts < 2) {
+              continue;
+            }
+            const char* ws_name = ws == Workspace::Fresh         ? "fresh"
+                                  : ws == Workspace::Reused      ? "reused"
+                                  : ws == Workspace::AfterSplit  ? "after split"
+                                  : ws == Workspace::AfterPrune  ? "after prune"
+                                  : ws == Workspace::AfterRevive ? "after revive"
+                                                                 : "selection bias";
             QTest::addRow("%s, %s, %s, %s", shapes()[s].name, qPrintable(weights),
                           to_string(loss), ws_name)
                 << s << weights << static_cast<int>(loss) << static_cast<int>(ws);
@@ -138,13 +154,15 @@ class TestLossTerms : public QObject {
     StepSettings settings;
     settings.projection_fix = s.projection_fix;
     if (weights == "combined") {
-      settings.weights = {1.0, 0.1, 0.05};
+      // cross_entropy, entropy, diversity, switch, z_loss: every term at a typical weight.
+      settings.weights = {1.0, 0.1, 0.05, 0.01, 0.001};
     } else if (weights == "heavy") {
-      settings.weights = {1.0, 2.0, 1.0};
+      settings.weights = {1.0, 2.0, 1.0, 1.0, 1.0};
     } else {
       settings.weights.assign(terms.size(), 0.0);
       settings.weights[weights.mid(5).toUInt()] = 1.0;
     }
+    QCOMPARE(settings.weights.size(), terms.size());
 
     MoeModel model(s.inputs, kClasses, model_config(s));
     torch::optim::Adam adam(model->parameters(), torch::optim::AdamOptions(1e-3));
@@ -157,8 +175,20 @@ class TestLossTerms : public QObject {
       step.run(*model, torch::randn({s.batch + 8, s.inputs}),
                torch::randint(kClasses, {s.batch + 8}, torch::kLong), settings);
     }
-    if (workspace == static_cast<int>(Workspace::AfterSplit)) {
-      split_expert(*model, adam, 0, 0.05, c10::nullopt, SplitMode::Seed);
+    switch (static_cast<Workspace>(workspace)) {
+      case Workspace::AfterSplit:
+        split_expert(*model, adam, 0, 0.05, c10::nullopt, SplitMode::Seed);
+        break;
+      case Workspace::AfterPrune: prune_expert(*model, adam, 0); break;
+      case Workspace::AfterRevive:
+        revive_expert(*model, adam, 0, model->num_experts() - 1, 0.05, c10::nullopt);
+        break;
+      case Workspace::SelectionBias:
+        // Large enough to overturn many samples' choice (probabilities are ~1/E apart).
+        model->selection_bias().copy_(torch::randn({model->num_experts()}) * 0.3);
+        model->use_selection_bias(true);
+        break;
+      default: break;
     }
     clear_gradients(*model);
     const auto losses = step.run(*model, x, y, settings);
@@ -204,7 +234,7 @@ class TestLossTerms : public QObject {
     FusedDenseStep step(torch::randn({13, s.inputs}), terms);
     const auto losses = step.run(*model, torch::randn({s.batch, s.inputs}),
                                  torch::randint(kClasses, {s.batch}, torch::kLong),
-                                 {{1.0, 0.0, 0.0}, true});
+                                 {{1.0, 0.0, 0.0, 0.0, 0.0}, true});
     QVERIFY(losses.scalars.router_task_grad_norm > 1e-4);
     QVERIFY(model->router_weight().grad().abs().max().item<double>() > 1e-5);
   }
@@ -217,7 +247,7 @@ class TestLossTerms : public QObject {
     const auto x = torch::randn({s.batch, s.inputs});
     const auto y = torch::randint(kClasses, {s.batch}, torch::kLong);
     FusedDenseStep step(probe, terms);
-    const auto losses = step.run(*model, x, y, {{1.0, 0.1, 0.05}, true});
+    const auto losses = step.run(*model, x, y, {{1.0, 0.1, 0.05, 0.0, 0.0}, true});
     const auto out = model->forward(x, Dispatch::Dense);
     const auto task = torch::nn::functional::cross_entropy(out.logits, y);
     const auto grad = torch::autograd::grad({task}, {model->router_weight()})[0];

@@ -1,11 +1,15 @@
 // The model's mechanics: shapes, gating, dispatch equivalence, splits and the optimiser's state.
 #include <torch/torch.h>
 
+#include "growth/dormant_choice.h"
+#include "growth/expert_pruner.h"
+#include "growth/expert_reviver.h"
 #include "growth/expert_splitter.h"
 #include "growth/split_release.h"
 #include "growth/optimizer_state_growth.h"
 #include "model/moe_model.h"
 #include "training/routing_losses.h"
+#include "training/selection_bias.h"
 
 #include <QtTest>
 
@@ -146,6 +150,118 @@ class TestModel : public QObject {
     const auto outputs = model->all_expert_outputs(model->project(torch::randn({8, 10})));
     QVERIFY(!torch::allclose(outputs[0], outputs[2]));
     QVERIFY(torch::allclose(outputs[0], outputs[2], 0.5, 0.5));  // a close copy
+  }
+
+  // The bias balancer: the bias changes which experts are chosen, never the gates' values for a
+  // given choice (they stay the router's own probabilities, renormalised over the chosen).
+  void selectionBiasChoosesButNeverGates_data() {
+    QTest::addColumn<int>("k");
+    QTest::newRow("k1") << 1;
+    QTest::newRow("k2") << 2;
+  }
+  void selectionBiasChoosesButNeverGates() {
+    QFETCH(int, k);
+    MoeModel model(10, 4, small_config(5, k));
+    const auto x = torch::randn({64, 10});
+    const auto plain = model->forward(x);
+    model->selection_bias().copy_(torch::tensor({0.5f, 0.0f, 0.0f, 0.0f, -0.5f}));
+    model->use_selection_bias(true);
+    const auto biased = model->forward(x);
+    // The choice moved (towards expert 0, away from expert 4) ...
+    QVERIFY(!torch::equal(plain.topk_indices, biased.topk_indices));
+    QVERIFY((biased.topk_indices == 0).sum().item<std::int64_t>() >
+            (plain.topk_indices == 0).sum().item<std::int64_t>());
+    QCOMPARE((biased.topk_indices == 4).sum().item<std::int64_t>(), std::int64_t{0});
+    // ... the probabilities did not, and the gates are those probabilities at the choice.
+    QVERIFY(torch::equal(plain.router_probs, biased.router_probs));
+    auto chosen = biased.router_probs.gather(1, biased.topk_indices);
+    if (k > 1) chosen = chosen / chosen.sum(1, true);
+    QVERIFY(torch::equal(biased.gates, chosen));
+    // The choice is the top k of probability + bias.
+    const auto expected = std::get<1>((biased.router_probs + model->selection_bias()).topk(k, 1));
+    QVERIFY(torch::equal(biased.topk_indices, expected));
+    // Off, the bias is kept but not applied.
+    model->use_selection_bias(false);
+    QVERIFY(torch::equal(model->forward(x).topk_indices, plain.topk_indices));
+  }
+
+  void selectionBiasMovesTowardsAnEvenLoad() {
+    auto bias = torch::zeros({4});
+    nudge_selection_bias(bias, {0.55, 0.25, 0.2, 0.0}, 0.01);
+    QVERIFY(torch::equal(bias, torch::tensor({-0.01f, 0.0f, 0.01f, 0.01f})));
+    QVERIFY_THROWS_EXCEPTION(std::invalid_argument, nudge_selection_bias(bias, {0.5, 0.5}, 0.01));
+  }
+
+  void splitPruneAndReviveCarryTheSelectionBias() {
+    MoeModel model(10, 4, small_config(3, 2));
+    torch::optim::Adam optimizer(model->parameters(), torch::optim::AdamOptions(1e-2));
+    model->selection_bias().copy_(torch::tensor({0.1f, 0.2f, 0.3f}));
+    split_expert(*model, optimizer, 1, 0.01);
+    QVERIFY(torch::equal(model->selection_bias(), torch::tensor({0.1f, 0.2f, 0.3f, 0.2f})));
+    prune_expert(*model, optimizer, 0);
+    QVERIFY(torch::equal(model->selection_bias(), torch::tensor({0.2f, 0.3f, 0.2f})));
+    revive_expert(*model, optimizer, 2, 1, 0.01);
+    QVERIFY(torch::equal(model->selection_bias(), torch::tensor({0.2f, 0.3f, 0.3f})));
+  }
+
+  void pruneRemovesTheExpertsRowsAndOptimizerState() {
+    MoeModel model(10, 4, small_config(4, 2));
+    torch::optim::Adam optimizer(model->parameters(), torch::optim::AdamOptions(1e-2));
+    const auto x = torch::randn({16, 10});
+    const auto y = torch::randint(0, 4, {16}, torch::kLong);
+    auto train_step = [&] {
+      optimizer.zero_grad();
+      torch::nn::functional::cross_entropy(model->forward(x).logits, y).backward();
+      optimizer.step();
+    };
+    train_step();
+    std::vector<torch::Tensor> before, moments_before;
+    for (const auto& p : model->expert_parameters()) {
+      before.push_back(p.detach().clone());
+      const auto& s = static_cast<torch::optim::AdamParamState&>(
+          *optimizer.state().at(c10::guts::to_string(p.unsafeGetTensorImpl())));
+      moments_before.push_back(s.exp_avg().clone());
+    }
+    prune_expert(*model, optimizer, 1);
+    QCOMPARE(model->num_experts(), std::int64_t{3});
+    const auto kept = torch::tensor({0, 2, 3}, torch::kLong);
+    const auto params = model->expert_parameters();
+    for (std::size_t i = 0; i < params.size(); ++i) {
+      QVERIFY(torch::equal(params[i], before[i].index_select(0, kept)));
+      const auto& s = static_cast<torch::optim::AdamParamState&>(
+          *optimizer.state().at(c10::guts::to_string(params[i].unsafeGetTensorImpl())));
+      QVERIFY(torch::equal(s.exp_avg(), moments_before[i].index_select(0, kept)));
+      QCOMPARE(s.exp_avg_sq().sizes(), params[i].sizes());
+    }
+    train_step();  // training goes on at the new shapes
+    QCOMPARE(model->forward(x).router_probs.size(1), 3);
+    QVERIFY_THROWS_EXCEPTION(std::out_of_range, prune_expert(*model, optimizer, 3));
+  }
+
+  void reviveCopiesTheBusiestAndSharesItsRoutingMass() {
+    MoeModel model(10, 4, small_config(3, 2));
+    torch::optim::Adam optimizer(model->parameters(), torch::optim::AdamOptions(1e-2));
+    const auto x = torch::randn({32, 10});
+    const auto probs_before = model->forward(x).router_probs.detach();
+    revive_expert(*model, optimizer, 0, 2, 0.0);
+    const auto probs_after = model->forward(x).router_probs.detach();
+    // With zero noise the two copies share what expert 2 held, half each: against expert 1 they
+    // weigh together what expert 2 weighed (the dormant expert's old share is given back to all).
+    QVERIFY(torch::allclose(probs_after.select(1, 0), probs_after.select(1, 2)));
+    QVERIFY(torch::allclose((probs_after.select(1, 0) + probs_after.select(1, 2)) /
+                                probs_after.select(1, 1),
+                            probs_before.select(1, 2) / probs_before.select(1, 1), 1e-4, 1e-6));
+    for (const auto& p : model->expert_parameters()) QVERIFY(torch::equal(p[0], p[2]));
+    QVERIFY_THROWS_EXCEPTION(std::invalid_argument, revive_expert(*model, optimizer, 1, 1, 0.0));
+  }
+
+  void dormantChoiceTakesTheLeastUsedNotExcluded() {
+    const std::vector<float> use = {0.9f, 0.01f, 0.0f, 1.09f};
+    QCOMPARE(*least_used_dormant(use, 0.05, {}), std::int64_t{2});
+    QCOMPARE(*least_used_dormant(use, 0.05, [](std::int64_t e) { return e == 2; }),
+             std::int64_t{1});
+    QVERIFY(!least_used_dormant(use, 0.001, {}).has_value());
+    QCOMPARE(busiest_expert(use), std::int64_t{3});
   }
 
   void splitGrowsOptimizerStateAndKeepsSurvivors() {

@@ -2,6 +2,7 @@
 // the control block. Single-threaded so that fixed seeds give fixed runs.
 #include <torch/torch.h>
 
+#include <algorithm>
 #include <atomic>
 #include <set>
 #include <thread>
@@ -66,6 +67,86 @@ class TestTrainer : public QObject {
   Q_OBJECT
 
  private Q_SLOTS:
+  // Eight experts from the start and no growth: only the balancer differs. Each one must leave
+  // the routing more even (a lower load violation, max load / mean load - 1) than none, on the
+  // mean of the same four seeds.
+  void everyBalancerEvensTheLoadAgainstNone() {
+    auto violation = [](Balancer balancer, double z_loss) {
+      double sum = 0;
+      for (std::uint64_t seed = 1; seed <= 4; ++seed) {
+        auto c = digits_config(true, 0, 0.1, seed);
+        c.model.initial_experts = c.model.max_experts = 8;
+        c.training.seed_epochs = 8;
+        c.training.growth_epochs = 0;
+        c.training.balancer = balancer;
+        c.training.z_loss_weight = z_loss;
+        sum += run(c).epochs.back().load_violation;
+      }
+      return sum / 4;
+    };
+    const double none = violation(Balancer::None, 0);
+    const double entropy = violation(Balancer::Entropy, 0);
+    const double switch_loss = violation(Balancer::Switch, 0);
+    const double bias = violation(Balancer::Bias, 0);
+    qInfo("load violation after 8 epochs, mean of 4 seeds: none %.3f, entropy %.3f, switch %.3f, "
+          "bias %.3f",
+          none, entropy, switch_loss, bias);
+    QVERIFY(entropy < none);
+    QVERIFY(switch_loss < none);
+    QVERIFY(bias < none);
+  }
+
+  // With the load-balancing switch off the bias balancer does nothing: the run is the one
+  // without a balancer, number for number.
+  void biasBalancerSwitchedOffIsNoBalancer() {
+    auto off = digits_config(true, 5, 0);
+    off.training.seed_epochs = 4;
+    off.training.growth_epochs = 4;
+    auto bias = off;
+    bias.training.balancer = Balancer::Bias;
+    off.training.balancer = Balancer::None;
+    QCOMPARE(QString::fromStdString(metrics_csv(run(bias))),
+             QString::fromStdString(metrics_csv(run(off))));
+  }
+
+  // --prune-dormant and --revive-dormant act on the collapse (no fixes): each leaves its event,
+  // pruning ends with fewer experts than the run without it, and no expert is left dormant by a
+  // revival at the epoch it acted.
+  void pruneAndReviveActOnDormantExperts() {
+    const auto base = digits_config(false, 0, 0);
+    const auto plain = run(base);
+    QVERIFY(!plain.epochs.back().dormant.empty());  // the collapse this is about
+    auto prune = base;
+    prune.training.prune_dormant = true;
+    const auto pruned = run(prune);
+    auto revive = base;
+    revive.training.revive_dormant = true;
+    const auto revived = run(revive);
+    auto count = [](const RunResult& r, const char* name) {
+      return std::count_if(r.switches.begin(), r.switches.end(),
+                           [name](const SwitchEvent& e) { return e.name == name; });
+    };
+    qInfo("no fixes, seed 1: %d experts (%zu dormant) alone; pruning: %ld prunes, %d experts "
+          "(%zu dormant); reviving: %ld revivals, %d experts (%zu dormant)",
+          plain.epochs.back().experts, plain.epochs.back().dormant.size(),
+          static_cast<long>(count(pruned, kPruneEvent)), pruned.epochs.back().experts,
+          pruned.epochs.back().dormant.size(), static_cast<long>(count(revived, kReviveEvent)),
+          revived.epochs.back().experts, revived.epochs.back().dormant.size());
+    QVERIFY(count(pruned, kPruneEvent) > 0);
+    QVERIFY(pruned.epochs.back().experts < plain.epochs.back().experts);
+    QVERIFY(count(revived, kReviveEvent) > 0);
+    QCOMPARE(count(plain, kPruneEvent) + count(plain, kReviveEvent), std::ptrdiff_t{0});
+    // Each event names a dormant expert of the epoch it followed.
+    for (const auto* r : {&pruned, &revived}) {
+      for (const auto& e : r->switches) {
+        if (!is_expert_event(e)) continue;
+        const auto& dormant = r->epochs[e.epoch - 1].dormant;
+        QVERIFY(std::find(dormant.begin(), dormant.end(), std::stoi(e.from)) != dormant.end());
+      }
+    }
+    QVERIFY(events_csv(pruned).find("\nprune,") != std::string::npos);
+  }
+
   void allFixesOffCascadesToTheCapWithMostExpertsDormant() {
     const auto r = run(digits_config(false, 0, 0));
     QVERIFY(r.report);

@@ -112,11 +112,20 @@ QGroupBox* ControlPanel::build_fixes() {
              cooldown_epochs_);
   connect(cooldown_epochs_, &QSpinBox::valueChanged, this, &ControlPanel::announce_fixes);
 
+  // Load balancing: the switch is live, the method (a training setting) is chosen before a run.
+  // The chooser above the weight, not beside it: the panel keeps its width (1024 px screens).
+  auto* balancing = new QWidget;
+  auto* balancing_row = new QVBoxLayout(balancing);
+  balancing_row->setContentsMargins(0, 0, 0, 0);
+  balancer_ = add_field<QComboBox>(nullptr, "training.balancer");
   entropy_weight_ = add_field<NumberSpinBox>(nullptr, "fixes.entropy_weight");
   entropy_weight_->setPrefix(tr("weight "));
-  add_switch(entropy_, "fixes.entropy_loss", tr("Penalise uneven routing across experts."),
-             entropy_weight_);
+  balancing_row->addWidget(balancer_);
+  balancing_row->addWidget(entropy_weight_);
+  add_switch(entropy_, "fixes.entropy_loss", tr("Even out the routing across experts by:"),
+             balancing);
   connect(entropy_weight_, &QDoubleSpinBox::valueChanged, this, &ControlPanel::announce_fixes);
+  connect(balancer_, &QComboBox::currentIndexChanged, this, &ControlPanel::enable_entropy_weight);
   return box;
 }
 
@@ -191,6 +200,11 @@ QGroupBox* ControlPanel::build_training() {
   training_box_ = new QGroupBox(tr("Training"));
   auto* form = new QFormLayout(training_box_);
   add_field<QWidget>(form, "training.learning_rate");
+  // The other balancers' strengths and the z-loss (the method is chosen beside its switch).
+  for (const char* key : {"training.switch_weight", "training.bias_rate",
+                          "training.z_loss_weight"}) {
+    add_field<QWidget>(form, key);
+  }
   add_field<QWidget>(form, "training.seed");
   add_field<QWidget>(form, "training.seed_epochs");
   add_field<QWidget>(form, "training.growth_epochs");
@@ -242,6 +256,12 @@ Widget* ControlPanel::add_field(QFormLayout* form, const char* key) {
   return qobject_cast<Widget*>(widget);
 }
 
+// The weight beside the chooser is the entropy term's: it means something for that method only.
+void ControlPanel::enable_entropy_weight() {
+  entropy_weight_->setEnabled(balancer_->currentData().toString() ==
+                              QString::fromLatin1(to_string(Balancer::Entropy)));
+}
+
 void ControlPanel::enable_release_steps() {
   split_release_steps_->setEnabled(split_mode_->currentData().toString() ==
                                    QString::fromLatin1(to_string(SplitMode::Preserving)));
@@ -282,13 +302,16 @@ void ControlPanel::put_fixes(const RunConfig& c) {
   cooldown_->setChecked(c.fixes.cooldown);
   cooldown_epochs_->setEnabled(c.fixes.cooldown);
   entropy_->setChecked(c.fixes.entropy_loss);
-  entropy_weight_->setEnabled(c.fixes.entropy_loss);
+  entropy_weight_->parentWidget()->setEnabled(c.fixes.entropy_loss);
+  enable_entropy_weight();
 }
 
 void ControlPanel::set_running(bool running) {
   data_box_->setEnabled(!running);
   model_box_->setEnabled(!running);
   training_box_->setEnabled(!running);
+  // The method is a training setting: the run was built with it. The switch stays live.
+  balancer_->setEnabled(!running);
   locked_hint_->setVisible(running);
 }
 

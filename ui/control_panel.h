@@ -1,7 +1,8 @@
 #pragma once
-// The left-hand panel: the three fixes as big switches, then the data set (with the held-out test
-// share), the model and the training settings (with the split mode, the diversity loss and the
-// plateau patience). Produces a RunConfig and takes one back. Settings it does not show (batch
+// The left-hand panel: the three fixes as big switches (the third, load balancing, with its
+// method chooser), then the data set (with the held-out test share), the model and the training
+// settings (with the balancers' strengths, the split mode, the diversity loss and the plateau
+// patience). Produces a RunConfig and takes one back. Settings it does not show (batch
 // size, diversity weight, ...) are kept from the last set_config(), so a loaded experiment file
 // goes back out unchanged.
 //
@@ -44,7 +45,8 @@ class ControlPanel : public QWidget {
   // For tests and keyboard users: the switches themselves.
   SwitchButton* projection_switch() const { return projection_; }
   SwitchButton* cooldown_switch() const { return cooldown_; }
-  SwitchButton* entropy_switch() const { return entropy_; }
+  SwitchButton* entropy_switch() const { return entropy_; }  // "Load balancing"
+  QComboBox* balancer_box() const { return balancer_; }
   // The science settings, for tests.
   QComboBox* split_mode_box() const { return split_mode_; }
   QComboBox* diversity_loss_box() const { return diversity_loss_; }
@@ -71,6 +73,7 @@ class ControlPanel : public QWidget {
   void announce_fixes();
   void put_fixes(const RunConfig& config);
   void enable_release_steps();
+  void enable_entropy_weight();
   // A field for the catalog's `key`, in `form` under the catalog's label (or placed by the
   // caller when `form` is null).
   template <typename Widget>
@@ -86,6 +89,7 @@ class ControlPanel : public QWidget {
   SwitchButton* entropy_ = nullptr;
   QSpinBox* cooldown_epochs_ = nullptr;
   NumberSpinBox* entropy_weight_ = nullptr;
+  QComboBox* balancer_ = nullptr;  // training.balancer, beside the load-balancing switch
 
   QGroupBox* data_box_ = nullptr;
   QComboBox* kind_ = nullptr;

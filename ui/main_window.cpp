@@ -65,8 +65,10 @@ QString switch_label(const std::string& name) {
   if (name == "projection_fix") return MainWindow::tr("Projection fix");
   if (name == "cooldown") return MainWindow::tr("Growth cooldown");
   if (name == "cooldown_epochs") return MainWindow::tr("Cooldown epochs");
-  if (name == "entropy_loss") return MainWindow::tr("Entropy loss");
+  if (name == "entropy_loss") return MainWindow::tr("Load balancing");
   if (name == "entropy_weight") return MainWindow::tr("Entropy weight");
+  if (name == kPruneEvent) return MainWindow::tr("Pruned dormant expert");
+  if (name == kReviveEvent) return MainWindow::tr("Revived dormant expert");
   return QString::fromStdString(name);
 }
 

@@ -36,6 +36,9 @@ void validate(const RunConfig& c) {
   require(m.top_k <= m.max_experts, "model.top_k must be at most model.max_experts");
   require(c.training.seed_epochs + c.training.growth_epochs >= 1,
           "at least one epoch must be trained");
+  require(!(c.training.prune_dormant && c.training.revive_dormant),
+          "training.prune_dormant and training.revive_dormant cannot both be on (one removes the "
+          "dormant expert the other would re-initialise)");
   validate_schedule(c);
 }
 
@@ -77,6 +80,16 @@ const std::vector<std::pair<const char*, DiversityLoss>>& diversity_loss_names()
   return names;
 }
 
+const std::vector<std::pair<const char*, Balancer>>& balancer_names() {
+  static const std::vector<std::pair<const char*, Balancer>> names = {
+      {"none", Balancer::None},
+      {"entropy", Balancer::Entropy},
+      {"switch", Balancer::Switch},
+      {"bias", Balancer::Bias}};
+  return names;
+}
+
+const char* to_string(Balancer balancer) { return name_of(balancer_names(), balancer); }
 const char* to_string(DatasetKind kind) { return name_of(dataset_kind_names(), kind); }
 const char* to_string(Dispatch dispatch) { return name_of(dispatch_names(), dispatch); }
 const char* to_string(SplitMode mode) { return name_of(split_mode_names(), mode); }

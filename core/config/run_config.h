@@ -70,6 +70,12 @@ enum class SplitMode { Seed, Preserving };
 // negatives of each other), or the mean squared cosine (pushes towards orthogonal outputs).
 enum class DiversityLoss { SignedCosine, SquaredCosine };
 
+// The load-balancing method the third switch turns on: the seed's entropy maximisation of the
+// routed share, the Switch Transformer's auxiliary loss, DeepSeek-V3's auxiliary-loss-free
+// selection bias (training/selection_bias.h), or nothing (the switch then does nothing either).
+// The loss terms are in core/training/terms/.
+enum class Balancer { Entropy, Switch, Bias, None };
+
 struct TrainingConfig {
   std::uint64_t seed = 1;
   int seed_epochs = 20;     // phase 0: the seed model, no growth
@@ -88,6 +94,12 @@ struct TrainingConfig {
   SplitMode split_mode = SplitMode::Seed;
   int split_release_steps = 20; // preserving split: steps over which the child is released
   DiversityLoss diversity_loss = DiversityLoss::SignedCosine;
+  Balancer balancer = Balancer::Entropy;
+  double switch_weight = 0.01;  // the Switch Transformer's alpha
+  double z_loss_weight = 0.0;   // router z-loss, with any balancer; 0 = off
+  double bias_rate = 0.001;     // bias balancer: the selection bias's step per training step
+  bool prune_dormant = false;   // growth phase: remove one dormant expert after an epoch
+  bool revive_dormant = false;  // growth phase: re-initialise one dormant expert from the busiest
   double dormant_threshold = 0.05; // utilisation below this is dormant
   int log_interval = 5;         // steps between step reports (scalars are read back only then)
   // Intra-op threads; 0 = all cores. One by default: the default model's operations are too
@@ -114,6 +126,7 @@ const char* to_string(DatasetKind kind);
 const char* to_string(Dispatch dispatch);
 const char* to_string(SplitMode mode);
 const char* to_string(DiversityLoss loss);
+const char* to_string(Balancer balancer);
 
 // The names each enum is written as in files and flags, in order: one list per enum, read by the
 // JSON reader, the CLI and the window.
@@ -121,5 +134,6 @@ const std::vector<std::pair<const char*, DatasetKind>>& dataset_kind_names();
 const std::vector<std::pair<const char*, Dispatch>>& dispatch_names();
 const std::vector<std::pair<const char*, SplitMode>>& split_mode_names();
 const std::vector<std::pair<const char*, DiversityLoss>>& diversity_loss_names();
+const std::vector<std::pair<const char*, Balancer>>& balancer_names();
 
 }  // namespace moelab

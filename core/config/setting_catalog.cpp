@@ -180,8 +180,9 @@ std::vector<Setting> build_catalog() {
       integer({"fixes.cooldown_epochs", "", kFixes, "Cooldown epochs",
                "The least number of epochs between two splits while the cooldown is on."},
               0, 10'000, [](auto& c) -> auto& { return c.fixes.cooldown_epochs; }),
-      boolean({"fixes.entropy_loss", "", kFixes, "Entropy loss",
-               "Rewards an even routing, so the router cannot send every sample to the same two "
+      boolean({"fixes.entropy_loss", "", kFixes, "Load balancing",
+               "Balances the routing with the method training.balancer names (entropy, the "
+               "seed's, by default), so the router cannot send every sample to the same two "
                "experts. Off lets the others go dormant: the expert collapse."},
               [](auto& c) -> auto& { return c.fixes.entropy_loss; }),
       real({"fixes.entropy_weight", "", kFixes, "Entropy weight",
@@ -237,6 +238,34 @@ std::vector<Setting> build_catalog() {
               "negatives of each other. squared-cosine: the mean squared cosine, which pushes "
               "towards orthogonal outputs."},
              diversity_loss_names(), [](auto& c) -> auto& { return c.training.diversity_loss; }),
+      choice({"training.balancer", "--balancer", kTraining, "Balancer",
+              "What the load-balancing switch turns on. none: nothing. entropy (the seed's): "
+              "maximises the entropy of the routed share (weight fixes.entropy_weight). switch: "
+              "the Switch Transformer's auxiliary loss E * sum f_i P_i (weight "
+              "training.switch_weight). bias: DeepSeek-V3's auxiliary-loss-free balancing, a "
+              "per-expert bias on the top-k choice only, moved towards an even load after every "
+              "step (rate training.bias_rate)."},
+             balancer_names(), [](auto& c) -> auto& { return c.training.balancer; }),
+      real({"training.switch_weight", "--switch-weight", kTraining, "Switch weight",
+            "Weight (alpha) of the Switch Transformer's auxiliary loss (balancer switch)."},
+           {0, 100}, [](auto& c) -> auto& { return c.training.switch_weight; }),
+      real({"training.bias_rate", "--bias-rate", kTraining, "Bias rate",
+            "Bias balancer: how far each expert's selection bias moves per training step, up "
+            "when its load is below the mean, down above it."},
+           {0, 1}, [](auto& c) -> auto& { return c.training.bias_rate; }),
+      real({"training.z_loss_weight", "--z-loss-weight", kTraining, "Z-loss weight",
+            "Weight of the router z-loss, the mean squared log-sum-exp of the router logits; "
+            "works with any balancer. 0 = off."},
+           {0, 100}, [](auto& c) -> auto& { return c.training.z_loss_weight; }),
+      boolean({"training.prune_dormant", "--prune-dormant", kTraining, "Prune dormant",
+               "Growth phase: after an epoch, remove the least used dormant expert (its weights, "
+               "router row, selection bias and optimiser state) while more than top-k experts "
+               "remain."},
+              [](auto& c) -> auto& { return c.training.prune_dormant; }),
+      boolean({"training.revive_dormant", "--revive-dormant", kTraining, "Revive dormant",
+               "Growth phase: after an epoch, re-initialise the least used dormant expert as a "
+               "noisy copy of the busiest one, which then shares its routing mass (as a split)."},
+              [](auto& c) -> auto& { return c.training.revive_dormant; }),
       real({"training.dormant_threshold", "--dormant-threshold", kTraining, "Dormant threshold",
             "An expert whose share of the routed slots is below this is dormant."},
            {0, 1, false, true}, [](auto& c) -> auto& { return c.training.dormant_threshold; }),

@@ -7,17 +7,13 @@
 
 namespace moelab {
 
-namespace {
-
-torch::Tensor relative_noise(const torch::Tensor& param, std::int64_t parent, double noise,
-                             const c10::optional<at::Generator>& generator) {
+torch::Tensor relative_row_noise(const torch::Tensor& param, std::int64_t parent, double noise,
+                                 const c10::optional<at::Generator>& generator) {
   if (noise <= 0.0) return {};
   auto row = param.narrow(0, parent, 1);
   const double scale = row.numel() > 1 ? row.std().item<double>() : row.abs().item<double>();
   return torch::randn(row.sizes(), generator) * (noise * (scale > 0 ? scale : 1.0));
 }
-
-}  // namespace
 
 std::int64_t split_expert(MoeModelImpl& model, torch::optim::Adam& optimizer,
                           std::int64_t parent, double noise,
@@ -30,9 +26,12 @@ std::int64_t split_expert(MoeModelImpl& model, torch::optim::Adam& optimizer,
     // Router biases are copied exactly: the shifts below must keep the routing mass exact.
     const bool is_router_bias = param.dim() == 1;
     append_row_copy(param, parent,
-                    is_router_bias ? torch::Tensor() : relative_noise(param, parent, noise, generator));
+                    is_router_bias ? torch::Tensor() : relative_row_noise(param, parent, noise, generator));
     grow_adam_state(optimizer, param, parent);
   }
+  // The child inherits its parent's selection bias: the bias balancer's view of the parent's
+  // load is the best guess for the child's.
+  append_row_copy(model.selection_bias(), parent);
   const std::int64_t child = model.num_experts() - 1;
   auto& bias = model.router_bias();
   if (mode == SplitMode::Preserving) {

@@ -21,8 +21,14 @@ constexpr double kPreservingChildOffset = 30.0;
 //   Preserving: the parent keeps its bias and the child's is kPreservingChildOffset lower, so with
 //     zero noise the model computes the same outputs; SplitRelease then moves both biases to the
 //     seed split's over the next steps.
-// The optimiser's state grows with the parameters. Returns the child's index (the new last
+// The optimiser's state and the selection bias (the child's is its parent's) grow with the
+// parameters. Returns the child's index (the new last
 // expert). Noise is drawn from `generator` (the run's own, so concurrent runs stay reproducible).
+// Gaussian noise for a copy of row `row` of `param`: `noise` times the row's standard deviation
+// (its absolute value for a single number; 1 for a zero row). Undefined when noise <= 0.
+torch::Tensor relative_row_noise(const torch::Tensor& param, std::int64_t row, double noise,
+                                 const c10::optional<at::Generator>& generator);
+
 std::int64_t split_expert(MoeModelImpl& model, torch::optim::Adam& optimizer,
                           std::int64_t parent, double noise,
                           c10::optional<at::Generator> generator = c10::nullopt,

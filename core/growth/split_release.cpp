@@ -26,4 +26,22 @@ void SplitRelease::advance(MoeModelImpl& model) {
                   releases_.end());
 }
 
+bool SplitRelease::involves(std::int64_t expert) const {
+  return std::any_of(releases_.begin(), releases_.end(), [expert](const Release& r) {
+    return r.parent == expert || r.child == expert;
+  });
+}
+
+void SplitRelease::expert_removed(std::int64_t expert) {
+  releases_.erase(std::remove_if(releases_.begin(), releases_.end(),
+                                 [expert](const Release& r) {
+                                   return r.parent == expert || r.child == expert;
+                                 }),
+                  releases_.end());
+  for (auto& r : releases_) {
+    if (r.parent > expert) --r.parent;
+    if (r.child > expert) --r.child;
+  }
+}
+
 }  // namespace moelab

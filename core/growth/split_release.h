@@ -27,6 +27,10 @@ class SplitRelease {
   bool pending() const { return !releases_.empty(); }
   const std::vector<Release>& releases() const { return releases_; }
   void restore(std::vector<Release> releases) { releases_ = std::move(releases); }
+  // Whether `expert` is a parent or child still being released (a child looks dormant then).
+  bool involves(std::int64_t expert) const;
+  // Pruning removed `expert`: its releases end, the experts after it move down one index.
+  void expert_removed(std::int64_t expert);
 
  private:
   int steps_;

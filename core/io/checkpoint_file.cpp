@@ -100,6 +100,10 @@ TrainerState state_from(const Json& j, torch::serialize::InputArchive& archive,
     s.adam.emplace_back(at(adam[i], "name").get<std::string>(), std::move(m));
   }
   s.generator_state = read_tensor(archive, "generator");
+  // Checkpoints written before the bias balancer have none: their runs' bias was zero.
+  if (!archive.try_read("selection_bias", s.selection_bias, /*is_buffer=*/true)) {
+    s.selection_bias = torch::Tensor();
+  }
   s.probe = read_tensor(archive, "probe");
   const auto& growth = at(j, "growth");
   s.growth.stale_epochs = at(growth, "stale_epochs").get<int>();
@@ -150,6 +154,7 @@ std::string checkpoint_bytes(const RunConfig& config, const TrainerState& s) {
     archive.write(key("adam", i, "_exp_avg_sq"), s.adam[i].second.exp_avg_sq, true);
   }
   archive.write("generator", s.generator_state, true);
+  if (s.selection_bias.defined()) archive.write("selection_bias", s.selection_bias, true);
   archive.write("probe", s.probe, true);
   if (s.in_progress) archive.write("order", s.in_progress->order, true);
   std::ostringstream bytes;

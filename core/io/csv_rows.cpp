@@ -71,7 +71,7 @@ std::string events_header() {
 
 std::string switch_row(const SwitchEvent& e) {
   std::ostringstream csv;
-  csv << "switch," << e.epoch << ',' << e.step << ",,,,,," << e.name << ',' << e.from << ','
+  csv << (is_expert_event(e) ? e.name : std::string("switch")) << ',' << e.epoch << ',' << e.step << ",,,,,," << e.name << ',' << e.from << ','
       << e.to << '\n';
   return csv.str();
 }

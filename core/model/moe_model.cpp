@@ -1,6 +1,7 @@
 #include "model/moe_model.h"
 
 #include <cmath>
+#include <tuple>
 
 namespace moelab {
 
@@ -30,6 +31,7 @@ MoeModelImpl::MoeModelImpl(std::int64_t input_dim, std::int64_t num_classes,
       register_parameter("expert_w_out", uniform_like_linear({experts, inner, hidden_dim_}, inner));
   b_out_ = register_parameter("expert_b_out", uniform_like_linear({experts, 1, hidden_dim_}, inner));
   classifier_ = register_module("classifier", torch::nn::Linear(hidden_dim_, num_classes));
+  selection_bias_ = register_buffer("selection_bias", torch::zeros({experts}));
 }
 
 torch::Tensor MoeModelImpl::project(const torch::Tensor& x) { return torch::relu(projection_(x)); }
@@ -53,8 +55,14 @@ MoeOutput MoeModelImpl::forward_hidden(const torch::Tensor& hidden, Dispatch dis
   MoeOutput out;
   out.router_logits = router_logits(hidden);
   out.router_probs = torch::softmax(out.router_logits, 1);
-  auto [top_probs, top_indices] = out.router_probs.topk(effective_top_k(), 1);
-  out.topk_indices = top_indices;
+  torch::Tensor top_probs;
+  if (use_selection_bias_) {
+    // The bias chooses, the probabilities gate: the gates' values stay the router's own.
+    out.topk_indices = select_experts(out.router_probs);
+    top_probs = out.router_probs.gather(1, out.topk_indices);
+  } else {
+    std::tie(top_probs, out.topk_indices) = out.router_probs.topk(effective_top_k(), 1);
+  }
   // k = 1: the gate is the probability itself, or the task could not move the router (p/p = 1).
   out.gates = effective_top_k() == 1 ? top_probs : top_probs / top_probs.sum(1, /*keepdim=*/true);
   out.logits = classifier_(combine(hidden, out.topk_indices, out.gates, dispatch));
@@ -94,6 +102,12 @@ torch::Tensor MoeModelImpl::combine_routed(const torch::Tensor& hidden,
     mixed = mixed.index_add(0, rows, y * flat_gates.index_select(0, slots).unsqueeze(1));
   }
   return mixed;
+}
+
+torch::Tensor MoeModelImpl::select_experts(const torch::Tensor& router_probs) const {
+  const auto scores = use_selection_bias_ ? router_probs.detach() + selection_bias_
+                                          : router_probs.detach();
+  return std::get<1>(scores.topk(effective_top_k(), 1));
 }
 
 bool MoeModelImpl::routes(Dispatch dispatch) const {

@@ -43,6 +43,18 @@ class MoeModelImpl : public torch::nn::Module {
 
   // The parameters that grow by one row along dim 0 at every split, in a fixed order.
   std::vector<torch::Tensor> expert_parameters() const;
+
+  // The bias balancer's per-expert bias [E] (DeepSeek-V3's auxiliary-loss-free balancing): added
+  // to the router probabilities to choose each sample's top k while use_selection_bias is on,
+  // never to the gates, and never trained by gradient (a buffer, not a parameter). It grows and
+  // shrinks with the experts like a parameter row.
+  torch::Tensor& selection_bias() { return selection_bias_; }
+  const torch::Tensor& selection_bias() const { return selection_bias_; }
+  bool uses_selection_bias() const { return use_selection_bias_; }
+  void use_selection_bias(bool on) { use_selection_bias_ = on; }
+  // The experts' top-k choice from their router probabilities [B, E]: by probability, plus the
+  // selection bias while it is on.
+  torch::Tensor select_experts(const torch::Tensor& router_probs) const;
   torch::nn::Linear& projection() { return projection_; }
   torch::nn::Linear& classifier() { return classifier_; }
   torch::Tensor& router_weight() { return router_weight_; }
@@ -71,6 +83,8 @@ class MoeModelImpl : public torch::nn::Module {
   torch::Tensor b_in_;           // [E, 1, F]
   torch::Tensor w_out_;          // [E, F, H]
   torch::Tensor b_out_;          // [E, 1, H]
+  torch::Tensor selection_bias_;  // [E], buffer
+  bool use_selection_bias_ = false;
 };
 TORCH_MODULE(MoeModel);
 

@@ -72,10 +72,12 @@ struct Params {
         w_out(model.expert_w_out()),
         b_out(model.expert_b_out()),
         classifier_w(model.classifier()->weight),
-        classifier_b(model.classifier()->bias) {}
+        classifier_b(model.classifier()->bias),
+        selection_bias(model.uses_selection_bias() ? model.selection_bias() : torch::Tensor()) {}
 
   torch::Tensor projection_w, projection_b, router_w, router_b, w_in, b_in, w_out, b_out,
       classifier_w, classifier_b;
+  torch::Tensor selection_bias;  // [E] while the bias balancer chooses the top k; else undefined
 };
 
 }  // namespace
@@ -117,6 +119,8 @@ struct FusedDenseStep::Workspace {
   std::vector<double> d_share, usage;              // [E]: d(loss)/d(slot share), slot share
   std::vector<std::int64_t> expert_order;          // [E], one sample's experts by probability
   std::vector<float> d_probs;                      // [E], one sample's task d(loss)/d(probs)
+  std::vector<float> router_lse;                   // [Bcap]: log-sum-exp of the router logits
+  std::vector<float> biased_score;                 // [E], one sample's probability + bias
   std::vector<float> column_sum;                   // [H]
 
   bool fits(std::int64_t p, std::int64_t b, std::int64_t d, std::int64_t h, std::int64_t e,
@@ -159,6 +163,8 @@ struct FusedDenseStep::Workspace {
     w_in_grad_cat = buffer({h, e * f});
     top_index.assign(bc * k, 0);
     top_sum.assign(bc, 0.0f);
+    router_lse.assign(bc, 0.0f);
+    biased_score.assign(e, 0.0f);
     probe_norm.assign(e, 0.0f);
     d_share.assign(e, 0.0);
     usage.assign(e, 0.0);
@@ -212,21 +218,31 @@ void FusedDenseStep::Workspace::route(const Params& w, std::int64_t b, StepScala
   std::fill(f32(gate_matrix), f32(gate_matrix) + b * E, 0.0f);
   double sample_entropy = 0.0;
   auto& order = expert_order;
+  const float* bias = w.selection_bias.defined() ? f32(w.selection_bias) : nullptr;
   for (std::int64_t i = 0; i < b; ++i) {
     float* p = f32(probs) + i * E;
     const float top = *std::max_element(p, p + E);
     float sum = 0.0f;
     for (std::int64_t e = 0; e < E; ++e) sum += (p[e] = std::exp(p[e] - top));
+    router_lse[i] = top + std::log(sum);
     double entropy = 0.0;
     for (std::int64_t e = 0; e < E; ++e) {
       p[e] /= sum;
       entropy -= p[e] * std::log(p[e] + kLogFloor);
     }
     sample_entropy += entropy;
-    // Top k by descending probability; the lower index first among equals.
+    // Top k by descending score (the probability, plus the selection bias while it is on: the
+    // same float sum as the model's forward); the lower index first among equals.
+    const float* score = p;
+    if (bias) {
+      for (std::int64_t e = 0; e < E; ++e) biased_score[e] = p[e] + bias[e];
+      score = biased_score.data();
+    }
     for (std::int64_t e = 0; e < E; ++e) order[e] = e;
     std::partial_sort(order.begin(), order.begin() + K, order.end(),
-                      [p](std::int64_t a, std::int64_t c) { return p[a] > p[c] || (p[a] == p[c] && a < c); });
+                      [score](std::int64_t a, std::int64_t c) {
+                        return score[a] > score[c] || (score[a] == score[c] && a < c);
+                      });
     float chosen = 0.0f;
     for (std::int64_t j = 0; j < K; ++j) chosen += p[order[j]];
     top_sum[i] = chosen;
@@ -323,6 +339,7 @@ void FusedDenseStep::Workspace::apply_terms(const LossTerms& terms, const StepSe
   view.probe_experts = probe_rows > 0 ? experts : 0;
   view.probe_width = probe_rows * hidden;
   view.logits = f32(logits), view.labels = labels, view.router_probs = f32(probs);
+  view.router_lse = router_lse.data();
   view.slot_share = usage.data(), view.probe_unit = f32(probe_unit);
   view.d_logits = f32(d_logits), view.d_slot_share = d_share.data();
   view.d_router_logits = f32(d_router), view.d_probe_unit = f32(d_probe);
@@ -507,6 +524,8 @@ FusedDenseStep::~FusedDenseStep() = default;
 
 StepLosses FusedDenseStep::run(MoeModelImpl& model, const torch::Tensor& x, const torch::Tensor& y,
                                const StepSettings& settings) {
+  TORCH_CHECK(settings.weights.size() == terms_.size(), "the step has ",
+              settings.weights.size(), " loss weights for ", terms_.size(), " loss terms");
   torch::NoGradGuard no_grad;
   const Params w(model);
   const auto E = model.num_experts();

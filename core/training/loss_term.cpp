@@ -4,6 +4,8 @@
 #include "training/terms/cross_entropy_term.h"
 #include "training/terms/diversity_term.h"
 #include "training/terms/entropy_balance_term.h"
+#include "training/terms/router_z_loss_term.h"
+#include "training/terms/switch_balance_term.h"
 
 namespace moelab {
 
@@ -12,6 +14,8 @@ LossTerms make_loss_terms(const TrainingConfig& training) {
   terms.push_back(std::make_unique<CrossEntropyTerm>());
   terms.push_back(std::make_unique<EntropyBalanceTerm>());
   terms.push_back(std::make_unique<DiversityTerm>(training.diversity_loss));
+  terms.push_back(std::make_unique<SwitchBalanceTerm>());
+  terms.push_back(std::make_unique<RouterZLossTerm>());
   return terms;
 }
 
@@ -31,6 +35,8 @@ ReferenceInputs reference_inputs(MoeModelImpl& model, const MoeOutput& out,
 std::vector<torch::Tensor> weighted_references(const LossTerms& terms, const ReferenceInputs& in,
                                                const std::vector<double>& weights,
                                                std::int64_t experts) {
+  TORCH_CHECK(weights.size() == terms.size(), "the step has ", weights.size(),
+              " loss weights for ", terms.size(), " loss terms");
   std::vector<torch::Tensor> weighted;
   for (std::size_t t = 0; t < terms.size(); ++t) {
     const bool off = weights[t] == 0.0 || (terms[t]->needs_probe() && experts < 2);

@@ -41,6 +41,7 @@ struct FusedStepView {
   const float* logits = nullptr;          // [B, C]
   const std::int64_t* labels = nullptr;   // [B]
   const float* router_probs = nullptr;    // [B, E]
+  const float* router_lse = nullptr;      // [B]: log-sum-exp of each sample's router logits
   const double* slot_share = nullptr;     // [E]
   const float* probe_unit = nullptr;      // [E, P*H]: each expert's probe output, unit length
   float* d_logits = nullptr;              // [B, C]
@@ -65,7 +66,7 @@ class LossTerm {
 
 using LossTerms = std::vector<std::unique_ptr<const LossTerm>>;
 
-// The run's terms, in their fixed order: cross_entropy, entropy, diversity.
+// The run's terms, in their fixed order: cross_entropy, entropy, diversity, switch, z_loss.
 LossTerms make_loss_terms(const TrainingConfig& training);
 
 // The references' inputs from the model's own forward `out` on a batch with labels `labels`; the

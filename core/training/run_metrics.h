@@ -68,9 +68,18 @@ struct SplitEvent {
 struct SwitchEvent {
   int epoch = 0;
   std::int64_t step = 0;
-  std::string name;   // "projection_fix", "cooldown", "entropy_loss", ...
+  std::string name;   // "projection_fix", "cooldown", "entropy_loss", ..., "prune", "revive"
   std::string from;
   std::string to;
 };
+
+// What --prune-dormant and --revive-dormant did after an epoch, as events beside the switches
+// (from: the dormant expert's index; to: "removed", or "copy of N"). In events.csv their kind is
+// their name.
+inline constexpr const char* kPruneEvent = "prune";
+inline constexpr const char* kReviveEvent = "revive";
+inline bool is_expert_event(const SwitchEvent& e) {
+  return e.name == kPruneEvent || e.name == kReviveEvent;
+}
 
 }  // namespace moelab

@@ -7,11 +7,15 @@
 #include <ATen/CPUGeneratorImpl.h>
 #include <malloc.h>
 
+#include "growth/dormant_choice.h"
+#include "growth/expert_pruner.h"
+#include "growth/expert_reviver.h"
 #include "growth/expert_splitter.h"
 #include "training/adam_update.h"
 #include "training/learning_rate_schedule.h"
 #include "training/model_factory.h"
 #include "training/run_resources.h"
+#include "training/selection_bias.h"
 #include "training/switch_events.h"
 #include "util/blas_check.h"
 #include "util/cpu_budget.h"
@@ -155,6 +159,7 @@ RunResult Trainer::run() {
     // No split after the last epoch: nobody would train the child.
     if (!diverged && phase == Phase::Growth && epoch < total_epochs) {
       grow_after_epoch(metrics, predictions);
+      tend_dormant_after_epoch(metrics);
     }
     journal_epoch(result_.epochs.back(), diverged || epoch == total_epochs);
     control_->epoch_finished();
@@ -215,6 +220,15 @@ void Trainer::restore(TrainerState s) {
     // set_data keeps the TensorImpl: the optimiser's key and the model's members stay valid.
     param->set_data(value.contiguous());
   }
+  auto& bias = model_->selection_bias();
+  const auto experts = model_->num_experts();
+  if (s.selection_bias.defined() && s.selection_bias.numel() != experts) {
+    throw std::invalid_argument("the checkpoint's selection bias has " +
+                                std::to_string(s.selection_bias.numel()) + " experts, the model " +
+                                std::to_string(experts));
+  }
+  bias.set_data(s.selection_bias.defined() ? s.selection_bias.to(torch::kFloat).contiguous()
+                                           : torch::zeros({experts}));
   auto& states = optimizer_->state();
   for (auto& [name, moments] : s.adam) {
     auto* param = named.find(name);
@@ -235,6 +249,7 @@ void Trainer::restore(TrainerState s) {
   growth_.restore(s.growth);
   release_.restore(s.releases);
   fixes_ = s.fixes;
+  model_->use_selection_bias(selection_bias_on(config_.training, fixes_));
   control_->set_fixes(fixes_);
   fixes_version_ = control_->fixes_version();
   base_learning_rate_ = s.base_learning_rate;
@@ -272,6 +287,7 @@ TrainerState Trainer::state() const {
     s.adam.emplace_back(item.key(),
                         AdamMoments{adam.step(), adam.exp_avg().clone(), adam.exp_avg_sq().clone()});
   }
+  s.selection_bias = model_->selection_bias().detach().clone();
   s.generator_state = generator_.get_state();
   s.probe = gradient_step_->probe();
   s.growth = growth_.state();
@@ -309,11 +325,15 @@ bool Trainer::train_epoch(int epoch, Phase phase, EpochMetrics& metrics) {
     const auto x = train.features.index_select(0, rows);
     const auto y = train.labels.index_select(0, rows);
     const auto settings = step_settings(terms_, config_.training, fixes_);
+    model_->use_selection_bias(selection_bias_on(config_.training, fixes_));
     const auto losses = gradient_step_->run(*model_, *optimizer_, x, y, settings);
     if (step_ == 0) initial_cross_entropy_ = losses.scalars.terms.front();
     result_.diverged = divergence(losses, epoch);
     if (!result_.diverged.empty()) break;  // no update from a non-finite gradient
     adam_update(*optimizer_);
+    if (model_->uses_selection_bias()) {
+      nudge_selection_bias(model_->selection_bias(), losses.slot_share, config_.training.bias_rate);
+    }
     ++step_;
     p.position += x.size(0);
     p.step_window.add(losses, x.size(0));
@@ -444,6 +464,33 @@ void Trainer::grow_after_epoch(const EpochMetrics& metrics, const torch::Tensor&
                  event.val_accuracy_before, event.val_accuracy_after,
                  100.0 * event.changed_predictions);
   if (observer_) observer_->on_split(event);
+}
+
+void Trainer::tend_dormant_after_epoch(const EpochMetrics& metrics) {
+  const auto& t = config_.training;
+  if (!t.prune_dormant && !t.revive_dormant) return;
+  // Pruning keeps at least k experts, so that every sample keeps its k.
+  if (t.prune_dormant && model_->num_experts() <= config_.model.top_k) return;
+  const auto dormant = least_used_dormant(metrics.utilization, t.dormant_threshold,
+                                          [this](std::int64_t e) { return release_.involves(e); });
+  if (!dormant) return;
+  SwitchEvent event{metrics.epoch, step_, "", std::to_string(*dormant), ""};
+  if (t.prune_dormant) {
+    prune_expert(*model_, *optimizer_, *dormant);
+    release_.expert_removed(*dormant);
+    event.name = kPruneEvent;
+    event.to = "removed";
+  } else {
+    const auto source = busiest_expert(metrics.utilization);
+    if (source == *dormant) return;
+    revive_expert(*model_, *optimizer_, *dormant, source, t.split_noise, generator_);
+    event.name = kReviveEvent;
+    event.to = "copy of " + std::to_string(source);
+  }
+  logger()->info("{} dormant expert {} after epoch {} ({}; {} experts)", event.name, *dormant,
+                 metrics.epoch, event.to, model_->num_experts());
+  result_.switches.push_back(event);
+  if (observer_) observer_->on_switch(event);
 }
 
 void Trainer::journal_epoch(const EpochMetrics& metrics, bool last) {

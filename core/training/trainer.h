@@ -55,6 +55,8 @@ class Trainer {
   void record_switch(SwitchEvent event, int epoch, std::int64_t step);
   void switch_to(const FixSwitches& next, int epoch, std::int64_t step);
   void grow_after_epoch(const EpochMetrics& metrics, const torch::Tensor& predictions);
+  // --prune-dormant / --revive-dormant: one dormant expert removed or re-initialised.
+  void tend_dormant_after_epoch(const EpochMetrics& metrics);
   void journal_epoch(const EpochMetrics& metrics, bool last);
   // Why the run must stop as diverged, or empty.
   std::string divergence(const StepLosses& step, int epoch) const;

@@ -47,6 +47,7 @@ struct TrainerState {
   std::int64_t step = 0;
   std::vector<std::pair<std::string, torch::Tensor>> parameters;  // named_parameters() order
   std::vector<std::pair<std::string, AdamMoments>> adam;  // parameters with state only
+  torch::Tensor selection_bias;     // [E], the bias balancer's (not a parameter: no gradient)
   torch::Tensor generator_state;
   torch::Tensor probe;
   GrowthPolicy::State growth;

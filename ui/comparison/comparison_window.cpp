@@ -130,7 +130,7 @@ QWidget* ComparisonWindow::build_setup() {
 
   auto* arms_box = new QGroupBox(tr("Arms"));
   auto* arms = new QVBoxLayout(arms_box);
-  arms->addWidget(note(tr("Runs differ only in the fixes: Projection fix, Cooldown, Entropy loss. "
+  arms->addWidget(note(tr("Runs differ only in the fixes: Projection fix, Cooldown, Load balancing. "
                           "Upper case = on.")));
   auto* quick = new QHBoxLayout;
   auto* ab = new QPushButton(tr("A/B: none vs all"));
