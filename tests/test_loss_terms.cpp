@@ -1,7 +1,8 @@
-// Every loss term's fused half against its autograd reference (training/loss_term.h), term by
-// term and combined, over the shapes a run reaches (1-12 experts, k 1-3, D == H, D > H, D < H with
-// the projection bug), with a fresh workspace, a reused one, after a split, a prune and a revival,
-// and with the bias balancer's selection bias choosing the top k. A term is checked
+// Every loss term's fused half against its autograd reference (training/loss_term.h), evaluated
+// exactly (in double precision), term by term and combined, over the shapes a run reaches (1-12
+// experts, k 1-3, D == H, D > H, D < H with the projection bug), with a fresh workspace, a reused
+// one, after a split, a prune and a revival, and with the bias balancer's selection bias choosing
+// the top k. A term is checked
 // alone at weight 1, so its gradient is compared on its own scale: a small-weight term cannot hide
 // under the cross-entropy's gradient.
 #include <torch/torch.h>
@@ -21,7 +22,11 @@ namespace {
 
 constexpr int kClasses = 5;
 constexpr double kValueTolerance = 1e-5;  // relative, float sums in another order
+// A gradient against the exact one (the reference in double precision): relative to its scale, or
+// within kRoundoffFactor times the round-off of LibTorch's own float32 autograd on the same term,
+// whichever allows more (see worst_gradient_error).
 constexpr double kGradientTolerance = 1e-4;
+constexpr double kRoundoffFactor = 4.0;
 
 // The state the measured step starts from: a fresh or reused workspace; after a split, after
 // --prune-dormant removed an expert, after --revive-dormant rewrote one (shapes and rows the
@@ -74,21 +79,46 @@ void clear_gradients(MoeModelImpl& model) {
   for (auto& p : model.parameters()) p.mutable_grad() = torch::Tensor();
 }
 
-// Per parameter: the largest error over the larger of that parameter's largest gradient entry, a
-// thousandth of the term's largest entry over all parameters, and 1e-4. The last is float rounding
-// of a true zero: e.g. the entropy term when every expert is in every top-k (k = E), where the
-// slot share is even whatever the router does and both gradients are noise of order 1e-9.
-double worst_relative_error(const std::vector<torch::Tensor>& got,
-                            const std::vector<torch::Tensor>& expected) {
+// Float32 round-off is what separates a correct fused gradient from the exact one, and its size
+// follows what the backward pass adds up, not the result. A term whose gradient is exactly zero
+// still sums entries of order 1 into that zero: the balance terms when every expert is in every
+// top k (k = E, e.g. 3 experts at k = 2 after a prune), where the slot share is even whatever the
+// router does, carry a gradient of order 1 on the router probabilities that the softmax's backward
+// cancels to zero, leaving noise of order 1e-8 in float32 on a single sample (1e-9 over 17
+// samples, where it averages out). A fixed floor cannot tell such noise from a small genuine
+// gradient, so each parameter is allowed the larger of
+//   - kGradientTolerance of its scale: its largest exact entry, or a thousandth of the term's
+//     largest entry over all parameters if that is more (a parameter the term barely moves is not
+//     judged alone), and
+//   - kRoundoffFactor times `roundoff`, the largest deviation of LibTorch's float32 autograd
+//     gradient of the same term from the exact one, over all parameters: what float32 arithmetic
+//     costs on this very computation. The fused step adds up in other orders, so its round-off has
+//     that size, not the same value: over the 40 cases whose exact gradient is zero, the fused
+//     step's deviation was at most 1.6 times autograd's (0.5 times on the single sample).
+// Returns the worst error over what is allowed: 1 or less passes.
+double worst_gradient_error(const std::vector<torch::Tensor>& got,
+                            const std::vector<torch::Tensor>& exact, double roundoff) {
   double overall = 0.0;
-  for (const auto& e : expected) overall = std::max(overall, e.abs().max().item<double>());
+  for (const auto& e : exact) overall = std::max(overall, e.abs().max().item<double>());
   double worst = 0.0;
   for (std::size_t i = 0; i < got.size(); ++i) {
-    const double scale =
-        std::max({expected[i].abs().max().item<double>(), 1e-3 * overall, 1e-4});
-    worst = std::max(worst, (got[i] - expected[i]).abs().max().item<double>() / scale);
+    const double error = (got[i].to(torch::kDouble) - exact[i]).abs().max().item<double>();
+    if (error == 0.0) continue;
+    const double scale = std::max(exact[i].abs().max().item<double>(), 1e-3 * overall);
+    const double allowed = std::max(kGradientTolerance * scale, kRoundoffFactor * roundoff);
+    worst = std::max(worst, error / allowed);
   }
   return worst;
+}
+
+double largest_deviation(const std::vector<torch::Tensor>& got,
+                         const std::vector<torch::Tensor>& exact) {
+  double largest = 0.0;
+  for (std::size_t i = 0; i < got.size(); ++i) {
+    largest = std::max(largest,
+                       (got[i].to(torch::kDouble) - exact[i]).abs().max().item<double>());
+  }
+  return largest;
 }
 
 }  // namespace
@@ -217,12 +247,31 @@ class TestLossTerms : public QObject {
       return;
     }
     total.backward();
-    const auto expected = gradients_of(*model);
-    const double error = worst_relative_error(fused, expected);
+    const auto autograd32 = gradients_of(*model);
+
+    // The exact gradient: the same references on the same model and data in double precision.
+    clear_gradients(*model);
+    model->to(torch::kDouble);
+    const auto x64 = x.to(torch::kDouble);
+    const auto out64 = model->forward(x64, Dispatch::Dense);
+    const auto in64 =
+        reference_inputs(*model, out64, y, probe.to(torch::kDouble), s.projection_fix);
+    torch::Tensor total64 = torch::zeros({}, torch::kDouble);
+    for (const auto& r : weighted_references(terms, in64, settings.weights, model->num_experts())) {
+      total64 = total64 + r;
+    }
+    total64.backward();
+    const auto exact = gradients_of(*model);
+
+    const double roundoff = largest_deviation(autograd32, exact);
+    const double error = worst_gradient_error(fused, exact, roundoff);
     double largest = 0.0;
-    for (const auto& e : expected) largest = std::max(largest, e.abs().max().item<double>());
-    QVERIFY2(error < kGradientTolerance,
-             qPrintable(QString("relative error %1, largest gradient %2").arg(error).arg(largest)));
+    for (const auto& e : exact) largest = std::max(largest, e.abs().max().item<double>());
+    QVERIFY2(error <= 1.0, qPrintable(QString("error %1 of what is allowed; largest exact gradient "
+                                              "%2, float32 autograd round-off %3")
+                                          .arg(error)
+                                          .arg(largest)
+                                          .arg(roundoff)));
   }
 
   void topOneRoutingLetsTheTaskMoveTheRouter() {
