@@ -53,11 +53,12 @@ class StopAt : public TrainingObserver {
 };
 
 struct Files {
-  std::string metrics, events, report;
+  std::string metrics, events, report, field;
 };
 
 Files files_of(const RunResult& r) {
-  return {metrics_csv(r), events_csv(r), r.report ? to_json(*r.report) : std::string()};
+  return {metrics_csv(r), events_csv(r), r.report ? to_json(*r.report) : std::string(),
+          field_csv(r)};
 }
 
 std::string path_in(const QTemporaryDir& dir, const char* name) {
@@ -73,7 +74,9 @@ class TestCheckpoint : public QObject {
   void stoppedAndContinuedRunEndsAsTheRunLeftAlone_data() {
     QTest::addColumn<int>("stop_step");
     QTest::addColumn<int>("split_mode");
-    QTest::addColumn<int>("variant");  // 0 plain, 1 bias balancer, 2 pruning, 3 reviving
+    // 0 plain, 1 bias balancer, 2 pruning, 3 reviving, 4 growth by pattern, 5 growth by pattern
+    // with pruning
+    QTest::addColumn<int>("variant");
     // Inside the seed phase, at an epoch's last step, just after a split, late in growth; and a
     // preserving split caught while its child is being released.
     QTest::newRow("seed phase") << 23 << 0 << 0;
@@ -81,11 +84,18 @@ class TestCheckpoint : public QObject {
     QTest::newRow("growth") << 140 << 0 << 0;
     QTest::newRow("late growth") << 160 << 0 << 0;
     QTest::newRow("releasing a child") << 95 << 1 << 0;
-    // The bias balancer's selection bias, and models that pruning shrank or reviving rewrote
-    // (load balancing off, so that experts fall dormant).
+    // The bias balancer's selection bias, and models that pruning shrank or reviving rewrote:
+    // four experts at k = 2 without load balancing, so that one falls dormant in the first growth
+    // epoch (step 68, epoch 4's end). Caught at that epoch's end, and later inside an epoch.
     QTest::newRow("bias balancer") << 140 << 0 << 1;
+    QTest::newRow("pruned, at the prune") << 68 << 0 << 2;
     QTest::newRow("pruned") << 140 << 0 << 2;
+    QTest::newRow("revived, at the revival") << 68 << 0 << 3;
     QTest::newRow("revived") << 140 << 0 << 3;
+    // Growth by pattern: the field's u, v and ring order must come back, after a split put a
+    // child beside its parent on the ring, and after a prune took a cell out of it.
+    QTest::newRow("schnakenberg") << 140 << 0 << 4;
+    QTest::newRow("schnakenberg, pruned") << 140 << 0 << 5;
   }
   void stoppedAndContinuedRunEndsAsTheRunLeftAlone() {
     QFETCH(int, stop_step);
@@ -95,19 +105,35 @@ class TestCheckpoint : public QObject {
     config.training.log_interval = 1;
     config.training.split_mode = split_mode ? SplitMode::Preserving : SplitMode::Seed;
     if (variant == 1) config.training.balancer = Balancer::Bias;
-    if (variant >= 2) config.fixes.entropy_loss = false;
-    config.training.prune_dormant = variant == 2;
+    if (variant >= 2) {
+      config.fixes.entropy_loss = false;
+      config.model.initial_experts = 4;
+    }
+    config.training.prune_dormant = variant == 2 || variant == 5;
     config.training.revive_dormant = variant == 3;
+    if (variant >= 4) config.training.growth = Growth::Schnakenberg;
     const auto reference_run = Trainer(config, data_for(config)).run();
     const auto reference = files_of(reference_run);
     // The variant must have acted before the stop, or the row would test nothing new.
-    if (variant >= 2) {
-      const char* name = variant == 2 ? kPruneEvent : kReviveEvent;
-      const auto acted = std::count_if(
-          reference_run.switches.begin(), reference_run.switches.end(),
-          [&](const SwitchEvent& e) { return e.name == name && e.step <= stop_step; });
-      QVERIFY2(acted > 0, name);
+    const auto acted_before_stop = [&](const char* name) {
+      const auto& events = reference_run.switches;
+      return std::count_if(events.begin(), events.end(), [&](const SwitchEvent& e) {
+        return e.name == name && e.step <= stop_step;
+      });
+    };
+    if (variant == 2 || variant == 3 || variant == 5) {
+      const char* name = variant == 3 ? kReviveEvent : kPruneEvent;
+      QVERIFY2(acted_before_stop(name) > 0, name);
       QVERIFY(reference.events.find(std::string("\n") + name + ",") != std::string::npos);
+    }
+    if (variant >= 4) {
+      const auto split_before_stop =
+          std::count_if(reference_run.splits.begin(), reference_run.splits.end(),
+                        [&](const SplitEvent& e) { return e.step <= stop_step; });
+      QVERIFY2(split_before_stop > 0, "the field split nothing before the stop");
+      QVERIFY(!reference.field.empty());
+    } else {
+      QVERIFY(reference.field.empty());
     }
 
     QTemporaryDir dir;
@@ -121,6 +147,12 @@ class TestCheckpoint : public QObject {
       const auto state = first.state();
       QCOMPARE(state.step, static_cast<std::int64_t>(stop_step));
       if (variant == 1) QVERIFY(state.selection_bias.abs().max().item<double>() > 0);
+      if (variant >= 4) {
+        // A child sits beside its parent, not at the end: the ring is not the experts in order.
+        const auto& ring = state.growth.ring;
+        QCOMPARE(ring.size(), static_cast<std::size_t>(state.selection_bias.numel()));
+        QVERIFY(!std::is_sorted(ring.begin(), ring.end()));
+      }
       write_file_atomically(file, checkpoint_bytes(config, state));
     }
     auto checkpoint = read_checkpoint(file);
@@ -133,6 +165,7 @@ class TestCheckpoint : public QObject {
     QCOMPARE(resumed.events, reference.events);
     QVERIFY(!reference.report.empty());
     QCOMPARE(resumed.report, reference.report);
+    QCOMPARE(resumed.field, reference.field);
   }
 
   void checkpointCarriesTheStateExactly() {

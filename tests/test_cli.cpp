@@ -222,6 +222,17 @@ class TestCli : public QObject {
     QTest::newRow("negative bias rate") << "--bias-rate -0.1" << "--bias-rate: '-0.1' is outside";
     QTest::newRow("prune and revive") << "--prune-dormant on --revive-dormant on"
                                       << "cannot both be on";
+    QTest::newRow("bad growth") << "--growth fractal" << "one of heuristic, schnakenberg";
+    // The field's settings are checked against its linearisation, with its sentence.
+    QTest::newRow("field outside Turing") << "--growth schnakenberg --field-dv 1"
+                                          << "training.field: no wavenumber on the ring grows";
+    QTest::newRow("field oscillates") << "--growth schnakenberg --field-a 0.05 --field-b 0.5"
+                                      << "oscillates instead of forming a pattern";
+    QTest::newRow("field step") << "--growth schnakenberg --field-dt 0.1"
+                                << "is not a stable explicit step";
+    QTest::newRow("field threshold") << "--growth schnakenberg --field-threshold 1"
+                                     << "above the steady state u* = a + b = 1";
+    QTest::newRow("field steps") << "--field-steps 0" << "--field-steps: '0' is outside";
     QTest::newRow("missing config") << "--config /nonexistent/exp.json" << "cannot open";
     // The grid's flags (test_grid checks what they do).
     QTest::newRow("shard 0") << "ablate --shard 0/4" << "shard 0 is not one of 1..4";
@@ -248,6 +259,20 @@ class TestCli : public QObject {
     } catch (const std::exception& e) {
       QVERIFY2(QString(e.what()).contains(mentions), e.what());
     }
+  }
+
+  // A heuristic run never reads the field's settings: any in range are accepted and kept.
+  void fieldSettingsOnlyBindGrowthByPattern() {
+    const auto o = parse_cli_options(words("--field-dv 1 --field-coupling 0.5"));
+    QVERIFY(o.config.training.growth == Growth::Heuristic);
+    QCOMPARE(o.config.training.field.field.dv, 1.0);
+    const auto back = config_from_json(config_to_json(o.config), "mem");
+    QCOMPARE(back.training.field.coupling, 0.5);
+    const auto field = parse_cli_options(words("--growth schnakenberg --field-threshold 2.5"));
+    QVERIFY(field.config.training.growth == Growth::Schnakenberg);
+    QCOMPARE(field.config.training.field.threshold, 2.5);
+    // The defaults are a field that runs.
+    QVERIFY(field_growth_problem(RunConfig{}.training.field).empty());
   }
 
   void processExitsNonZeroWithOneSentence_data() {

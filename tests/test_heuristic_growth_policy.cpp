@@ -1,16 +1,16 @@
 // The growth heuristic's decisions, one rule at a time.
-#include "growth/growth_policy.h"
+#include "growth/heuristic_growth_policy.h"
 
 #include <QtTest>
 
 using namespace moelab;
 
-class TestGrowthPolicy : public QObject {
+class TestHeuristicGrowthPolicy : public QObject {
   Q_OBJECT
 
  private Q_SLOTS:
   void splitsBusiestExpertOnPlateau() {
-    GrowthPolicy policy(12, 0.0);
+    HeuristicGrowthPolicy policy(12, 0.0);
     policy.start_growth(0, 0.90);
     const auto d = policy.decide(1, 0.90, {0.5f, 0.9f, 0.6f}, 0);
     QVERIFY(d.split);
@@ -18,26 +18,26 @@ class TestGrowthPolicy : public QObject {
   }
 
   void noSplitWhileImproving() {
-    GrowthPolicy policy(12, 0.0);
+    HeuristicGrowthPolicy policy(12, 0.0);
     policy.start_growth(0, 0.90);
     QVERIFY(!policy.decide(1, 0.91, {1.f, 1.f}, 0).split);
     QVERIFY(policy.decide(2, 0.905, {1.f, 1.f}, 0).split);  // below the new best
   }
 
   void minDeltaRequiresRealImprovement() {
-    GrowthPolicy policy(12, 0.01);
+    HeuristicGrowthPolicy policy(12, 0.01);
     policy.start_growth(0, 0.90);
     QVERIFY(policy.decide(1, 0.905, {1.f, 1.f}, 0).split);
   }
 
   void cooldownSpacesSplits() {
-    GrowthPolicy policy(12, 0.0);
+    HeuristicGrowthPolicy policy(12, 0.0);
     policy.start_growth(0, 1.0);
     int splits = 0;
     std::vector<int> epochs;
     for (int epoch = 1; epoch <= 14; ++epoch) {
       if (policy.decide(epoch, 0.5, {1.f, 1.f}, 5).split) {
-        policy.record_split(epoch);
+        policy.record_split(epoch, 0, 2);
         epochs.push_back(epoch);
         ++splits;
       }
@@ -48,13 +48,13 @@ class TestGrowthPolicy : public QObject {
   }
 
   void noCooldownSplitsAtOnce() {
-    GrowthPolicy policy(12, 0.0);
+    HeuristicGrowthPolicy policy(12, 0.0);
     policy.start_growth(20, 1.0);
     QVERIFY(policy.decide(21, 0.5, {1.f, 1.f}, 0).split);
   }
 
   void capStopsGrowth() {
-    GrowthPolicy policy(3, 0.0);
+    HeuristicGrowthPolicy policy(3, 0.0);
     policy.start_growth(0, 1.0);
     const auto d = policy.decide(1, 0.5, {1.f, 0.5f, 0.5f}, 0);
     QVERIFY(!d.split);
@@ -62,5 +62,5 @@ class TestGrowthPolicy : public QObject {
   }
 };
 
-QTEST_APPLESS_MAIN(TestGrowthPolicy)
-#include "test_growth_policy.moc"
+QTEST_APPLESS_MAIN(TestHeuristicGrowthPolicy)
+#include "test_heuristic_growth_policy.moc"

@@ -111,9 +111,9 @@ class TestSchnakenbergField : public QObject {
 
   void anEvenRoutingNeverGrows() {
     FieldGrowthPolicy policy({}, 4, 12);
-    policy.start_growth(0);
+    policy.start_growth(0, 0.0);
     for (int epoch = 1; epoch <= 50; ++epoch) {
-      const auto d = policy.decide(epoch, {0.25f, 0.25f, 0.25f, 0.25f}, 0);
+      const auto d = policy.decide(epoch, 0.0, {0.25f, 0.25f, 0.25f, 0.25f}, 0);
       QVERIFY(!d.split);
       QCOMPARE(QString(d.reason), QString("below threshold"));
     }
@@ -121,10 +121,12 @@ class TestSchnakenbergField : public QObject {
 
   void anOverloadedExpertSplitsAndItsChildSitsBesideIt() {
     FieldGrowthPolicy policy({}, 3, 12);
-    policy.start_growth(0);
+    policy.start_growth(0, 0.0);
     GrowthDecision d;
     int epoch = 1;
-    for (; epoch <= 20 && !d.split; ++epoch) d = policy.decide(epoch, {0.15f, 0.7f, 0.15f}, 0);
+    for (; epoch <= 20 && !d.split; ++epoch) {
+      d = policy.decide(epoch, 0.0, {0.15f, 0.7f, 0.15f}, 0);
+    }
     QVERIFY(d.split);
     QCOMPARE(d.parent, 1);
     QCOMPARE(QString(d.reason), QString("field"));
@@ -141,18 +143,77 @@ class TestSchnakenbergField : public QObject {
 
   void theCooldownAndTheCapStillHold() {
     FieldGrowthPolicy policy({}, 2, 3);
-    policy.start_growth(0);
+    policy.start_growth(0, 0.0);
     const std::vector<float> overloaded{0.9f, 0.1f};
-    QCOMPARE(QString(policy.decide(1, overloaded, 5).reason), QString("cooldown"));
+    QCOMPARE(QString(policy.decide(1, 0.0, overloaded, 5).reason), QString("cooldown"));
     int epoch = 2;
     GrowthDecision d;
-    for (; epoch <= 40 && !d.split; ++epoch) d = policy.decide(epoch, overloaded, 5);
+    for (; epoch <= 40 && !d.split; ++epoch) d = policy.decide(epoch, 0.0, overloaded, 5);
     QVERIFY(d.split);
     QVERIFY(epoch - 1 >= 5);
     policy.record_split(epoch, 0, 2);
     for (int later = epoch + 1; later <= epoch + 40; ++later) {
-      QVERIFY(!policy.decide(later, {0.8f, 0.1f, 0.1f}, 0).split);  // three experts: the cap
+      // Three experts: the cap.
+      QVERIFY(!policy.decide(later, 0.0, {0.8f, 0.1f, 0.1f}, 0).split);
     }
+  }
+
+  // Utilisation sums to k: the field reads each expert's share of it, so an even routing at k = 2
+  // feeds no cell and the same shares at any k drive the same field.
+  void theLoadIsAShareOfTheRoutedSlots() {
+    FieldGrowthPolicy at_k1({}, 3, 12), at_k2({}, 3, 12), even({}, 3, 12);
+    for (int epoch = 1; epoch <= 3; ++epoch) {
+      at_k1.decide(epoch, 0.0, {0.2f, 0.5f, 0.3f}, 0);
+      at_k2.decide(epoch, 0.0, {0.4f, 1.0f, 0.6f}, 0);
+      even.decide(epoch, 0.0, {2.0f / 3, 2.0f / 3, 2.0f / 3}, 0);
+    }
+    const auto u1 = at_k1.activator_by_expert(), u2 = at_k2.activator_by_expert();
+    for (int e = 0; e < 3; ++e) QVERIFY(std::abs(u1[e] - u2[e]) < 1e-9);
+    QVERIFY(u1[1] > u1[2] && u1[2] > u1[0]);
+    const double u_star = SchnakenbergParameters{}.a + SchnakenbergParameters{}.b;
+    for (const double u : even.activator_by_expert()) QVERIFY(std::abs(u - u_star) < 1e-6);
+  }
+
+  void aPrunedExpertsCellLeavesTheRing() {
+    FieldGrowthPolicy policy({}, 4, 12);
+    policy.start_growth(0, 0.0);
+    policy.decide(1, 0.0, {0.1f, 0.5f, 0.3f, 0.1f}, 0);
+    policy.record_split(1, 1, 4);  // ring 0 1 4 2 3
+    const auto before = policy.activator_by_expert();
+    policy.record_prune(2);  // expert 2 leaves; 3 and 4 move down to 2 and 3
+    QCOMPARE(policy.ring(), (std::vector<int>{0, 1, 3, 2}));
+    QCOMPARE(policy.activator_by_expert(),
+             (std::vector<double>{before[0], before[1], before[3], before[4]}));
+    QCOMPARE(policy.field()->activator.size(), std::size_t(4));
+    // The field goes on with four cells for four experts.
+    QVERIFY(!policy.decide(2, 0.0, {0.25f, 0.25f, 0.25f, 0.25f}, 0).split);
+  }
+
+  void theStateRestoresTheFieldExactly() {
+    FieldGrowthPolicy policy({}, 3, 12);
+    policy.start_growth(0, 0.0);
+    GrowthDecision d;
+    int epoch = 1;
+    for (; epoch <= 20 && !d.split; ++epoch) d = policy.decide(epoch, 0.0, {0.1f, 0.8f, 0.1f}, 0);
+    QVERIFY(d.split);
+    policy.record_split(epoch, d.parent, 3);
+    FieldGrowthPolicy restored({}, 3, 12);
+    restored.restore(policy.state());
+    QCOMPARE(restored.ring(), policy.ring());
+    for (int later = epoch + 1; later <= epoch + 10; ++later) {
+      const std::vector<float> load{0.1f, 0.5f, 0.1f, 0.3f};
+      const auto a = policy.decide(later, 0.0, load, 0);
+      const auto b = restored.decide(later, 0.0, load, 0);
+      QCOMPARE(a.split, b.split);
+      QCOMPARE(a.parent, b.parent);
+      if (a.split) {
+        policy.record_split(later, a.parent, 4);
+        restored.record_split(later, b.parent, 4);
+        break;
+      }
+    }
+    QCOMPARE(restored.activator_by_expert(), policy.activator_by_expert());
+    QCOMPARE(restored.inhibitor_by_expert(), policy.inhibitor_by_expert());
   }
 
   void aThresholdAtTheSteadyStateIsRefused() {

@@ -183,7 +183,8 @@ class CliParser {
     out_ = app_.add_option("--out", options_.out_dir,
                            wrapped("The run's folder, written as the run goes: config.json, "
                                    "status.json, metrics.csv, events.csv, timing.csv, "
-                                   "checkpoints/, report.md/.json. Created and checked writable "
+                                   "field.csv (growth schnakenberg), checkpoints/, "
+                                   "report.md/.json. Created and checked writable "
                                    "before training."))
                ->type_name("DIR")
                ->default_str(options_.out_dir)

@@ -39,6 +39,11 @@ void validate(const RunConfig& c) {
   require(!(c.training.prune_dormant && c.training.revive_dormant),
           "training.prune_dormant and training.revive_dormant cannot both be on (one removes the "
           "dormant expert the other would re-initialise)");
+  // The field's settings are read only by growth by pattern; a heuristic run may carry any.
+  if (c.training.growth == Growth::Schnakenberg) {
+    const auto problem = field_growth_problem(c.training.field);
+    require(problem.empty(), "training.field: " + problem);
+  }
   validate_schedule(c);
 }
 
@@ -89,6 +94,13 @@ const std::vector<std::pair<const char*, Balancer>>& balancer_names() {
   return names;
 }
 
+const std::vector<std::pair<const char*, Growth>>& growth_names() {
+  static const std::vector<std::pair<const char*, Growth>> names = {
+      {"heuristic", Growth::Heuristic}, {"schnakenberg", Growth::Schnakenberg}};
+  return names;
+}
+
+const char* to_string(Growth growth) { return name_of(growth_names(), growth); }
 const char* to_string(Balancer balancer) { return name_of(balancer_names(), balancer); }
 const char* to_string(DatasetKind kind) { return name_of(dataset_kind_names(), kind); }
 const char* to_string(Dispatch dispatch) { return name_of(dispatch_names(), dispatch); }

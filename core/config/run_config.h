@@ -9,6 +9,7 @@
 #include <vector>
 
 #include "config/schedule.h"
+#include "growth/field_growth_settings.h"
 
 namespace moelab {
 
@@ -76,6 +77,11 @@ enum class DiversityLoss { SignedCosine, SquaredCosine };
 // The loss terms are in core/training/terms/.
 enum class Balancer { Entropy, Switch, Bias, None };
 
+// What decides when and where the mixture grows: the seed's heuristic (a plateau of validation
+// accuracy splits the most-used expert) or a Schnakenberg field driven by the experts' loads
+// (growth/field_growth_policy.h).
+enum class Growth { Heuristic, Schnakenberg };
+
 struct TrainingConfig {
   std::uint64_t seed = 1;
   int seed_epochs = 20;     // phase 0: the seed model, no growth
@@ -91,6 +97,8 @@ struct TrainingConfig {
   double split_noise = 0.01;    // relative noise on the child's weights at a split
   double plateau_min_delta = 0.0;  // validation accuracy must beat its best by more than this
   int plateau_patience = 1;     // growth epochs without improvement before a plateau is declared
+  Growth growth = Growth::Heuristic;
+  FieldGrowthSettings field;    // growth schnakenberg only
   SplitMode split_mode = SplitMode::Seed;
   int split_release_steps = 20; // preserving split: steps over which the child is released
   DiversityLoss diversity_loss = DiversityLoss::SignedCosine;
@@ -127,6 +135,7 @@ const char* to_string(Dispatch dispatch);
 const char* to_string(SplitMode mode);
 const char* to_string(DiversityLoss loss);
 const char* to_string(Balancer balancer);
+const char* to_string(Growth growth);
 
 // The names each enum is written as in files and flags, in order: one list per enum, read by the
 // JSON reader, the CLI and the window.
@@ -135,5 +144,6 @@ const std::vector<std::pair<const char*, Dispatch>>& dispatch_names();
 const std::vector<std::pair<const char*, SplitMode>>& split_mode_names();
 const std::vector<std::pair<const char*, DiversityLoss>>& diversity_loss_names();
 const std::vector<std::pair<const char*, Balancer>>& balancer_names();
+const std::vector<std::pair<const char*, Growth>>& growth_names();
 
 }  // namespace moelab

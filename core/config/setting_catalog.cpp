@@ -109,6 +109,7 @@ constexpr const char* kData = "Data";
 constexpr const char* kModel = "Model";
 constexpr const char* kFixes = "The three fixes";
 constexpr const char* kTraining = "Training";
+constexpr const char* kGrowth = "Growth";
 
 std::vector<Setting> build_catalog() {
   return {
@@ -223,6 +224,46 @@ std::vector<Setting> build_catalog() {
                "Growth epochs without a better validation accuracy before a plateau is declared "
                "and an expert may split. 1 is the seed's rule: one flat epoch is a plateau."},
               1, 10'000, [](auto& c) -> auto& { return c.training.plateau_patience; }),
+
+      choice({"training.growth", "--growth", kGrowth, "Growth",
+              "What decides when and where the mixture grows. heuristic (the seed's): a plateau "
+              "of validation accuracy splits the most-used expert. schnakenberg: a "
+              "reaction-diffusion field with one cell per expert on a ring, fed by each expert's "
+              "load over its fair share, splits the expert whose activator u crosses "
+              "training.field.threshold."},
+             growth_names(), [](auto& c) -> auto& { return c.training.growth; }),
+      real({"training.field.a", "--field-a", kGrowth, "Field a",
+            "Growth by pattern: the activator's feed a in du/dt = Du Lap(u) + gamma (a - u + u^2 "
+            "v) + s; the steady state is u* = a + b."},
+           {0, 1000, true, false}, [](auto& c) -> auto& { return c.training.field.field.a; }),
+      real({"training.field.b", "--field-b", kGrowth, "Field b",
+            "Growth by pattern: the inhibitor's feed b in dv/dt = Dv Lap(v) + gamma (b - u^2 v)."},
+           {0, 1000, true, false}, [](auto& c) -> auto& { return c.training.field.field.b; }),
+      real({"training.field.gamma", "--field-gamma", kGrowth, "Field gamma",
+            "Growth by pattern: the reaction rate gamma, against the diffusion."},
+           {0, 1e6, true, false}, [](auto& c) -> auto& { return c.training.field.field.gamma; }),
+      real({"training.field.du", "--field-du", kGrowth, "Field Du",
+            "Growth by pattern: the activator's diffusion along the ring of experts."},
+           {0, 1e6, true, false}, [](auto& c) -> auto& { return c.training.field.field.du; }),
+      real({"training.field.dv", "--field-dv", kGrowth, "Field Dv",
+            "Growth by pattern: the inhibitor's diffusion; a pattern forms only when it is far "
+            "above Du (the Turing condition)."},
+           {0, 1e6, true, false}, [](auto& c) -> auto& { return c.training.field.field.dv; }),
+      real({"training.field.dt", "--field-dt", kGrowth, "Field dt",
+            "Growth by pattern: the field's explicit Euler step, below the stable bound its "
+            "linearisation gives."},
+           {0, 1000, true, false}, [](auto& c) -> auto& { return c.training.field.field.dt; }),
+      integer({"training.field.steps_per_epoch", "--field-steps", kGrowth, "Field steps",
+               "Growth by pattern: field steps per training epoch."},
+              1, 1'000'000, [](auto& c) -> auto& { return c.training.field.steps_per_epoch; }),
+      real({"training.field.coupling", "--field-coupling", kGrowth, "Field coupling",
+            "Growth by pattern: how strongly an expert's load over its fair share feeds its "
+            "activator, s_i = coupling (E load_i - 1); 0 leaves the field to itself."},
+           {0, 1000}, [](auto& c) -> auto& { return c.training.field.coupling; }),
+      real({"training.field.threshold", "--field-threshold", kGrowth, "Field threshold",
+            "Growth by pattern: an expert splits when its activator u crosses this; above the "
+            "steady state a + b."},
+           {0, 1e6, true, false}, [](auto& c) -> auto& { return c.training.field.threshold; }),
       choice({"training.split_mode", "--split", kTraining, "Split mode",
               "seed: both router biases lowered by log 2, as the seed did; under top-k this "
               "changes what the model computes at the split. preserving: the child enters with a "

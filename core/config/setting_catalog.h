@@ -24,7 +24,7 @@ using SettingValue = std::variant<std::int64_t, double, bool, std::string>;
 struct Setting {
   std::string key;    // path in the experiment file, e.g. "training.learning_rate"
   std::string flag;   // e.g. "--lr"; empty when only the file (and a shortcut flag) sets it
-  std::string group;  // help section: "Data", "Model", "The three fixes", "Training"
+  std::string group;  // help section: "Data", "Model", "The three fixes", "Training", "Growth"
   std::string label;  // short name for the window's forms and the event lane
   std::string help;   // one or two sentences
   SettingType type = SettingType::Integer;

@@ -1,21 +1,21 @@
-#include "growth/growth_policy.h"
+#include "growth/heuristic_growth_policy.h"
 
 #include <algorithm>
 
 namespace moelab {
 
-GrowthPolicy::GrowthPolicy(int max_experts, double min_delta, int patience)
+HeuristicGrowthPolicy::HeuristicGrowthPolicy(int max_experts, double min_delta, int patience)
     : max_experts_(max_experts), min_delta_(min_delta), patience_(std::max(1, patience)) {}
 
-void GrowthPolicy::start_growth(int epoch, double baseline) {
+void HeuristicGrowthPolicy::start_growth(int epoch, double baseline) {
   best_accuracy_ = baseline;
   last_change_epoch_ = epoch;
   stale_epochs_ = 0;
 }
 
-GrowthDecision GrowthPolicy::decide(int epoch, double val_accuracy,
-                                    const std::vector<float>& utilization, int cooldown_epochs,
-                                    std::uint64_t tie_break) {
+GrowthDecision HeuristicGrowthPolicy::decide(int epoch, double val_accuracy,
+                                             const std::vector<float>& utilization,
+                                             int cooldown_epochs, std::uint64_t tie_break) {
   const bool improved = val_accuracy > best_accuracy_ + min_delta_;
   best_accuracy_ = std::max(best_accuracy_, val_accuracy);
   stale_epochs_ = improved ? 0 : stale_epochs_ + 1;
@@ -33,22 +33,29 @@ GrowthDecision GrowthPolicy::decide(int epoch, double val_accuracy,
   return {true, tied[tie_break % tied.size()], "plateau"};
 }
 
-void GrowthPolicy::restore(const State& state) {
-  stale_epochs_ = state.stale_epochs;
-  best_accuracy_ = state.best_accuracy;
-  last_change_epoch_ = state.last_change_epoch;
-}
-
-void GrowthPolicy::record_split(int epoch) {
+void HeuristicGrowthPolicy::record_split(int epoch, int, int) {
   last_change_epoch_ = epoch;
   stale_epochs_ = 0;
 }
 
-int GrowthPolicy::split_budget(int growth_epochs, int cooldown_epochs, int patience,
-                               int initial_experts, int max_experts) {
-  const int gap = std::max({cooldown_epochs, patience, 1});
-  const int by_time = std::max(0, growth_epochs - 1) / gap;
-  return std::max(0, std::min(by_time, max_experts - initial_experts));
+int HeuristicGrowthPolicy::split_budget(int growth_epochs, int cooldown_epochs,
+                                        int initial_experts) const {
+  return split_budget_for(growth_epochs, std::max(cooldown_epochs, patience_), initial_experts,
+                          max_experts_);
+}
+
+GrowthPolicy::State HeuristicGrowthPolicy::state() const {
+  State s;
+  s.last_change_epoch = last_change_epoch_;
+  s.stale_epochs = stale_epochs_;
+  s.best_accuracy = best_accuracy_;
+  return s;
+}
+
+void HeuristicGrowthPolicy::restore(const State& state) {
+  stale_epochs_ = state.stale_epochs;
+  best_accuracy_ = state.best_accuracy;
+  last_change_epoch_ = state.last_change_epoch;
 }
 
 }  // namespace moelab

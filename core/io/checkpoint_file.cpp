@@ -46,6 +46,12 @@ Json state_json(const RunConfig& config, const TrainerState& s) {
   Json growth{{"stale_epochs", s.growth.stale_epochs},
               {"best_accuracy", exact_number(s.growth.best_accuracy)}};
   if (s.growth.last_change_epoch) growth["last_change_epoch"] = *s.growth.last_change_epoch;
+  if (!s.growth.ring.empty()) {
+    Json u = Json::array(), v = Json::array();
+    for (const double x : s.growth.field_u) u.push_back(exact_number(x));
+    for (const double x : s.growth.field_v) v.push_back(exact_number(x));
+    growth["field"] = {{"u", u}, {"v", v}, {"ring", s.growth.ring}};
+  }
   Json j{{"config", Json::parse(config_to_json(config))},
          {"completed_epochs", s.completed_epochs},
          {"step", s.step},
@@ -109,6 +115,16 @@ TrainerState state_from(const Json& j, torch::serialize::InputArchive& archive,
   s.growth.stale_epochs = at(growth, "stale_epochs").get<int>();
   s.growth.best_accuracy = exact_number_from(at(growth, "best_accuracy"));
   if (growth.contains("last_change_epoch")) s.growth.last_change_epoch = growth["last_change_epoch"].get<int>();
+  if (growth.contains("field")) {
+    const auto& field = growth["field"];
+    for (const auto& x : at(field, "u")) s.growth.field_u.push_back(exact_number_from(x));
+    for (const auto& x : at(field, "v")) s.growth.field_v.push_back(exact_number_from(x));
+    s.growth.ring = at(field, "ring").get<std::vector<int>>();
+    if (s.growth.field_u.size() != s.growth.ring.size() ||
+        s.growth.field_v.size() != s.growth.ring.size()) {
+      throw std::invalid_argument("the growth field's u, v and ring differ in length");
+    }
+  }
   for (const auto& r : at(j, "releases")) {
     s.releases.push_back({at(r, "parent").get<std::int64_t>(), at(r, "child").get<std::int64_t>(),
                           at(r, "steps_left").get<int>()});

@@ -7,9 +7,10 @@
 //   version   int, kCheckpointVersion
 //   state     JSON text: "config" (the run's experiment file), "parameters" (names, in order),
 //             "adam" (name and step per parameter with optimiser state), the epoch and step, the
-//             growth policy's memory, the children being released, the switches, the learning
-//             rate, the divergence yardstick, the seed model's test predictions, wall time, the
-//             history (history_json.h) and the epoch in progress (position and running sums)
+//             growth policy's memory (growth by pattern: the field's u, v and ring order), the
+//             children being released, the switches, the learning rate, the divergence
+//             yardstick, the seed model's test predictions, wall time, the history
+//             (history_json.h) and the epoch in progress (position and running sums)
 //   param_I, adam_I_exp_avg, adam_I_exp_avg_sq   tensors, I indexing "parameters" / "adam"
 //   generator, probe, order                      the run's generator state, the diversity probe,
 //                                                the order of the epoch in progress (if any)

@@ -101,17 +101,42 @@ std::string timing_row(const EpochMetrics& e) {
   return csv.str();
 }
 
-int epoch_of_row(const std::string& file_name, const std::string& line) {
+std::string field_header(int max_experts) {
+  std::string header = "epoch";
+  for (int e = 0; e < max_experts; ++e) {
+    header += ",u_" + std::to_string(e) + ",v_" + std::to_string(e);
+  }
+  return header + '\n';
+}
+
+std::string field_row(const EpochMetrics& m, int max_experts) {
+  std::string row = std::to_string(m.epoch);
+  for (std::size_t e = 0; e < static_cast<std::size_t>(max_experts); ++e) {
+    row += ',';
+    if (e < m.field_u.size()) row += format_number(m.field_u[e]);
+    row += ',';
+    if (e < m.field_v.size()) row += format_number(m.field_v[e]);
+  }
+  return row + '\n';
+}
+
+int epoch_of_row(const std::string& file_name, const std::string& line,
+                 const std::string& header) {
   const bool events = file_name == "events.csv";
-  const auto& header = events ? events_header()
-                              : file_name == "timing.csv" ? timing_header() : metrics_header();
+  const auto expected = !header.empty() ? header
+                        : events        ? events_header()
+                        : file_name == "timing.csv" ? timing_header()
+                                                    : metrics_header();
   // Every row has as many fields as the header; a row cut short by a kill has fewer.
-  if (line.empty() || count_commas(line) != count_commas(header)) return -1;
+  if (line.empty() || count_commas(line) != count_commas(expected)) return -1;
   std::stringstream fields(line);
   std::string field;
   std::getline(fields, field, ',');
   if (events) {
-    if (field != "switch" && field != "split") return -1;
+    // Prunes and revivals are their own kinds (switch_row).
+    if (field != "switch" && field != "split" && field != kPruneEvent && field != kReviveEvent) {
+      return -1;
+    }
     std::getline(fields, field, ',');
   }
   return leading_integer(field);

@@ -1,8 +1,8 @@
 #pragma once
-// The rows of a run's three CSV files, each described once: metrics.csv (one row per epoch,
-// deterministic), events.csv (splits and switch changes), timing.csv (wall time and samples/s,
-// which vary between runs). The run folder appends an epoch's rows as it finishes; run_writer.h
-// writes whole files from the same rows.
+// The rows of a run's CSV files, each described once: metrics.csv (one row per epoch,
+// deterministic), events.csv (splits, switch changes, prunes and revivals), timing.csv (wall time
+// and samples/s, which vary between runs), and with growth by pattern field.csv. The run folder
+// appends an epoch's rows as it finishes; run_writer.h writes whole files from the same rows.
 
 #include <optional>
 #include <string>
@@ -25,8 +25,17 @@ std::string split_row(const SplitEvent& event);
 std::string timing_header();
 std::string timing_row(const EpochMetrics& metrics);
 
-// The epoch a row of any of the three files belongs to (events.csv's second column, the others'
-// first), or -1 when the line is not a complete row of that file.
-int epoch_of_row(const std::string& file_name, const std::string& line);
+// field.csv, written with growth by pattern: one row per growth epoch, the epoch, then u and v of
+// experts 0 .. max_experts - 1 by index (the field as it decided after the epoch,
+// EpochMetrics::field_u / field_v); an expert not born yet, or gone, has empty cells.
+std::string field_header(int max_experts);
+std::string field_row(const EpochMetrics& metrics, int max_experts);
+
+// The epoch a row of any of the run's CSV files belongs to (events.csv's second column, the
+// others' first), or -1 when the line is not a complete row of that file. `header` is the file's
+// first line (with its newline); empty: the header this program writes (field.csv's depends on
+// the run's settings, so it is read from the file).
+int epoch_of_row(const std::string& file_name, const std::string& line,
+                 const std::string& header = {});
 
 }  // namespace moelab

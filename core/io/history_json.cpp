@@ -34,7 +34,7 @@ const Json& at(const Json& j, const char* key) {
 Json epoch_json(const EpochMetrics& m) {
   Json matrix = Json::array();
   for (const auto& row : m.routing_matrix) matrix.push_back(numbers(row));
-  return {{"epoch", m.epoch},
+  Json j{{"epoch", m.epoch},
           {"phase", m.phase == Phase::Seed ? "seed" : "growth"},
           {"step", m.step},
           {"wall_seconds", exact_number(m.wall_seconds)},
@@ -54,6 +54,13 @@ Json epoch_json(const EpochMetrics& m) {
           {"dormant", m.dormant},
           {"routing_matrix", matrix},
           {"samples_per_second", exact_number(m.samples_per_second)}};
+  // Only a field's epochs have one: a heuristic run's history stays as it was.
+  if (!m.field_u.empty()) {
+    j["field"] = {{"u", numbers(m.field_u)},
+                  {"v", numbers(m.field_v)},
+                  {"threshold", exact_number(m.field_threshold)}};
+  }
+  return j;
 }
 
 EpochMetrics epoch_from(const Json& j) {
@@ -78,6 +85,11 @@ EpochMetrics epoch_from(const Json& j) {
   m.dormant = at(j, "dormant").get<std::vector<int>>();
   for (const auto& row : at(j, "routing_matrix")) m.routing_matrix.push_back(numbers_from<float>(row));
   m.samples_per_second = exact_number_from(at(j, "samples_per_second"));
+  if (const auto field = j.find("field"); field != j.end()) {
+    m.field_u = numbers_from<double>(at(*field, "u"));
+    m.field_v = numbers_from<double>(at(*field, "v"));
+    m.field_threshold = exact_number_from(at(*field, "threshold"));
+  }
   return m;
 }
 

@@ -23,6 +23,14 @@ std::string header_of(const std::string& file_name) {
   return metrics_header();
 }
 
+bool writes_field(const RunConfig& config) {
+  return config.training.growth == Growth::Schnakenberg;
+}
+
+std::string field_header_of(const RunConfig& config) {
+  return field_header(config.model.max_experts);
+}
+
 // The newline-terminated lines of `text`: a last line cut short by a kill is not one.
 std::vector<std::string> complete_lines(const std::string& text) {
   std::vector<std::string> lines;
@@ -36,8 +44,8 @@ std::vector<std::string> complete_lines(const std::string& text) {
 
 bool holds_run_files(const std::string& dir) {
   for (const char* name : {RunFiles::config, RunFiles::status, RunFiles::metrics, RunFiles::events,
-                           RunFiles::timing, RunFiles::report_md, RunFiles::report_json,
-                           RunFiles::checkpoints}) {
+                           RunFiles::timing, RunFiles::field, RunFiles::report_md,
+                           RunFiles::report_json, RunFiles::checkpoints}) {
     std::error_code error;
     if (fs::exists(fs::path(dir) / name, error)) return true;
   }
@@ -175,7 +183,8 @@ void RunFolder::check_mode(FolderMode mode) {
 void RunFolder::remove_run_files() {
   std::error_code error;
   for (const char* name : {RunFiles::config, RunFiles::status, RunFiles::metrics, RunFiles::events,
-                           RunFiles::timing, RunFiles::report_md, RunFiles::report_json}) {
+                           RunFiles::timing, RunFiles::field, RunFiles::report_md,
+                           RunFiles::report_json}) {
     fs::remove(path(name), error);
   }
   remove_temporary_files();
@@ -204,12 +213,14 @@ void RunFolder::start(const RunConfig& config, int total_epochs) {
   status_.version = program_version();
   write_status();
   for (const char* file : kCsvFiles) write_file_atomically(path(file), header_of(file));
+  if (writes_field(config)) write_file_atomically(path(RunFiles::field), field_header_of(config));
 }
 
 void RunFolder::reopen(const RunConfig& config, int completed_epochs, std::int64_t step,
                        int total_epochs) {
   remove_temporary_files();
   for (const char* file : kCsvFiles) keep_rows(file, header_of(file), completed_epochs);
+  if (writes_field(config)) keep_rows(RunFiles::field, field_header_of(config), completed_epochs);
   write_config(config);
   status_ = found_.value_or(RunStatus());
   status_.state = RunState::Running;
@@ -244,12 +255,27 @@ void RunFolder::copy_rows_from(const std::string& parent_dir, int epochs) {
     }
     write_file_atomically(path(file), kept);
   }
+  // A fork grows as its parent did (the growth settings cannot change at a fork).
+  const auto parent_field = (fs::path(parent_dir) / RunFiles::field).string();
+  std::error_code error;
+  if (fs::exists(parent_field, error)) {
+    const auto text = read_file(parent_field);
+    std::string kept = text.substr(0, text.find('\n') + 1);
+    for (const auto& [epoch, line] : rows(parent_dir, RunFiles::field)) {
+      if (epoch <= epochs) kept += line + "\n";
+    }
+    write_file_atomically(path(RunFiles::field), kept);
+  }
 }
 
 void RunFolder::append_rows(const EpochRecord& record) {
   // metrics.csv last: an epoch whose metrics row is there has all its rows.
   const auto events = epoch_event_rows(record.switches, record.split);
   if (!events.empty()) append_to_file(path(RunFiles::events), events);
+  if (!record.metrics.field_u.empty()) {
+    append_to_file(path(RunFiles::field),
+                   field_row(record.metrics, record.config.model.max_experts));
+  }
   append_to_file(path(RunFiles::timing), timing_row(record.metrics));
   append_to_file(path(RunFiles::metrics), metrics_row(record.metrics));
 }
@@ -302,8 +328,11 @@ std::vector<std::pair<int, std::string>> RunFolder::rows(const std::string& dir,
   if (!fs::exists(file, error)) return {};
   const auto lines = complete_lines(read_file(file));
   std::vector<std::pair<int, std::string>> out;
+  // field.csv's columns depend on the run's settings: its own header says how many.
+  const std::string header =
+      file_name == RunFiles::field && !lines.empty() ? lines.front() + "\n" : std::string();
   for (std::size_t i = 1; i < lines.size(); ++i) {  // line 0 is the header
-    const int epoch = epoch_of_row(file_name, lines[i]);
+    const int epoch = epoch_of_row(file_name, lines[i], header);
     if (epoch >= 0) out.emplace_back(epoch, lines[i]);
   }
   return out;

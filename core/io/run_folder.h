@@ -3,6 +3,7 @@
 //   config.json    the settings that replay the run (the experiment file format)
 //   status.json    where the run stands (run_status.h)
 //   metrics.csv, events.csv, timing.csv   one epoch's rows appended when it finishes
+//   field.csv      with growth by pattern: the field's u and v per growth epoch (csv_rows.h)
 //   report.md, report.json                the phase report, when the run ends with one
 //   checkpoints/epoch-NNNN.pt             the state after epoch N (checkpoint_file.h);
 //   checkpoints/epoch-NNNN-step-SSSSSS.pt the state inside epoch N, when a run was interrupted
@@ -47,6 +48,7 @@ struct RunFiles {
   static constexpr const char* metrics = "metrics.csv";
   static constexpr const char* events = "events.csv";
   static constexpr const char* timing = "timing.csv";
+  static constexpr const char* field = "field.csv";
   static constexpr const char* report_md = "report.md";
   static constexpr const char* report_json = "report.json";
   static constexpr const char* checkpoints = "checkpoints";
@@ -78,7 +80,7 @@ class RunFolder {
   // The status found when the folder was opened (Continue: the run to resume).
   const std::optional<RunStatus>& found() const { return found_; }
 
-  // A run from scratch: config.json, status.json (running) and the three CSV headers.
+  // A run from scratch: config.json, status.json (running) and the CSV headers.
   void start(const RunConfig& config, int total_epochs);
   // A run continued after `completed_epochs`: rows of later epochs (written before the run died,
   // after its last checkpoint) are dropped, as are incomplete last lines and temporary files;

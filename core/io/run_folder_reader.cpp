@@ -106,6 +106,22 @@ RunFolderContents read_run_folder(const std::string& dir) {
       m.samples_per_second = to_number(row["samples_per_second"]);
     }
   }
+  std::error_code missing;
+  if (fs::exists(fs::path(dir) / RunFiles::field, missing)) {
+    const auto field_names = header_names(dir, RunFiles::field);
+    for (const auto& [epoch, line] : RunFolder::rows(dir, RunFiles::field)) {
+      const Row row(field_names, line);
+      for (auto& m : r.epochs) {
+        if (m.epoch != epoch) continue;
+        // Experts 0 .. experts - 1 existed after this epoch; the cells after them are empty.
+        for (int e = 0; e < m.experts; ++e) {
+          m.field_u.push_back(to_number(row["u_" + std::to_string(e)]));
+          m.field_v.push_back(to_number(row["v_" + std::to_string(e)]));
+        }
+        m.field_threshold = r.config.training.field.threshold;
+      }
+    }
+  }
   const auto event_names = header_names(dir, RunFiles::events);
   for (const auto& [epoch, line] : RunFolder::rows(dir, RunFiles::events)) {
     const Row row(event_names, line);

@@ -28,4 +28,14 @@ std::string timing_csv(const RunResult& r) {
   return csv;
 }
 
+std::string field_csv(const RunResult& r) {
+  if (r.config.training.growth != Growth::Schnakenberg) return {};
+  const int max_experts = r.config.model.max_experts;
+  std::string csv = field_header(max_experts);
+  for (const auto& e : r.epochs) {
+    if (!e.field_u.empty()) csv += field_row(e, max_experts);
+  }
+  return csv;
+}
+
 }  // namespace moelab

@@ -11,5 +11,7 @@ namespace moelab {
 std::string metrics_csv(const RunResult& result);
 std::string events_csv(const RunResult& result);
 std::string timing_csv(const RunResult& result);
+// Growth by pattern's field.csv; empty for a run of another growth policy (it writes none).
+std::string field_csv(const RunResult& result);
 
 }  // namespace moelab

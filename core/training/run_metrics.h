@@ -51,6 +51,14 @@ struct EpochMetrics {
   std::vector<int> dormant;        // experts under the dormant threshold
   std::vector<std::vector<float>> routing_matrix;  // [class][expert]: share of a class routed there
   double samples_per_second = 0;   // training samples this epoch / its training time
+  // Growth by pattern (training.growth schnakenberg), growth phase only: the field as it decided
+  // after this epoch, before the split it caused (u above the threshold shows why); activator u
+  // and inhibitor v by expert index, and the threshold u must cross. The last epoch decides
+  // nothing (no split could follow), so its field is the one the epoch before left. Empty for
+  // another policy and in the seed phase.
+  std::vector<double> field_u;
+  std::vector<double> field_v;
+  double field_threshold = 0;
 };
 
 struct SplitEvent {

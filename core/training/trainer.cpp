@@ -59,11 +59,10 @@ Trainer::Trainer(RunConfig config, DatasetSplit data, TrainingObserver* observer
       control_(control),
       evaluator_(data_, config_.training.dispatch, config_.training.dormant_threshold),
       fixes_(config_.fixes),
-      growth_(config_.model.max_experts, config_.training.plateau_min_delta,
-              config_.training.plateau_patience),
       release_(config_.training.split_release_steps),
       terms_(make_loss_terms(config_.training)) {
   validate(config_);
+  growth_ = make_growth_policy(config_);
   // Refused here, before the model exists, rather than inside LibTorch's allocator.
   threads_ = training_threads(config_.training, usable_cpu_count());
   require_memory(estimate_training_memory(config_, shape_of(data_)), available_memory(),
@@ -142,6 +141,16 @@ RunResult Trainer::run() {
     const auto predictions = evaluator_.evaluate(*model_, metrics);
     release_free_heap_pages();
     metrics.wall_seconds = elapsed_seconds();
+    const bool diverged = !result_.diverged.empty();
+    // Decided before the epoch is reported, so that its metrics hold the field that decided; the
+    // split itself follows the report. No split after the last epoch: nobody would train the
+    // child.
+    std::optional<GrowthDecision> decision;
+    if (!diverged && phase == Phase::Growth && epoch < total_epochs) {
+      decision = decide_growth(metrics);
+    } else if (phase == Phase::Growth) {
+      describe_field(metrics);
+    }
     result_.accuracy_history.push_back(metrics.val_accuracy);
     result_.epochs.push_back(metrics);
     completed_epochs_ = epoch;
@@ -149,16 +158,14 @@ RunResult Trainer::run() {
     if (observer_) observer_->on_epoch(metrics);
     logger()->debug("epoch {} val {:.4f} experts {}", epoch, metrics.val_accuracy,
                     metrics.experts);
-    const bool diverged = !result_.diverged.empty();
     if (diverged) logger()->error("training diverged: {}", result_.diverged);
     if (!diverged && epoch == t.seed_epochs) {
       result_.seed_val_accuracy = metrics.val_accuracy;
       seed_test_correct_ = evaluator_.correct_on_test(*model_);
-      growth_.start_growth(epoch, metrics.val_accuracy);
+      growth_->start_growth(epoch, metrics.val_accuracy);
     }
-    // No split after the last epoch: nobody would train the child.
-    if (!diverged && phase == Phase::Growth && epoch < total_epochs) {
-      grow_after_epoch(metrics, predictions);
+    if (decision) {
+      grow_after_epoch(metrics, predictions, *decision);
       tend_dormant_after_epoch(metrics);
     }
     journal_epoch(result_.epochs.back(), diverged || epoch == total_epochs);
@@ -200,7 +207,7 @@ void Trainer::start_fresh() {
     evaluator_.evaluate(*model_, initial);
     result_.seed_val_accuracy = initial.val_accuracy;
     seed_test_correct_ = evaluator_.correct_on_test(*model_);
-    growth_.start_growth(0, initial.val_accuracy);
+    growth_->start_growth(0, initial.val_accuracy);
   }
 }
 
@@ -246,7 +253,7 @@ void Trainer::restore(TrainerState s) {
   generator_ = at::detail::createCPUGenerator(config_.training.seed);
   generator_.set_state(s.generator_state);
   gradient_step_ = std::make_unique<GradientStep>(s.probe, terms_, config_.training.dispatch);
-  growth_.restore(s.growth);
+  growth_->restore(s.growth);
   release_.restore(s.releases);
   fixes_ = s.fixes;
   model_->use_selection_bias(selection_bias_on(config_.training, fixes_));
@@ -290,7 +297,7 @@ TrainerState Trainer::state() const {
   s.selection_bias = model_->selection_bias().detach().clone();
   s.generator_state = generator_.get_state();
   s.probe = gradient_step_->probe();
-  s.growth = growth_.state();
+  s.growth = growth_->state();
   s.releases = release_.releases();
   s.fixes = fixes_;
   s.base_learning_rate = base_learning_rate_;
@@ -440,17 +447,31 @@ void Trainer::record_switch(SwitchEvent event, int epoch, std::int64_t step) {
   if (observer_) observer_->on_switch(event);
 }
 
-void Trainer::grow_after_epoch(const EpochMetrics& metrics, const torch::Tensor& predictions) {
+GrowthDecision Trainer::decide_growth(EpochMetrics& metrics) {
   const auto tie_break = static_cast<std::uint64_t>(
       torch::randint(0, std::int64_t{1} << 62, {1}, generator_, torch::kLong).item<std::int64_t>());
-  const auto decision = growth_.decide(metrics.epoch, metrics.val_accuracy, metrics.utilization,
-                                       fixes_.effective_cooldown(), tie_break);
+  const auto decision = growth_->decide(metrics.epoch, metrics.val_accuracy, metrics.utilization,
+                                        fixes_.effective_cooldown(), tie_break);
+  describe_field(metrics);
+  return decision;
+}
+
+void Trainer::describe_field(EpochMetrics& metrics) const {
+  const auto field = growth_->field();
+  if (!field) return;
+  metrics.field_u = field->activator;
+  metrics.field_v = field->inhibitor;
+  metrics.field_threshold = field->threshold;
+}
+
+void Trainer::grow_after_epoch(const EpochMetrics& metrics, const torch::Tensor& predictions,
+                               const GrowthDecision& decision) {
   if (!decision.split) return;
   const auto& t = config_.training;
   const auto child =
       split_expert(*model_, *optimizer_, decision.parent, t.split_noise, generator_, t.split_mode);
   if (t.split_mode == SplitMode::Preserving) release_.add(decision.parent, child);
-  growth_.record_split(metrics.epoch);
+  growth_->record_split(metrics.epoch, decision.parent, static_cast<int>(child));
   const auto after = evaluator_.predict(*model_, data_.validation);
   SplitEvent event{metrics.epoch, step_, decision.parent, static_cast<int>(child)};
   event.val_accuracy_before = metrics.val_accuracy;
@@ -478,6 +499,7 @@ void Trainer::tend_dormant_after_epoch(const EpochMetrics& metrics) {
   if (t.prune_dormant) {
     prune_expert(*model_, *optimizer_, *dormant);
     release_.expert_removed(*dormant);
+    growth_->record_prune(static_cast<int>(*dormant));
     event.name = kPruneEvent;
     event.to = "removed";
   } else {
@@ -515,9 +537,8 @@ void Trainer::finish_report() {
   inputs.cooldown_window = fixes_.cooldown_epochs;
   inputs.dormant_threshold = config_.training.dormant_threshold;
   const auto& t = config_.training;
-  inputs.split_budget =
-      GrowthPolicy::split_budget(t.growth_epochs, fixes_.effective_cooldown(), t.plateau_patience,
-                                 config_.model.initial_experts, config_.model.max_experts);
+  inputs.split_budget = growth_->split_budget(t.growth_epochs, fixes_.effective_cooldown(),
+                                              config_.model.initial_experts);
   inputs.diverged = result_.diverged;
   inputs.seed_test_correct = seed_test_correct_;
   inputs.final_test_correct = evaluator_.correct_on_test(*model_);

@@ -54,7 +54,12 @@ class Trainer {
   void apply_schedule_entry(const ScheduleEntry& entry, int epoch, std::int64_t step);
   void record_switch(SwitchEvent event, int epoch, std::int64_t step);
   void switch_to(const FixSwitches& next, int epoch, std::int64_t step);
-  void grow_after_epoch(const EpochMetrics& metrics, const torch::Tensor& predictions);
+  // The growth policy's decision after a growth epoch (the field, if any, advances), and the
+  // field's state copied into the epoch's metrics before anyone sees them.
+  GrowthDecision decide_growth(EpochMetrics& metrics);
+  void describe_field(EpochMetrics& metrics) const;
+  void grow_after_epoch(const EpochMetrics& metrics, const torch::Tensor& predictions,
+                        const GrowthDecision& decision);
   // --prune-dormant / --revive-dormant: one dormant expert removed or re-initialised.
   void tend_dormant_after_epoch(const EpochMetrics& metrics);
   void journal_epoch(const EpochMetrics& metrics, bool last);
@@ -83,7 +88,7 @@ class Trainer {
   double base_learning_rate_ = 0;
   MoeModel model_{nullptr};
   std::unique_ptr<torch::optim::Adam> optimizer_;
-  GrowthPolicy growth_;
+  std::unique_ptr<GrowthPolicy> growth_;
   SplitRelease release_;
   LossTerms terms_;
   std::unique_ptr<GradientStep> gradient_step_;
