@@ -22,6 +22,11 @@ class TestKillResume : public QObject {
 
  private Q_SLOTS:
   void initTestCase() {
+    // The runs stand for a program a user started in a terminal. Started from a background job
+    // (`ctest ... &` in a script), this test inherits SIGINT ignored, its children would too, and
+    // moelab-cli rightly keeps a signal ignored that was ignored when it started.
+    ::signal(SIGINT, SIG_DFL);
+    ::signal(SIGHUP, SIG_DFL);
     folders_.train();
     reference_ = folders_.reference();
   }

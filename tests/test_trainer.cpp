@@ -43,6 +43,8 @@ class Recorder : public TrainingObserver {
   int switch_at_epoch = -1;
   int steps = 0;
   std::vector<EpochMetrics> epochs;
+  // Read by another thread while the run goes (the vector is only read after the run).
+  std::atomic<std::size_t> epochs_seen = 0;
   std::vector<SplitEvent> splits;
   std::vector<SwitchEvent> switches;
   bool finished = false;
@@ -50,6 +52,7 @@ class Recorder : public TrainingObserver {
   void on_step(const StepMetrics&) override { ++steps; }
   void on_epoch(const EpochMetrics& m) override {
     epochs.push_back(m);
+    ++epochs_seen;
     if (control && m.epoch == switch_at_epoch) {
       auto fixes = control->fixes();
       fixes.entropy_loss = true;
@@ -343,11 +346,11 @@ class TestTrainer : public QObject {
       done = true;
     });
     QTest::qWait(300);
-    QCOMPARE(recorder.epochs.size(), std::size_t(0));
+    QCOMPARE(recorder.epochs_seen.load(), std::size_t(0));
     control.step_one_epoch();
-    QTRY_COMPARE_WITH_TIMEOUT(recorder.epochs.size(), std::size_t(1), 10000);
+    QTRY_COMPARE_WITH_TIMEOUT(recorder.epochs_seen.load(), std::size_t(1), 10000);
     QTest::qWait(300);
-    QCOMPARE(recorder.epochs.size(), std::size_t(1));
+    QCOMPARE(recorder.epochs_seen.load(), std::size_t(1));
     control.request_stop();
     worker.join();
     QVERIFY(done);

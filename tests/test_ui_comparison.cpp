@@ -3,7 +3,9 @@
 // save then open restores the table; a bad file is refused without touching the current state;
 // each teaching preset sets the switches the core says and shows its explanation; the file keeps
 // the loss terms by their catalog names, the test accuracies, the router figures, the split effects
-// and the criteria's intervals, and still reads files written before them.
+// and the criteria's intervals, and still reads files written before them; a swept setting crosses
+// the checked arms, is refused with the reason when its values do not fit, and comes back from
+// the file.
 // MOELAB_COMPARE_SCREENSHOT=path additionally runs 8 arms x 2 seeds and saves the window there.
 
 #include <QCheckBox>
@@ -13,6 +15,7 @@
 #include <QJsonDocument>
 #include <QJsonObject>
 #include <QLabel>
+#include <QLineEdit>
 #include <QPushButton>
 #include <QSignalSpy>
 #include <QSortFilterProxyModel>
@@ -29,6 +32,7 @@
 #include "ablation/comparison_file.h"
 #include "comparison/comparison_window.h"
 #include "comparison/summary_table_model.h"
+#include "comparison/sweep_chooser.h"
 #include "control_panel.h"
 #include "main_window.h"
 #include "switch_button.h"
@@ -305,6 +309,45 @@ class TestUiComparison : public QObject {
     QCOMPARE(r.test_accuracy, 0.0);
     QCOMPARE(r.splits.at(0).changed_predictions, 0.0);
     QCOMPARE(r.epochs.at(0).val_accuracy, 0.82);
+  }
+
+  // "Vary a setting" crosses the checked arms with its values, as ablate --vary does.
+  void sweptSettingCrossesTheArms() {
+    auto w = two_by_two(tiny_config());
+    w->seeds_spin()->setValue(1);
+    auto* key = w->sweep_chooser()->key_box();
+    auto* values = w->sweep_chooser()->values_edit();
+    QVERIFY(!values->isEnabled());
+    key->setCurrentIndex(key->findData(QStringLiteral("model.top_k")));
+    QVERIFY(values->isEnabled());
+
+    values->setText(QStringLiteral("1,0"));
+    QString error;
+    QVERIFY(!w->start(&error));
+    QVERIFY2(error.contains(QStringLiteral("model.top_k")), qPrintable(error));
+    QVERIFY(!w->controller()->running());
+
+    values->setText(QStringLiteral("1,2"));
+    QSignalSpy ended(w.get(), &ComparisonWindow::comparisonEnded);
+    QVERIFY2(w->start(&error), qPrintable(error));
+    const auto& arms = w->comparison().arms;
+    QCOMPARE(arms.size(), std::size_t(4));
+    QCOMPARE(QString::fromStdString(moelab::arm_id(arms.front())), QString("PCE+model.top_k=1"));
+    QCOMPARE(QString::fromStdString(moelab::arm_id(arms.back())), QString("pce+model.top_k=2"));
+    QTRY_COMPARE_WITH_TIMEOUT(ended.count(), 1, kRunTimeoutMs);
+    QCOMPARE(w->table_model()->rowCount(), 4);
+    for (const auto& r : w->comparison().results) {
+      QCOMPARE(r.result.config.model.top_k, r.arm % 2 == 0 ? 1 : 2);
+    }
+
+    // Saved and opened in a fresh window, the sweep is shown again, so Start replays it.
+    const QString path = temp_.filePath(QStringLiteral("swept.json"));
+    QVERIFY2(w->save_comparison(path, &error), qPrintable(error));
+    ComparisonWindow reopened;
+    QVERIFY2(reopened.open_comparison(path, &error), qPrintable(error));
+    QCOMPARE(reopened.sweep_chooser()->key_box()->currentData().toString(), QString("model.top_k"));
+    QCOMPARE(reopened.sweep_chooser()->values_edit()->text(), QString("1,2"));
+    QCOMPARE(reopened.comparison().arms.size(), std::size_t(4));
   }
 
   void cancelKeepsFinishedRuns() {

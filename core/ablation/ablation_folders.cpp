@@ -3,6 +3,7 @@
 #include <filesystem>
 #include <set>
 #include <stdexcept>
+#include <string_view>
 
 #include "ablation/comparison_file.h"
 #include "config/config_json.h"
@@ -19,10 +20,21 @@ namespace {
 
 const char* kSummaryFiles[] = {"summary.json", "summary.csv", "summary.md", "comparison.json"};
 
+// The arm's id as one folder name: a swept text setting (a data folder) may hold a '/'.
+std::string folder_name(const Arm& arm) {
+  std::string name = arm_id(arm);
+  for (char& c : name) {
+    const bool safe = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
+                      std::string_view("._=+-").find(c) != std::string_view::npos;
+    if (!safe) c = '_';
+  }
+  return name;
+}
+
 }  // namespace
 
 std::string ablation_run_folder(const std::string& dir, const Arm& arm, std::uint64_t seed) {
-  return (fs::path(dir) / arm_code(arm.fixes) / ("seed-" + std::to_string(seed))).string();
+  return (fs::path(dir) / folder_name(arm) / ("seed-" + std::to_string(seed))).string();
 }
 
 void check_ablation_folders(const AblationPlan& plan, const std::vector<RunKey>& runs,

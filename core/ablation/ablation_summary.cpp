@@ -91,7 +91,7 @@ PairedDifference paired_difference(const RunsBySeed& arm, const RunsBySeed& base
 ArmSummary summarize_arm(const Arm& arm, const RunsBySeed& runs) {
   ArmSummary s;
   s.name = arm.name;
-  s.code = arm_code(arm.fixes);
+  s.code = arm_id(arm);
   s.runs = static_cast<int>(runs.size());
   for (const auto& key : metric_keys()) s.metrics.emplace_back(key, spread_of(runs, key));
   return s;
@@ -271,7 +271,7 @@ std::vector<ArmSummary> summarize(const std::vector<Arm>& arms,
     s.baseline = a == base;
     if (!s.baseline) {
       for (const auto& key : metric_keys()) {
-        s.paired.push_back(paired_difference(runs, baseline_runs, arm_code(arms[base].fixes), key));
+        s.paired.push_back(paired_difference(runs, baseline_runs, arm_id(arms[base]), key));
       }
     }
     table.push_back(std::move(s));

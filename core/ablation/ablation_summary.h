@@ -42,14 +42,14 @@ struct Spread {
 
 // An arm minus the baseline arm on one metric, over the seeds both completed (paired t).
 struct PairedDifference {
-  std::string vs;      // the baseline arm's code
+  std::string vs;      // the baseline arm's id (arm_id)
   std::string metric;  // a report_scalars() key
   stats::PairedTest test;
 };
 
 struct ArmSummary {
   std::string name;
-  std::string code;
+  std::string code;  // arm_id(): the switches' code, then any swept settings
   int runs = 0;  // completed runs with a report
   bool baseline = false;
   // Keyed by the report_scalars() names, in that order; "go" averages to the share of GO runs.
@@ -60,7 +60,8 @@ struct ArmSummary {
   const Spread& metric(std::string_view key) const;
 };
 
-// The baseline is the arm with every fix off ("pce") when the plan has one, else the first arm.
+// The baseline is the first arm with every fix off ("pce") when the plan has one (with sweeps:
+// at the first value of each), else the first arm.
 std::vector<ArmSummary> summarize(const std::vector<Arm>& arms,
                                   const std::vector<ArmSeedResult>& results);
 // The same from the runs' figures alone (moelab-cli summarize reads them from report.json).

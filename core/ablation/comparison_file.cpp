@@ -5,6 +5,7 @@
 #include <nlohmann/json.hpp>
 #include <stdexcept>
 
+#include "ablation/arm_json.h"
 #include "config/config_json.h"
 #include "training/loss_term_catalog.h"
 
@@ -296,15 +297,8 @@ Comparison read_comparison(const std::string& bytes) {
   } catch (const ConfigError& e) {
     throw FileError(e.what());
   }
-  std::string spec;
-  for (const auto& a : array(root, "arms")) {
-    if (!a.is_string()) throw FileError("every arm must be a three-letter code such as \"PcE\"");
-    if (!spec.empty()) spec += ',';
-    spec += a.get<std::string>();
-  }
-  if (spec.empty()) throw FileError("it has no arms");
   try {
-    c.arms = parse_arms(spec, c.base.fixes);
+    c.arms = arms_from_json(array(root, "arms"), c.base.fixes);
   } catch (const std::invalid_argument& e) {
     throw FileError(e.what());
   }
@@ -323,8 +317,7 @@ Comparison read_comparison(const std::string& bytes) {
     const double seed = number(o, "seed");
     if (!(seed >= 0)) throw FileError("a run's seed must be a whole number");
     r.seed = static_cast<std::uint64_t>(seed);
-    r.result.config = c.base;
-    r.result.config.fixes = c.arms[r.arm].fixes;
+    r.result.config = arm_config(c.base, c.arms[r.arm]);
     r.result.config.training.seed = r.seed;
     r.result.final_fixes = r.result.config.fixes;
     r.result.seed_val_accuracy = number(o, "seed_val_accuracy");
@@ -349,8 +342,7 @@ Comparison read_comparison(const std::string& bytes) {
 }  // namespace
 
 std::string comparison_to_json(const Comparison& c) {
-  Json arms = Json::array(), seeds = Json::array(), runs = Json::array();
-  for (const auto& a : c.arms) arms.push_back(arm_code(a.fixes));
+  Json arms = arms_to_json(c.arms), seeds = Json::array(), runs = Json::array();
   for (const auto s : c.seeds) seeds.push_back(s);
   for (const auto& r : c.results) {
     Json epochs = Json::array(), splits = Json::array();

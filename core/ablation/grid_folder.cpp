@@ -5,6 +5,7 @@
 #include <sstream>
 
 #include "ablation/ablation_folders.h"
+#include "ablation/arm_json.h"
 #include "config/config_json.h"
 #include "io/atomic_file.h"
 #include "report/report_file.h"
@@ -52,8 +53,7 @@ std::string GridFolder::manifest() const {
   Json j;
   j["format"] = kFormat;
   j["version"] = kFormatVersion;
-  j["arms"] = Json::array();
-  for (const auto& arm : plan_.arms) j["arms"].push_back(arm_code(arm.fixes));
+  j["arms"] = arms_to_json(plan_.arms);
   j["seeds"] = plan_.seeds;
   j["base"] = Json::parse(config_to_json(plan_.base));
   return j.dump(2) + "\n";
@@ -77,12 +77,7 @@ GridFolder GridFolder::open(const fs::path& dir) {
   AblationPlan plan;
   try {
     plan.base = config_from_json(j.at("base").dump(), path.string());
-    std::string codes;
-    for (const auto& code : j.at("arms")) {
-      if (!codes.empty()) codes += ',';
-      codes += code.get<std::string>();
-    }
-    plan.arms = parse_arms(codes, plan.base.fixes);
+    plan.arms = arms_from_json(j.at("arms"), plan.base.fixes);
     plan.seeds = j.at("seeds").get<std::vector<std::uint64_t>>();
   } catch (const ConfigError&) {
     throw;

@@ -33,7 +33,9 @@ sets any setting by its key in the experiment file (e.g. --set fixes.cooldown_ep
 
 Ablation arms: grid (all 8 switch combinations, default), ab (none vs all), or three-letter codes,
 upper case = on: P(rojection) C(ooldown) E(ntropy), e.g. pce,PCE,pCe. Arms of a seed are paired.
-A grid is a folder: DIR/grid.json, one folder per run (DIR/<code>/seed-<n>), the summary. Runs
+--vary KEY=V1,V2 crosses the arms with any other setting's values (repeatable: every
+combination), e.g. --arms PCE --vary training.learning_rate=0.003,0.01 --vary model.top_k=1,2.
+A grid is a folder: DIR/grid.json, one folder per run (DIR/<arm>/seed-<n>), the summary. Runs
 with a complete report.json are skipped, so a grid can be resubmitted; --list prints one
 moelab-cli command per run still missing (e.g. | parallel), --shard runs one slice, and
 `moelab-cli summarize DIR` writes the summary from the run folders.
@@ -307,6 +309,11 @@ class CliParser {
         ->type_name("SPEC")
         ->default_str(options_.arms)
         ->group(kAblation);
+    ablate_->add_option("--vary", vary_texts_,
+                        wrapped("Cross the arms with these values of any setting (its key in "
+                                "the experiment file), paired over the same seeds. Repeatable."))
+        ->type_name("KEY=V1,V2,...")
+        ->group(kAblation);
     ablate_->add_option("--seeds", seeds_text_, "Seeds --seed, --seed+1, ...; 1..10000.")
         ->type_name("N")
         ->default_str(std::to_string(options_.seed_count))
@@ -408,6 +415,7 @@ class CliParser {
         throw CliError(std::string("--arms: ") + e.what());
       }
       check_seed_range(config);
+      apply_vary_texts(config);
     }
     try {
       validate(config);
@@ -441,22 +449,55 @@ class CliParser {
         throw CliError("--set: " + quoted_as_written(text) + " must be KEY=VALUE");
       }
       const std::string key = text.substr(0, equals);
-      const Setting* s = find_setting(key);
-      if (s == nullptr) {
-        std::string best;
-        std::size_t best_distance = 4;
-        for (const auto& candidate : setting_catalog()) {
-          const auto d = distance(key, candidate.key);
-          if (d < best_distance) {
-            best_distance = d;
-            best = candidate.key;
-          }
-        }
-        throw CliError("--set: no setting is named " + quoted_as_written(key) +
-                       (best.empty() ? std::string(" (the keys are an experiment file's)")
-                                     : "; did you mean " + best + "?"));
+      const Setting& s = named_setting("--set", key);
+      s.set(config, parsed("--set " + key, s, text.substr(equals + 1)));
+    }
+  }
+
+  // The setting `flag` names by its key, or a CliError with the nearest key.
+  static const Setting& named_setting(const std::string& flag, const std::string& key) {
+    if (const Setting* s = find_setting(key)) return *s;
+    std::string best;
+    std::size_t best_distance = 4;
+    for (const auto& candidate : setting_catalog()) {
+      const auto d = distance(key, candidate.key);
+      if (d < best_distance) {
+        best_distance = d;
+        best = candidate.key;
       }
-      s->set(config, parsed("--set " + key, *s, text.substr(equals + 1)));
+    }
+    throw CliError(flag + ": no setting is named " + quoted_as_written(key) +
+                   (best.empty() ? std::string(" (the keys are an experiment file's)")
+                                 : "; did you mean " + best + "?"));
+  }
+
+  // --vary KEY=V1,V2,..., crossed with the arms; every crossed arm's settings must be valid.
+  void apply_vary_texts(const RunConfig& config) {
+    for (const auto& text : vary_texts_) {
+      const auto equals = text.find('=');
+      if (equals == std::string::npos || equals == 0) {
+        throw CliError("--vary: " + quoted_as_written(text) + " must be KEY=V1,V2,...");
+      }
+      const std::string key = text.substr(0, equals);
+      named_setting("--vary", key);
+      try {
+        options_.variations.push_back(parse_variation(key, text.substr(equals + 1)));
+      } catch (const std::invalid_argument& e) {
+        throw CliError(std::string("--vary ") + e.what());
+      }
+    }
+    std::vector<Arm> arms;
+    try {
+      arms = cross_arms(parse_arms(options_.arms, config.fixes), options_.variations);
+    } catch (const std::invalid_argument& e) {
+      throw CliError(std::string("--vary: ") + e.what());
+    }
+    for (const auto& arm : arms) {
+      try {
+        validate(arm_config(config, arm));
+      } catch (const std::invalid_argument& e) {
+        throw CliError("arm '" + arm.name + "' has invalid settings: " + e.what());
+      }
     }
   }
 
@@ -545,6 +586,7 @@ class CliParser {
   std::string fork_epoch_text_;
   std::string shard_text_;
   std::vector<std::string> set_texts_;
+  std::vector<std::string> vary_texts_;
   CliOptions options_;
 };
 

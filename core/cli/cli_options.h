@@ -7,6 +7,7 @@
 #include <string>
 #include <vector>
 
+#include "ablation/ablation_plan.h"
 #include "ablation/grid_shard.h"
 #include "config/run_config.h"
 
@@ -22,6 +23,7 @@ struct CliOptions {
   // `moelab-cli ablate ...`: the same grid as the window's comparison mode, headless.
   bool ablate = false;
   std::string arms = "grid";
+  std::vector<Variation> variations;  // --vary KEY=V1,V2,...: crossed with the arms
   int seed_count = 5;   // seeds config.training.seed, +1, ...
   int jobs = 0;         // runs at once; 0 = one per usable CPU
   bool list = false;    // ablate --list: print one command per run the grid lacks, run nothing

@@ -22,7 +22,7 @@ constexpr int kRuntimeError = 1;
 AblationPlan plan_of(const CliOptions& options) {
   AblationPlan plan;
   plan.base = options.config;
-  plan.arms = parse_arms(options.arms, options.config.fixes);
+  plan.arms = cross_arms(parse_arms(options.arms, options.config.fixes), options.variations);
   for (int i = 0; i < options.seed_count; ++i) {
     plan.seeds.push_back(options.config.training.seed + static_cast<std::uint64_t>(i));
   }

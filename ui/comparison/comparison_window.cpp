@@ -24,11 +24,13 @@
 #include <QSplitter>
 #include <QTableView>
 #include <QVBoxLayout>
+#include <algorithm>
 
 #include "charts/expert_palette.h"
 #include "comparison/comparison_charts.h"
 #include "comparison/comparison_controller.h"
 #include "comparison/summary_table_model.h"
+#include "comparison/sweep_chooser.h"
 #include "io/input_file.h"
 #include "save_file.h"
 #include "util/cpu_budget.h"
@@ -130,7 +132,7 @@ QWidget* ComparisonWindow::build_setup() {
 
   auto* arms_box = new QGroupBox(tr("Arms"));
   auto* arms = new QVBoxLayout(arms_box);
-  arms->addWidget(note(tr("Runs differ only in the fixes: Projection fix, Cooldown, Load balancing. "
+  arms->addWidget(note(tr("Runs differ in the fixes: Projection fix, Cooldown, Load balancing. "
                           "Upper case = on.")));
   auto* quick = new QHBoxLayout;
   auto* ab = new QPushButton(tr("A/B: none vs all"));
@@ -156,6 +158,8 @@ QWidget* ComparisonWindow::build_setup() {
     arms->addWidget(box);
   }
   layout->addWidget(arms_box);
+  sweep_ = new SweepChooser;
+  layout->addWidget(sweep_);
 
   auto* run_box = new QGroupBox(tr("Seeds"));
   auto* form = new QFormLayout(run_box);
@@ -251,7 +255,7 @@ void ComparisonWindow::set_layout_mode(bool small_multiples) {
 
 std::vector<QColor> ComparisonWindow::arm_colors() const {
   std::vector<QColor> colors;
-  for (int g : grid_index_) colors.push_back(ExpertPalette::color(g));
+  for (int c : color_index_) colors.push_back(ExpertPalette::color(c));
   return colors;
 }
 
@@ -262,6 +266,20 @@ bool ComparisonWindow::start(QString* error) {
   for (int i = kGridArms - 1; i >= 0; --i) {
     if (arm_boxes_[static_cast<std::size_t>(i)]->isChecked()) {
       plan.arms.push_back(grid_arm(i, base_.fixes));
+    }
+  }
+  std::vector<Variation> sweeps;
+  if (!sweep_->sweeps(&sweeps, error)) return false;
+  plan.arms = cross_arms(plan.arms, sweeps);
+  for (const auto& arm : plan.arms) {
+    try {
+      validate(arm_config(base_, arm));
+    } catch (const std::invalid_argument& e) {
+      if (error) {
+        *error = tr("The arm \"%1\" cannot run: %2.")
+                     .arg(QString::fromStdString(arm.name), QString::fromUtf8(e.what()));
+      }
+      return false;
     }
   }
   for (int s = 0; s < seeds_->value(); ++s) plan.seeds.push_back(base_.training.seed + s);
@@ -284,10 +302,12 @@ void ComparisonWindow::cancel() {
 
 void ComparisonWindow::show_comparison(const Comparison& c) {
   comparison_ = c;
-  grid_index_.clear();
+  color_index_.clear();
   QStringList names;
+  const bool swept = std::any_of(c.arms.begin(), c.arms.end(),
+                                 [](const Arm& arm) { return !arm.settings.empty(); });
   for (const auto& arm : c.arms) {
-    grid_index_.push_back(grid_index_of(arm.fixes));
+    color_index_.push_back(swept ? static_cast<int>(color_index_.size()) : grid_index_of(arm.fixes));
     names << QStringLiteral("%1 %2").arg(QString::fromStdString(arm_code(arm.fixes)),
                                          QString::fromStdString(arm.name));
   }
@@ -360,6 +380,7 @@ bool ComparisonWindow::open_comparison(const QString& path, QString* error) {
   // Show the file's arms and seeds in the setup, so that Start replays the same comparison.
   for (auto* box : arm_boxes_) box->setChecked(false);
   for (const auto& arm : c.arms) arm_boxes_[static_cast<std::size_t>(grid_index_of(arm.fixes))]->setChecked(true);
+  sweep_->show_sweep(c.arms);
   if (!c.seeds.empty()) seeds_->setValue(static_cast<int>(c.seeds.size()));
   show_comparison(c);
   update_status();

@@ -1,6 +1,7 @@
 #pragma once
-// Side-by-side ablations: a window that starts several runs differing only in the three fixes
-// (a quick A/B, or any subset of the 2x2x2 grid), each over N paired seeds, trains them at once
+// Side-by-side ablations: a window that starts several runs differing in the three fixes (a quick
+// A/B, or any subset of the 2x2x2 grid) and optionally in one swept setting, each over N paired
+// seeds, trains them at once
 // on worker threads (ComparisonController), overlays them on charts (ComparisonCharts) and keeps a
 // live, sortable summary table (SummaryTableModel). A comparison is saved and reopened as one
 // file (the core's ablation/comparison_file.h, which `moelab-cli ablate` writes too), so a lesson
@@ -27,6 +28,7 @@ namespace moelab::ui {
 class ComparisonCharts;
 class ComparisonController;
 class SummaryTableModel;
+class SweepChooser;
 
 class ComparisonWindow : public QMainWindow {
   Q_OBJECT
@@ -44,13 +46,14 @@ class ComparisonWindow : public QMainWindow {
   // The grid arm `i`: bit 2 projection, bit 1 cooldown, bit 0 entropy ("pce" = 0 ... "PCE" = 7).
   QCheckBox* arm_box(int i) const { return arm_boxes_[static_cast<std::size_t>(i)]; }
   static QString arm_code_of(int grid_index);
+  SweepChooser* sweep_chooser() const { return sweep_; }
   QSpinBox* seeds_spin() const { return seeds_; }
   QPushButton* start_button() const { return start_; }
   QPushButton* cancel_button() const { return cancel_; }
 
   // Checks only "no fixes" and "all fixes".
   void choose_ab();
-  // Starts the checked arms over the chosen seeds. False (with `error`) when it cannot start.
+  // Starts the checked arms (crossed with the swept setting's values) over the chosen seeds. False (with `error`) when it cannot start.
   bool start(QString* error = nullptr);
   void cancel();
 
@@ -92,7 +95,9 @@ class ComparisonWindow : public QMainWindow {
 
   RunConfig base_;
   Comparison comparison_;
-  std::vector<int> grid_index_;  // per arm of comparison_, its index in the grid (colour)
+  // Per arm of comparison_, its colour's index: its place in the grid of switches, or in the
+  // comparison when arms also differ in a swept setting.
+  std::vector<int> color_index_;
   QString last_dir_;
 
   ComparisonController* controller_ = nullptr;
@@ -101,6 +106,7 @@ class ComparisonWindow : public QMainWindow {
   QSortFilterProxyModel* proxy_ = nullptr;
   QTableView* table_ = nullptr;
   std::array<QCheckBox*, kGridArms> arm_boxes_{};
+  SweepChooser* sweep_ = nullptr;
   QSpinBox* seeds_ = nullptr;
   QPushButton* start_ = nullptr;
   QPushButton* cancel_ = nullptr;
