@@ -118,6 +118,10 @@ class TestSweep : public QObject {
     QTest::addColumn<QString>("message");
     QTest::newRow("typo") << "ablate --vary trainng.learning_rate=0.1"
                           << "did you mean training.learning_rate?";
+    // The key's last part or the setting's flag points at the key.
+    QTest::newRow("last part") << "ablate --vary growth=heuristic,schnakenberg"
+                               << "did you mean training.growth?";
+    QTest::newRow("flag") << "ablate --vary top-k=1,2" << "did you mean model.top_k?";
     QTest::newRow("no values") << "ablate --vary model.top_k" << "must be KEY=V1,V2";
     QTest::newRow("no key") << "ablate --vary =1,2" << "must be KEY=V1,V2";
     QTest::newRow("a switch") << "ablate --vary fixes.entropy_loss=on,off" << "use --arms";

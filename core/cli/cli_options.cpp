@@ -454,7 +454,8 @@ class CliParser {
     }
   }
 
-  // The setting `flag` names by its key, or a CliError with the nearest key.
+  // The setting `flag` names by its key, or a CliError with the nearest key: one a few edits
+  // away, else the one whose last part or flag was written ("growth", "top-k" or "--top-k").
   static const Setting& named_setting(const std::string& flag, const std::string& key) {
     if (const Setting* s = find_setting(key)) return *s;
     std::string best;
@@ -463,6 +464,15 @@ class CliParser {
       const auto d = distance(key, candidate.key);
       if (d < best_distance) {
         best_distance = d;
+        best = candidate.key;
+      }
+    }
+    const std::string bare = key.rfind("--", 0) == 0 ? key.substr(2) : key;
+    for (const auto& candidate : setting_catalog()) {
+      if (!best.empty()) break;
+      const auto dot = candidate.key.rfind('.');
+      const bool last_part = dot != std::string::npos && candidate.key.substr(dot + 1) == bare;
+      if (last_part || (!candidate.flag.empty() && candidate.flag.substr(2) == bare)) {
         best = candidate.key;
       }
     }
