@@ -284,6 +284,7 @@ void MainWindow::on_started(const RunConfig& config) {
   charts_->reset({});
   charts_->set_forkable(!controller_->run_folder().isEmpty());
   charts_->set_dormant_threshold(config.training.dormant_threshold);
+  charts_->set_growth_by_field(config.training.growth == Growth::Schnakenberg);
   status_->begin(config);
   const auto& t = config.training;
   report_->clear(t.growth_epochs > 0
@@ -493,6 +494,7 @@ bool MainWindow::prepare_fork(const QString& parent_folder, int epoch, QString* 
   fork_label_->show();
   charts_->reset({});
   charts_->set_parent_run(parent_.epochs);
+  charts_->set_growth_by_field(parent_.config.training.growth == Growth::Schnakenberg);
   show_parent_past();
   charts_->flush();
   return true;
@@ -500,17 +502,19 @@ bool MainWindow::prepare_fork(const QString& parent_folder, int epoch, QString* 
 
 void MainWindow::show_parent_past() {
   if (!is_fork()) return;
-  // The fork's first epochs are its parent's.
+  // The fork's first epochs are its parent's, in the order a run reports them: each epoch, then
+  // the splits and the switch changes after it (a prune renumbers the experts of the epochs that
+  // follow it).
   for (const auto& m : parent_.epochs) {
     if (m.epoch > fork_epoch_) break;
     charts_->add_epoch(m);
     if (m.epoch == parent_.config.training.seed_epochs) charts_->set_seed_accuracy(m.val_accuracy);
-  }
-  for (const auto& s : parent_.splits) {
-    if (s.epoch <= fork_epoch_) charts_->add_split(s);
-  }
-  for (const auto& s : parent_.switches) {
-    if (s.epoch <= fork_epoch_) charts_->add_switch(s);
+    for (const auto& s : parent_.splits) {
+      if (s.epoch == m.epoch) charts_->add_split(s);
+    }
+    for (const auto& s : parent_.switches) {
+      if (s.epoch == m.epoch) charts_->add_switch(s);
+    }
   }
 }
 

@@ -11,12 +11,14 @@
 #include <QStackedWidget>
 #include <QTabBar>
 #include <QVBoxLayout>
+#include <QtCharts/QChart>
 #include <algorithm>
 #include <cmath>
 #include <limits>
 
 #include "charts/chart_style.h"
 #include "charts/expert_palette.h"
+#include "charts/field_heatmap.h"
 #include "charts/routing_heatmap.h"
 #include "charts/time_series_chart.h"
 #include "charts/utilization_bar_chart.h"
@@ -186,6 +188,18 @@ void ChartPanel::build_charts() {
                                    tr("gradient norm"), clock_, expert_stack_);
   expert_stack_->addWidget(utilization_);
   expert_stack_->addWidget(task_grad_);
+  // Under the chart, not in a third tab: the field's peaks are read against the utilisation
+  // curves of the same epochs. Hidden unless the run grows by the field.
+  field_ = new FieldHeatmap(clock_, expert_cell_);
+  field_->hide();
+  cell_layout->addWidget(field_, 2);
+  cell_layout->setStretch(1, 3);
+  for (TimeSeriesChart* chart : {utilization_, task_grad_}) {
+    connect(chart->chart(), &QChart::plotAreaChanged, this, [this] {
+      align_field();
+      field_->refresh();
+    });
+  }
   loss_ = new TimeSeriesChart(tr("Loss terms"), tr("loss"), clock_, dashboard_);
   entropy_ =
       new TimeSeriesChart(tr("Router balance"), tr("normalised entropy"), clock_, dashboard_);
@@ -281,8 +295,6 @@ void ChartPanel::arrange(bool wide) {
     grid_->setColumnStretch(0, 4);
     grid_->setColumnStretch(1, 4);
     grid_->setColumnStretch(2, 3);
-    grid_->setRowStretch(0, 1);
-    grid_->setRowStretch(1, 1);
   } else {
     // Next to the controls and the report there is room for two columns: the four time charts
     // keep their width, "now" moves underneath.
@@ -294,7 +306,18 @@ void ChartPanel::arrange(bool wide) {
     grid_->addWidget(heatmap_, 2, 1);
     grid_->setColumnStretch(0, 1);
     grid_->setColumnStretch(1, 1);
-    grid_->setRowStretch(0, 3);
+  }
+  stretch_rows();
+}
+
+void ChartPanel::stretch_rows() {
+  // The field's strip shares the per-expert chart's cell: that row gets a little more height.
+  const int first = field_->isVisibleTo(this) ? 4 : 3;
+  if (wide_) {
+    grid_->setRowStretch(0, first);
+    grid_->setRowStretch(1, 3);
+  } else {
+    grid_->setRowStretch(0, first);
     grid_->setRowStretch(1, 3);
     grid_->setRowStretch(2, 2);
   }
@@ -332,6 +355,7 @@ void ChartPanel::reset(const QStringList& class_names) {
   bars_->set_dormant_threshold(dormant_threshold_);
   heatmap_->clear();
   heatmap_->set_class_names(class_names);
+  field_->clear();
   draw_parent_run();
   const bool follow_was_off = !follow_;
   follow_ = true;
@@ -383,6 +407,8 @@ void ChartPanel::add_epoch(const moelab::EpochMetrics& m) {
           line, dormant ? tr("e%1 (dormant)").arg(expert) : QStringLiteral("e%1").arg(expert));
     }
   }
+  if (!m.field_u.empty()) set_growth_by_field(true);
+  field_->add_epoch(m);
   pending_epoch_ = m;
   schedule_redraw();
 }
@@ -401,6 +427,7 @@ void ChartPanel::add_split(const moelab::SplitEvent& split) {
   for (TimeSeriesChart* chart : time_charts()) {
     chart->add_marker(at, label, TimeSeriesChart::MarkerKind::Split, split_detail(split));
   }
+  field_->add_split(split);
   schedule_redraw();
 }
 
@@ -413,6 +440,9 @@ void ChartPanel::add_switch(const moelab::SwitchEvent& change) {
   for (TimeSeriesChart* chart : time_charts()) {
     chart->add_marker(at, label, TimeSeriesChart::MarkerKind::Switch);
   }
+  bool is_index = false;
+  const int expert = QString::fromStdString(change.from).toInt(&is_index);
+  if (change.name == moelab::kPruneEvent && is_index) field_->add_prune(change.epoch, expert);
   schedule_redraw();
 }
 
@@ -421,6 +451,28 @@ void ChartPanel::set_seed_accuracy(double accuracy) {
                                 tr("seed %1").arg(accuracy, 0, 'f', 3));
   schedule_redraw();
 }
+
+void ChartPanel::set_growth_by_field(bool on) {
+  if (on == field_->isVisibleTo(this)) return;
+  // The strip takes its room from the chart above it, so that the dashboard needs no more height
+  // than without it (the window still fits a 1024 x 768 projector). Showing a widget lays out
+  // its window at once, and a window grows to a new minimum: the chart gives up its room before
+  // the strip appears and takes it back after the strip has gone.
+  const int chart_height =
+      TimeSeriesChart::kMinimumHeight -
+      (on ? field_->minimumSizeHint().height() + expert_cell_->layout()->spacing() : 0);
+  if (on) {
+    for (TimeSeriesChart* chart : {utilization_, task_grad_}) chart->setMinimumHeight(chart_height);
+    field_->show();
+  } else {
+    field_->hide();
+    for (TimeSeriesChart* chart : {utilization_, task_grad_}) chart->setMinimumHeight(chart_height);
+  }
+  stretch_rows();
+  schedule_redraw();
+}
+
+bool ChartPanel::shows_field() const { return field_->isVisibleTo(this); }
 
 void ChartPanel::set_dormant_threshold(double threshold) {
   dormant_threshold_ = threshold;
@@ -519,6 +571,8 @@ void ChartPanel::on_chart_navigated(TimeSeriesChart* source, double min, double 
     // Interactive: the linked charts move with the mouse rather than on the next tick.
     chart->refresh();
   }
+  align_field();
+  field_->refresh();
   if (follow_) {
     follow_ = false;
     sync_follow_box();
@@ -546,7 +600,10 @@ void ChartPanel::align_follow_extents() {
 }
 
 bool ChartPanel::refresh_epoch_widgets() {
-  if (!pending_epoch_) return false;
+  // After the time charts: the field follows the x range they have just taken.
+  align_field();
+  const bool field_changed = field_->refresh();
+  if (!pending_epoch_) return field_changed;
   const moelab::EpochMetrics& m = *pending_epoch_;
   bars_->set_utilization(m.utilization, m.dormant, m.epoch);
   bars_->set_task_gradient(m.router_task_grad);
@@ -554,6 +611,18 @@ bool ChartPanel::refresh_epoch_widgets() {
   heatmap_->set_dormant(m.dormant);
   pending_epoch_.reset();
   return true;
+}
+
+void ChartPanel::align_field() {
+  const TimeSeriesChart* chart =
+      expert_view_ == ExpertView::Utilization ? utilization_ : task_grad_;
+  const QRectF plot = chart->plot_rect();
+  const QWidget* viewport = chart->viewport();
+  const double left = field_->mapFromGlobal(viewport->mapToGlobal(plot.topLeft())).x();
+  const double right = field_->mapFromGlobal(viewport->mapToGlobal(plot.topRight())).x();
+  field_->set_x_axis(axis_);
+  field_->set_x_range(chart->x_min(), chart->x_max());
+  field_->set_plot_span(left, right);
 }
 
 void ChartPanel::flush() {

@@ -1,8 +1,9 @@
 #pragma once
 // The live dashboard: time charts on a shared x axis (accuracy; per expert, under two tabs,
-// either utilisation or the task's gradient on its router row; loss terms; router balance), the
-// current utilisation per expert and the class x expert routing heat map, under a small toolbar
-// (smoothing, x axis, follow, reset zoom).
+// either utilisation or the task's gradient on its router row, and for a run that grows by the
+// field the field's u per expert in a strip underneath, its epochs under the chart's; loss terms;
+// router balance), the current utilisation per expert and the class x expert routing heat map,
+// under a small toolbar (smoothing, x axis, follow, reset zoom).
 //
 // The add_* calls only buffer: a training run reports far faster than a screen can usefully
 // redraw, so a single-shot timer coalesces everything that arrived into one redraw, at most about
@@ -31,6 +32,7 @@ QT_END_NAMESPACE
 
 namespace moelab::ui {
 
+class FieldHeatmap;
 class RoutingHeatmap;
 class TimeSeriesChart;
 class UtilizationBarChart;
@@ -61,6 +63,10 @@ class ChartPanel : public QWidget {
   void add_split(const moelab::SplitEvent& split);
   void add_switch(const moelab::SwitchEvent& change);
   void set_seed_accuracy(double accuracy);
+  // Whether the run grows by the field (training.growth schnakenberg): shows or hides the field's
+  // strip under the per-expert chart. An epoch that carries a field shows it too.
+  void set_growth_by_field(bool on);
+  bool shows_field() const;
 
   // --- forks (chart_panel_fork.cpp) ---
   // A fork's parent run, drawn faint behind the fork's own curves (validation accuracy, total
@@ -104,6 +110,7 @@ class ChartPanel : public QWidget {
   QList<TimeSeriesChart*> time_charts() const;
   UtilizationBarChart* utilization_bars() const { return bars_; }
   RoutingHeatmap* routing_heatmap() const { return heatmap_; }
+  FieldHeatmap* field_heatmap() const { return field_; }
 
   // --- export (the charts without the toolbar) ---
   // Renders at `size` logical pixels (invalid: the current size, or 1600 x 900 when the panel
@@ -125,11 +132,15 @@ class ChartPanel : public QWidget {
 
  private:
   void refresh_next_chart();
+  // Puts the field's columns under the per-expert chart shown: its plot area's left and right
+  // edges, its x axis and range.
+  void align_field();
   void align_follow_extents();
   bool refresh_epoch_widgets();
   void build_toolbar();
   void build_charts();
   void arrange(bool wide);
+  void stretch_rows();
   void schedule_redraw();
   // Expert `expert`'s line in `chart` (utilisation or task gradient), added on first use.
   static int ensure_expert_line(TimeSeriesChart* chart, int expert);
@@ -171,6 +182,7 @@ class ChartPanel : public QWidget {
   TimeSeriesChart* entropy_ = nullptr;
   UtilizationBarChart* bars_ = nullptr;
   RoutingHeatmap* heatmap_ = nullptr;
+  FieldHeatmap* field_ = nullptr;
 
   int usage_entropy_line_ = -1;
   int sample_entropy_line_ = -1;

@@ -1,7 +1,6 @@
 #include "charts/routing_heatmap.h"
 
 #include <QHelpEvent>
-#include <QLinearGradient>
 #include <QPainter>
 #include <QToolTip>
 #include <algorithm>
@@ -217,9 +216,8 @@ void RoutingHeatmap::paintEvent(QPaintEvent*) {
   p.setFont(label_font);
 
   // Colour bar with its scale.
-  QLinearGradient gradient(l.color_bar.bottomLeft(), l.color_bar.topLeft());
-  for (int i = 0; i <= 8; ++i) gradient.setColorAt(i / 8.0, ViridisColorMap::at(i / 8.0));
-  p.fillRect(l.color_bar, gradient);
+  p.fillRect(l.color_bar,
+             ViridisColorMap::gradient(l.color_bar.bottomLeft(), l.color_bar.topLeft()));
   p.setFont(ChartStyle::small_font());
   const QFontMetricsF small(ChartStyle::small_font());
   p.setPen(ChartStyle::muted_text());

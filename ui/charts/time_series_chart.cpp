@@ -53,8 +53,7 @@ TimeSeriesChart::TimeSeriesChart(const QString& title, const QString& y_title,
   setMouseTracking(true);
   viewport()->setMouseTracking(true);
   setFrameShape(QFrame::NoFrame);
-  // Two charts side by side must fit next to the controls and the report at 1024 px.
-  setMinimumSize(250, 200);
+  setMinimumSize(kMinimumWidth, kMinimumHeight);
 
   QChart* c = chart();
   ChartStyle::apply(c);

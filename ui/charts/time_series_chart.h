@@ -42,6 +42,10 @@ class TimeSeriesChart : public QChartView {
  public:
   enum class MarkerKind { Split, Switch };
   static constexpr int kFaintAlpha = 60;
+  // The smallest a chart gets: two side by side fit next to the controls and the report at
+  // 1024 px.
+  static constexpr int kMinimumWidth = 250;
+  static constexpr int kMinimumHeight = 200;
   enum class YRange { Auto, AutoFromZero, Fixed };
 
   struct LineStyle {
@@ -144,6 +148,8 @@ class TimeSeriesChart : public QChartView {
   bool line_on_right_axis(int line) const;
   // The hover read-out at x (nearest point of every line), as rich text.
   QString tooltip_text(double x) const;
+  // The plot area in viewport coordinates, x_min() at its left edge and x_max() at its right.
+  QRectF plot_rect() const;
 
   // --- forks ---
   // Offers "Fork from here" in the right-click menu (fork_requested).
@@ -223,7 +229,6 @@ class TimeSeriesChart : public QChartView {
   void push_points();
   void set_axis_range(QValueAxis* axis, double min, double max, int ticks, bool integer_steps);
   QString x_title() const;
-  QRectF plot_rect() const;  // plot area in viewport coordinates
   double x_to_pixel(double x, const QRectF& plot) const;
   double pixel_to_x(double px, const QRectF& plot) const;
   double y_to_pixel(double y, const QRectF& plot) const;

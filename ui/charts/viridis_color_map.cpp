@@ -33,4 +33,13 @@ QColor ViridisColorMap::text_color(double t) {
   return luminance > 0.45 ? Qt::black : Qt::white;
 }
 
+QLinearGradient ViridisColorMap::gradient(const QPointF& from, const QPointF& to) {
+  QLinearGradient g(from, to);
+  const auto last = static_cast<double>(kStops.size() - 1);
+  for (std::size_t i = 0; i < kStops.size(); ++i) {
+    g.setColorAt(i / last, QColor::fromRgb(kStops[i]));
+  }
+  return g;
+}
+
 }  // namespace moelab::ui
