@@ -280,6 +280,69 @@ class TestAblation : public QObject {
     QCOMPARE(QString(r.report->verdict()), QString("GO"));
   }
 
+  // Every preset names settings the catalog knows, with values in range, and gives settings
+  // that can run.
+  void presetsLoadAndValidate() {
+    for (const auto& p : presets()) {
+      QVERIFY(!p.title.empty());
+      QCOMPARE(std::count(p.explanation.begin(), p.explanation.end(), '\n'), std::ptrdiff_t(1));
+      QCOMPARE(&find_preset(p.id), &p);
+      const RunConfig config = p.apply(RunConfig());
+      try {
+        validate(config);
+      } catch (const std::invalid_argument& e) {
+        QFAIL(qPrintable(QString::fromStdString(p.id + ": " + e.what())));
+      }
+      QCOMPARE(config.fixes.projection_fix, p.projection_fix);
+      QCOMPARE(config.fixes.cooldown, p.cooldown);
+      QCOMPARE(config.fixes.entropy_loss, p.entropy_loss);
+    }
+    const RunConfig pattern = find_preset("growth-by-pattern").apply(RunConfig());
+    QVERIFY(pattern.training.growth == Growth::Schnakenberg);
+    QCOMPARE(pattern.model.initial_experts, 4);
+    QCOMPARE(pattern.model.top_k, 1);
+  }
+
+  // The preset's own scenario grows by the field: it splits, each split's parent had the highest
+  // u of its epoch and was above the threshold, and every growth epoch carries the field.
+  void presetGrowthByPatternSplitsByTheField() {
+    const auto r = run_preset("growth-by-pattern");
+    QVERIFY(!r.splits.empty());
+    const int seed_epochs = r.config.training.seed_epochs;
+    for (const auto& m : r.epochs) {
+      QCOMPARE(m.field_u.empty(), m.epoch <= seed_epochs);
+    }
+    for (const auto& s : r.splits) {
+      const auto& m = r.epochs.at(static_cast<std::size_t>(s.epoch - 1));
+      QCOMPARE(m.epoch, s.epoch);
+      const double u = m.field_u.at(static_cast<std::size_t>(s.parent));
+      QVERIFY2(u > m.field_threshold, qPrintable(QString("epoch %1: u %2").arg(s.epoch).arg(u)));
+      QCOMPARE(u, *std::max_element(m.field_u.begin(), m.field_u.end()));
+    }
+  }
+
+  // The window takes a preset's settings back before the next one; a setting changed by hand
+  // since stays.
+  void presetRevertTakesBackItsSettings() {
+    const Preset& pattern = find_preset("growth-by-pattern");
+    RunConfig before;
+    before.model.initial_experts = 3;
+    before.training.learning_rate = 0.003;
+    RunConfig after = pattern.apply(before);
+    QVERIFY(after.training.growth == Growth::Schnakenberg);
+    RunConfig back = pattern.revert(after, before);
+    QVERIFY(back.training.growth == Growth::Heuristic);
+    QCOMPARE(back.model.initial_experts, 3);
+    QCOMPARE(back.model.top_k, before.model.top_k);
+    QCOMPARE(back.training.learning_rate, 0.003);
+    QCOMPARE(back.fixes.entropy_loss, after.fixes.entropy_loss);  // switches are the next one's
+    after.model.top_k = 3;
+    QCOMPARE(pattern.revert(after, before).model.top_k, 3);
+    // A preset without settings takes nothing back.
+    const Preset& collapse = find_preset("collapse");
+    QCOMPARE(collapse.revert(after, before).model.initial_experts, 4);
+  }
+
   void unknownPresetIsRefused() {
     try {
       find_preset("magic");

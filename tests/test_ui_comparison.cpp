@@ -408,7 +408,15 @@ class TestUiComparison : public QObject {
       QVERIFY(text.contains(QString::fromStdString(p.title).toHtmlEscaped()));
       const QString first_line = QString::fromStdString(p.explanation).section(QLatin1Char('\n'), 0, 0);
       QVERIFY2(text.contains(first_line.toHtmlEscaped()), qPrintable(text));
+      // Its other settings too, and the previous preset's are taken back.
+      const RunConfig expected = p.apply(RunConfig());
+      QVERIFY(w.control_panel()->config().training.growth == expected.training.growth);
+      QCOMPARE(w.control_panel()->config().model.top_k, expected.model.top_k);
+      QCOMPARE(w.control_panel()->config().model.initial_experts, expected.model.initial_experts);
     }
+    Q_EMIT w.control_panel()->preset_box()->activated(1);
+    QVERIFY(w.control_panel()->config().training.growth == moelab::Growth::Heuristic);
+    QCOMPARE(w.control_panel()->config().model.top_k, RunConfig().model.top_k);
     // The Compare menu opens the comparison window with the panel's settings as its base.
     w.control_panel()->set_config(tiny_config());
     w.open_comparison();

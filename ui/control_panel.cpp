@@ -71,8 +71,8 @@ QGroupBox* ControlPanel::build_fixes() {
       tr("Switch a fix off to reproduce the seed's failure. A change takes effect at the next "
          "training step and is marked on the charts.")));
   preset_ = new QComboBox;
-  preset_->setToolTip(tr("Teaching scenarios: each sets the three switches and explains, above "
-                         "the charts, what to watch for."));
+  preset_->setToolTip(tr("Teaching scenarios: each sets the three switches (and the few settings "
+                         "its scenario needs) and explains, above the charts, what to watch for."));
   preset_->addItem(tr("Teaching preset..."));
   for (const auto& p : presets()) preset_->addItem(QString::fromStdString(p.title));
   fit_narrow(preset_);

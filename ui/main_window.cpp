@@ -312,6 +312,7 @@ void MainWindow::on_state(RunController::State state) {
 bool MainWindow::load_experiment(const QString& path, QString* error) {
   try {
     controls_->set_config(load_config_file(QFile::encodeName(path).toStdString()));
+    preset_ = -1;
     last_dir_ = QFileInfo(path).absolutePath();
     return true;
   } catch (const std::exception& e) {
@@ -417,9 +418,27 @@ ComparisonWindow* MainWindow::comparison_window() const { return comparison_.dat
 void MainWindow::apply_preset(int index) {
   if (index < 0 || index >= static_cast<int>(presets().size())) return;
   const Preset& preset = presets()[static_cast<std::size_t>(index)];
-  // Only the switches change; a running trainer gets them through fixesChanged().
-  controls_->set_config(preset.apply(controls_->config()));
+  RunConfig config = controls_->config();
+  if (preset_ >= 0) {
+    config = presets()[static_cast<std::size_t>(preset_)].revert(config, before_preset_);
+  }
+  before_preset_ = config;
+  preset_ = index;
+  // A running trainer gets the switches through fixesChanged(); the other settings are the
+  // next run's. A fork's are its parent's.
+  Preset applied = preset;
+  if (is_fork()) applied.settings.clear();
+  controls_->set_config(applied.apply(config));
   controls_->show_preset(index);
+  if (!preset.settings.empty() && is_fork()) {
+    status_->showMessage(tr("A fork keeps its parent's settings: only the preset's switches were "
+                            "applied."),
+                         8000);
+  } else if (!preset.settings.empty() && controller_->active()) {
+    status_->showMessage(tr("The preset's switches apply now, its other settings from the next "
+                            "Start."),
+                         8000);
+  }
   preset_label_->setText(
       QStringLiteral("<b>%1</b><br>%2")
           .arg(QString::fromStdString(preset.title).toHtmlEscaped(),
@@ -476,6 +495,7 @@ bool MainWindow::prepare_fork(const QString& parent_folder, int epoch, QString* 
     RunConfig config = parent_.config;
     config.fixes = fixes_after_epoch(folder, epoch);
     controls_->set_config(config);
+    preset_ = -1;
   } catch (const std::exception& e) {
     if (error) *error = tr("This run cannot be forked: %1.").arg(one_sentence(e));
     return false;

@@ -69,7 +69,9 @@ class MainWindow : public QMainWindow {
   void open_experiment(const QString& path);
   // Help > About: what the lab is, and where its data comes from (resources/ATTRIBUTION.md).
   void show_about();
-  // Applies teaching preset `index` (into moelab::presets()) to the switches and explains it.
+  // Applies teaching preset `index` (into moelab::presets()) and explains it: its switches, and
+  // its other settings (taking back the previous preset's first; not in a fork, whose settings
+  // are its parent's).
   void apply_preset(int index);
   // Opens (or raises) the comparison window with the control panel's settings as its base.
   void open_comparison();
@@ -120,6 +122,8 @@ class MainWindow : public QMainWindow {
   RunResult parent_;                // a fork's parent, read from its folder
   int epochs_done_ = 0;             // epochs this window's run has finished (a fork: from its point)
   std::optional<RunConfig> lesson_; // the last run's settings with its hand flips, if it had any
+  int preset_ = -1;                 // the preset applied last, until an experiment is loaded
+  RunConfig before_preset_;         // the settings it was applied to
   QPointer<ComparisonWindow> comparison_;
   QAction* export_csv_ = nullptr;
   QString last_dir_;

@@ -51,7 +51,11 @@ std::vector<RunKey> plan_runs(const AblationPlan& plan) {
 RunConfig arm_config(const RunConfig& base, const Arm& arm) {
   RunConfig config = base;
   config.fixes = arm.fixes;
-  for (const auto& s : arm.settings) {
+  return with_settings(config, arm.settings);
+}
+
+RunConfig with_settings(RunConfig config, const std::vector<ArmSetting>& settings) {
+  for (const auto& s : settings) {
     const Setting& described = setting(s.key);
     described.set(config, parse_setting_text(described, s.value));
   }

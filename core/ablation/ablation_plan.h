@@ -57,6 +57,9 @@ RunConfig run_config(const AblationPlan& plan, std::size_t arm, std::uint64_t se
 // `base` with the arm's switches and settings (its seed and threads untouched).
 RunConfig arm_config(const RunConfig& base, const Arm& arm);
 
+// `config` with each setting set, as flags write it, through the setting catalog.
+RunConfig with_settings(RunConfig config, const std::vector<ArmSetting>& settings);
+
 // The arm with the given switches on (weights and windows from `base`), named after them.
 Arm make_arm(bool projection, bool cooldown, bool entropy, const FixSwitches& base);
 

@@ -2,12 +2,24 @@
 
 #include <stdexcept>
 
+#include "config/setting_catalog.h"
+
 namespace moelab {
 
 RunConfig Preset::apply(RunConfig config) const {
   config.fixes.projection_fix = projection_fix;
   config.fixes.cooldown = cooldown;
   config.fixes.entropy_loss = entropy_loss;
+  return with_settings(config, settings);
+}
+
+RunConfig Preset::revert(RunConfig config, const RunConfig& before) const {
+  for (const auto& s : settings) {
+    const Setting& described = setting(s.key);
+    if (described.get(config) == parse_setting_text(described, s.value)) {
+      described.set(config, described.get(before));
+    }
+  }
   return config;
 }
 
@@ -37,6 +49,18 @@ const std::vector<Preset>& presets() {
        "working.\nOn the default seed the report reads GO; over five seeds the accuracy margin "
        "is within validation noise.",
        true, true, true},
+      {"growth-by-pattern",
+       "Growth by pattern",
+       "Four experts, each sample routed to one: a reaction-diffusion field with a cell per "
+       "expert picks which expert splits; load above the fair share feeds its u.\nIn the strip "
+       "under the utilisation chart, outlined cells are above the threshold and a diamond is a "
+       "split; the cooldown spaces the splits.",
+       true,
+       true,
+       true,
+       // At k = 2 the seed's two experts are both in every top 2, every load is the fair share
+       // and the field has no source: four experts at k = 1 give it one.
+       {{"training.growth", "schnakenberg"}, {"model.initial_experts", "4"}, {"model.top_k", "1"}}},
   };
   return all;
 }

@@ -1,10 +1,12 @@
 #pragma once
 // Named teaching scenarios: one click in the window, one flag in the CLI. Each sets the three
-// switches on top of the default experiment and says in two lines what to watch for.
+// switches, and the few other settings its scenario needs, on top of the current experiment and
+// says in two lines what to watch for.
 
 #include <string>
 #include <vector>
 
+#include "ablation/ablation_plan.h"
 #include "config/run_config.h"
 
 namespace moelab {
@@ -16,9 +18,16 @@ struct Preset {
   bool projection_fix = true;
   bool cooldown = true;
   bool entropy_loss = true;
+  // Beyond the switches, by key as flags write them; most presets have none.
+  std::vector<ArmSetting> settings = {};
 
-  // `config` with this preset's switches (weights and windows kept).
+  // `config` with this preset's switches and settings (weights, windows and the rest kept).
   RunConfig apply(RunConfig config) const;
+  // Takes back what apply() set beyond the switches: each of the preset's settings that still
+  // holds the preset's value gets its value in `before` (the config apply() was given); one
+  // changed since is kept. The window calls it before the next preset, so that two scenarios
+  // chosen one after the other do not mix.
+  RunConfig revert(RunConfig config, const RunConfig& before) const;
 };
 
 const std::vector<Preset>& presets();

@@ -208,7 +208,9 @@ class CliParser {
   // The preset, and flags that set a switch and its parameter at once, ranged by the catalog's
   // parameter.
   void add_shortcuts() {
-    app_.add_option("--preset", preset_, "Teaching preset: sets the three switches.")
+    app_.add_option("--preset", preset_,
+                    wrapped("Teaching preset: sets the three switches and the few settings its "
+                            "scenario needs."))
         ->type_name(presets_list())
         ->group(setting("fixes.projection_fix").group);
     dataset_ = app_.add_option("--dataset")
