@@ -45,7 +45,8 @@ bool RunController::active() const {
 
 QString RunController::new_run_folder() const {
   if (runs_folder_.isEmpty()) return {};
-  const QString stamp = QDateTime::currentDateTime().toString(QStringLiteral("yyyyMMdd-HHmmss-zzz"));
+  const QString stamp =
+      QDateTime::currentDateTime().toString(QStringLiteral("yyyyMMdd-HHmmss-zzz"));
   const QDir root(runs_folder_);
   QString name = QStringLiteral("run-%1").arg(stamp);
   for (int n = 2; root.exists(name); ++n) name = QStringLiteral("run-%1-%2").arg(stamp).arg(n);
@@ -63,10 +64,10 @@ void RunController::start_fork(const RunConfig& config, const QString& parent_fo
   SessionOptions options;
   const QString folder = new_run_folder();
   // A fork needs a folder of its own: next to its parent's when no runs folder is set.
-  options.folder = QFile::encodeName(folder.isEmpty() ? parent_folder + QStringLiteral("-fork-%1")
-                                                                            .arg(at_epoch)
-                                                      : folder)
-                       .toStdString();
+  options.folder =
+      QFile::encodeName(folder.isEmpty() ? parent_folder + QStringLiteral("-fork-%1").arg(at_epoch)
+                                         : folder)
+          .toStdString();
   options.fork_parent = QFile::encodeName(parent_folder).toStdString();
   options.fork_epoch = at_epoch;
   options.fork_switches_as_of_fork_point = true;
@@ -101,15 +102,17 @@ void RunController::launch(const RunConfig& config, const SessionOptions& option
                [this, id](const std::vector<StepMetrics>& steps) {
                  if (is_current(id)) Q_EMIT stepsReported(steps);
                });
-  relay_to_gui(worker, &TrainingWorker::epochReported, &mailbox_, [this, id](const EpochMetrics& m) {
-    if (is_current(id)) Q_EMIT epochReported(m);
-  });
+  relay_to_gui(worker, &TrainingWorker::epochReported, &mailbox_,
+               [this, id](const EpochMetrics& m) {
+                 if (is_current(id)) Q_EMIT epochReported(m);
+               });
   relay_to_gui(worker, &TrainingWorker::splitReported, &mailbox_, [this, id](const SplitEvent& e) {
     if (is_current(id)) Q_EMIT splitReported(e);
   });
-  relay_to_gui(worker, &TrainingWorker::switchReported, &mailbox_, [this, id](const SwitchEvent& e) {
-    if (is_current(id)) Q_EMIT switchReported(e);
-  });
+  relay_to_gui(worker, &TrainingWorker::switchReported, &mailbox_,
+               [this, id](const SwitchEvent& e) {
+                 if (is_current(id)) Q_EMIT switchReported(e);
+               });
   relay_to_gui(worker, &TrainingWorker::phaseReport, &mailbox_, [this, id](const PhaseReport& r) {
     if (is_current(id)) Q_EMIT phaseReport(r);
   });

@@ -33,7 +33,7 @@ class ThreadMailbox : public QObject {
  private:
   std::mutex mutex_;
   std::deque<std::function<void()>> pending_;  // guarded by mutex_
-  bool drain_queued_ = false;                   // guarded by mutex_
+  bool drain_queued_ = false;                  // guarded by mutex_
 };
 
 }  // namespace moelab::ui

@@ -3,8 +3,8 @@
 // with its config, moves it to a QThread and starts it when the thread starts; from then on the GUI
 // talks to the run only through the thread-safe TrainingControl, and the run answers only through
 // signals that carry copies of the core's plain values, emitted on the training thread (the
-// controller hands them to the GUI thread through a ThreadMailbox). The engine is reached through its LibTorch-free facade
-// (engine/training_session.h).
+// controller hands them to the GUI thread through a ThreadMailbox). The engine is reached through
+// its LibTorch-free facade (engine/training_session.h).
 
 #include <QObject>
 #include <QString>
@@ -23,8 +23,8 @@ class TrainingWorker : public QObject {
   // `control` is shared with the GUI side, which pauses, steps, stops and switches through it.
   // `options` says where the run keeps its folder (and what it forks), if anywhere. Built on the
   // GUI thread before the training thread starts, so the thread's start orders the two.
-  TrainingWorker(RunConfig config, std::shared_ptr<TrainingControl> control,
-                 SessionOptions options, QObject* parent = nullptr);
+  TrainingWorker(RunConfig config, std::shared_ptr<TrainingControl> control, SessionOptions options,
+                 QObject* parent = nullptr);
 
  public Q_SLOTS:
   // Loads the data, trains, and ends with exactly one of finished() or failed(). Never throws.

@@ -17,10 +17,12 @@ class ComparisonController::Observer : public TrainingObserver {
       : owner_(owner), arm_(arm), seed_(seed) {}
 
   void on_epoch(const EpochMetrics& m) override {
-    owner_->mailbox_.post([o = owner_, a = arm_, s = seed_, m] { Q_EMIT o->epochReported(a, s, m); });
+    owner_->mailbox_.post(
+        [o = owner_, a = arm_, s = seed_, m] { Q_EMIT o->epochReported(a, s, m); });
   }
   void on_split(const SplitEvent& e) override {
-    owner_->mailbox_.post([o = owner_, a = arm_, s = seed_, e] { Q_EMIT o->splitReported(a, s, e); });
+    owner_->mailbox_.post(
+        [o = owner_, a = arm_, s = seed_, e] { Q_EMIT o->splitReported(a, s, e); });
   }
 
  private:
