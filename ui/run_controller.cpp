@@ -186,8 +186,8 @@ void RunController::set_step_delay(int milliseconds) {
 
 void RunController::retire_current() {
   if (auto* run = current()) {
-    // From here on the run's signals are ignored (wrong id), its queued start is withdrawn if it
-    // has not begun, and the trainer stops before its next step. Nobody waits for it.
+    // From here on the run's signals are ignored (wrong id), its start is withdrawn if its thread
+    // has not started yet, and the trainer stops before its next step. Nobody waits for it.
     disconnect(run->launch);
     run->control->request_stop();
     run->thread->quit();
