@@ -34,10 +34,11 @@ case "$mode" in
   thread)
     build="${BUILD_DIR:-$root/build-tsan}"
     # The suites whose code starts threads: the worker on its QThread (every window suite), the
-    # comparison controller, the ablation runner, the trainer stopped from another thread, and the
-    # programs' signal watcher (the kill and resume suite runs moelab-cli, built with TSan too).
+    # comparison controller, the ablation runner, the trainer stopped from another thread, the
+    # mailbox that carries the runs' reports to the GUI thread, and the programs' signal watcher
+    # (the kill and resume suite runs moelab-cli, built with TSan too).
     suites=(test_trainer test_ablation test_kill_resume test_ui_window test_ui_comparison
-            test_ui_fork test_ui_stress)
+            test_ui_fork test_ui_stress test_ui_thread_mailbox)
     tests="^($(IFS='|'; echo "${suites[*]}"))$"
     # Only what those suites run: a thread-sanitized build of everything would double the wait.
     targets=(--target moelab-cli moelab "${suites[@]}")
@@ -45,6 +46,8 @@ case "$mode" in
     # their synchronisation (Qt 6's mutexes are futexes, its atomics inline in its own library)
     # is invisible to it; their own memory accesses through intercepted calls (memmove, write,
     # pthread_cond_*) are reported only when an instrumented module, the lab's, makes the call.
+    # For the same reason no value of the lab's crosses threads in a Qt queued call: the window's
+    # runs hand theirs over in a ThreadMailbox, under a std::mutex the sanitizer sees.
     export TSAN_OPTIONS="${TSAN_OPTIONS:-halt_on_error=1:second_deadlock_stack=1:ignore_noninstrumented_modules=1:suppressions=$supp/tsan.supp}"
     ;;
   *)

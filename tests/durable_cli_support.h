@@ -63,12 +63,13 @@ inline int metrics_rows(const QString& dir) {
   return static_cast<int>(RunFolder::rows(dir.toStdString(), "metrics.csv").size());
 }
 
-// Polls (without a deadline of its own: the test's timeout is the limit) until `ready`.
+// Polls (without a deadline of its own: the test's timeout is the limit) until `ready`, or until
+// the process has ended; then says whether `ready` holds. The poll waits on the process itself:
+// without an event loop, only a wait lets QProcess learn that its process ended.
 template <typename Ready>
 inline bool wait_for(Ready ready, QProcess& process) {
   while (!ready()) {
-    if (process.state() == QProcess::NotRunning) return false;
-    QThread::msleep(5);
+    if (process.state() == QProcess::NotRunning || process.waitForFinished(5)) return ready();
   }
   return true;
 }

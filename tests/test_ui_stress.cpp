@@ -228,9 +228,12 @@ class TestUiStress : public QObject {
       if (i + 1 == warm_up) start_mib = resident_mib();
       peak_mib = std::max(peak_mib, resident_mib());
     }
-    // Wind down: a last run to its end, then every window closed.
+    // Wind down: a last run to its end, then every window closed. The last actions may have left
+    // a run paused or going, and Start is disabled while one is: that run is dropped first.
+    window_->controller()->reset();
     window_->control_panel()->set_config(tiny_config());
     window_->run_controls()->start_action()->trigger();
+    QVERIFY(window_->controller()->active());
     // Only a hang fails this: the pace the actions left may be slow, and a sanitized build on a
     // loaded machine takes far longer than the run's usual second.
     QTRY_VERIFY_WITH_TIMEOUT(!window_->controller()->active(), kWindDownMs);

@@ -11,6 +11,23 @@
 
 namespace moelab::ui {
 
+namespace {
+
+// Hands each value `signal` carries from the training thread to the GUI thread, where `handler`
+// receives it. The connection is direct: the value is copied on the training thread, into the post.
+template <class Value, class Handler>
+void relay_to_gui(TrainingWorker* worker, void (TrainingWorker::*signal)(const Value&),
+                  ThreadMailbox* mailbox, Handler handler) {
+  QObject::connect(
+      worker, signal, mailbox,
+      [mailbox, handler](const Value& value) {
+        mailbox->post([handler, value] { handler(value); });
+      },
+      Qt::DirectConnection);
+}
+
+}  // namespace
+
 RunController::RunController(QObject* parent) : QObject(parent) { register_meta_types(); }
 
 RunController::~RunController() { shutdown(); }
@@ -28,7 +45,8 @@ bool RunController::active() const {
 
 QString RunController::new_run_folder() const {
   if (runs_folder_.isEmpty()) return {};
-  const QString stamp = QDateTime::currentDateTime().toString(QStringLiteral("yyyyMMdd-HHmmss-zzz"));
+  const QString stamp =
+      QDateTime::currentDateTime().toString(QStringLiteral("yyyyMMdd-HHmmss-zzz"));
   const QDir root(runs_folder_);
   QString name = QStringLiteral("run-%1").arg(stamp);
   for (int n = 2; root.exists(name); ++n) name = QStringLiteral("run-%1-%2").arg(stamp).arg(n);
@@ -46,10 +64,10 @@ void RunController::start_fork(const RunConfig& config, const QString& parent_fo
   SessionOptions options;
   const QString folder = new_run_folder();
   // A fork needs a folder of its own: next to its parent's when no runs folder is set.
-  options.folder = QFile::encodeName(folder.isEmpty() ? parent_folder + QStringLiteral("-fork-%1")
-                                                                            .arg(at_epoch)
-                                                      : folder)
-                       .toStdString();
+  options.folder =
+      QFile::encodeName(folder.isEmpty() ? parent_folder + QStringLiteral("-fork-%1").arg(at_epoch)
+                                         : folder)
+          .toStdString();
   options.fork_parent = QFile::encodeName(parent_folder).toStdString();
   options.fork_epoch = at_epoch;
   options.fork_switches_as_of_fork_point = true;
@@ -68,7 +86,7 @@ void RunController::launch(const RunConfig& config, const SessionOptions& option
   control->set_step_delay(std::chrono::milliseconds(step_delay_ms_));
   auto* thread = new QThread;  // deleted by forget() once finished, or by shutdown()
   thread->setObjectName(QStringLiteral("moelab-run-%1").arg(id));
-  auto* worker = new TrainingWorker(control, options);
+  auto* worker = new TrainingWorker(config, control, options);
   worker->moveToThread(thread);
   connect(thread, &QThread::finished, worker, &QObject::deleteLater);
   connect(thread, &QThread::finished, this, [this, id] { forget(id); });
@@ -76,33 +94,35 @@ void RunController::launch(const RunConfig& config, const SessionOptions& option
   connect(worker, &TrainingWorker::finished, thread, &QThread::quit, Qt::DirectConnection);
   connect(worker, &TrainingWorker::failed, thread, &QThread::quit, Qt::DirectConnection);
 
-  // Relays, each checking the run id on the GUI thread when the queued call arrives.
-  connect(worker, &TrainingWorker::dataLoaded, this, [this, id](const DatasetInfo& info) {
+  // Relays, each checking the run id on the GUI thread when the value arrives there.
+  relay_to_gui(worker, &TrainingWorker::dataLoaded, &mailbox_, [this, id](const DatasetInfo& info) {
     if (is_current(id)) Q_EMIT dataLoaded(info);
   });
-  connect(worker, &TrainingWorker::stepsReported, this,
-          [this, id](const std::vector<StepMetrics>& steps) {
-            if (is_current(id)) Q_EMIT stepsReported(steps);
-          });
-  connect(worker, &TrainingWorker::epochReported, this, [this, id](const EpochMetrics& m) {
-    if (is_current(id)) Q_EMIT epochReported(m);
-  });
-  connect(worker, &TrainingWorker::splitReported, this, [this, id](const SplitEvent& e) {
+  relay_to_gui(worker, &TrainingWorker::stepsReported, &mailbox_,
+               [this, id](const std::vector<StepMetrics>& steps) {
+                 if (is_current(id)) Q_EMIT stepsReported(steps);
+               });
+  relay_to_gui(worker, &TrainingWorker::epochReported, &mailbox_,
+               [this, id](const EpochMetrics& m) {
+                 if (is_current(id)) Q_EMIT epochReported(m);
+               });
+  relay_to_gui(worker, &TrainingWorker::splitReported, &mailbox_, [this, id](const SplitEvent& e) {
     if (is_current(id)) Q_EMIT splitReported(e);
   });
-  connect(worker, &TrainingWorker::switchReported, this, [this, id](const SwitchEvent& e) {
-    if (is_current(id)) Q_EMIT switchReported(e);
-  });
-  connect(worker, &TrainingWorker::phaseReport, this, [this, id](const PhaseReport& r) {
+  relay_to_gui(worker, &TrainingWorker::switchReported, &mailbox_,
+               [this, id](const SwitchEvent& e) {
+                 if (is_current(id)) Q_EMIT switchReported(e);
+               });
+  relay_to_gui(worker, &TrainingWorker::phaseReport, &mailbox_, [this, id](const PhaseReport& r) {
     if (is_current(id)) Q_EMIT phaseReport(r);
   });
-  connect(worker, &TrainingWorker::finished, this, [this, id](const RunResult& result) {
+  relay_to_gui(worker, &TrainingWorker::finished, &mailbox_, [this, id](const RunResult& result) {
     if (!is_current(id)) return;
     result_ = result;
     set_state(result.stopped ? State::Stopped : State::Finished);
     Q_EMIT finished(result);
   });
-  connect(worker, &TrainingWorker::failed, this, [this, id](const QString& message) {
+  relay_to_gui(worker, &TrainingWorker::failed, &mailbox_, [this, id](const QString& message) {
     if (!is_current(id)) return;
     set_state(State::Failed);
     Q_EMIT failed(message);
@@ -112,12 +132,12 @@ void RunController::launch(const RunConfig& config, const SessionOptions& option
   run.id = id;
   run.thread = thread;
   run.control = control;
-  run.launch = connect(this, &RunController::runRequested, worker, &TrainingWorker::start);
+  // QThread::started is emitted on the new thread, where the worker lives: a direct call.
+  run.launch = connect(thread, &QThread::started, worker, &TrainingWorker::start);
   runs_.push_back(std::move(run));
-  thread->start(QThread::LowPriority);  // see also TrainingWorker: nice on Linux
   set_state(State::Running);
   Q_EMIT started(config);
-  Q_EMIT runRequested(config);  // queued: runs on the worker's thread
+  thread->start(QThread::LowPriority);  // see also TrainingWorker: nice on Linux
 }
 
 void RunController::pause() {
@@ -166,8 +186,8 @@ void RunController::set_step_delay(int milliseconds) {
 
 void RunController::retire_current() {
   if (auto* run = current()) {
-    // From here on the run's signals are ignored (wrong id), its queued start is withdrawn if it
-    // has not begun, and the trainer stops before its next step. Nobody waits for it.
+    // From here on the run's signals are ignored (wrong id), its start is withdrawn if its thread
+    // has not started yet, and the trainer stops before its next step. Nobody waits for it.
     disconnect(run->launch);
     run->control->request_stop();
     run->thread->quit();

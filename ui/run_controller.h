@@ -16,6 +16,7 @@
 
 #include "engine/training_session.h"
 #include "meta_types.h"
+#include "thread_mailbox.h"
 #include "training/training_control.h"
 
 class QThread;
@@ -80,9 +81,6 @@ class RunController : public QObject {
   int live_threads() const { return static_cast<int>(runs_.size()); }
 
  Q_SIGNALS:
-  // Internal: hands the config to the current run's worker by a queued call.
-  void runRequested(const moelab::RunConfig& config);
-
   void started(const moelab::RunConfig& config);
   void dataLoaded(const moelab::DatasetInfo& info);
   // Step reports in order, a batch per ~25 ms of training (see TrainingWorker::stepsReported).
@@ -100,7 +98,7 @@ class RunController : public QObject {
     quint64 id = 0;
     QThread* thread = nullptr;
     std::shared_ptr<TrainingControl> control;
-    QMetaObject::Connection launch;  // runRequested -> this run's worker
+    QMetaObject::Connection launch;  // the thread's start -> this run's worker
   };
 
   void launch(const RunConfig& config, const SessionOptions& options);
@@ -120,6 +118,9 @@ class RunController : public QObject {
   QString run_folder_;
   int step_delay_ms_ = 0;
   std::optional<RunResult> result_;
+  // Every run's reports reach the GUI thread through it. Declared last: destroyed first, after
+  // the destructor has joined every run's thread, dropping what is still pending.
+  ThreadMailbox mailbox_;
 };
 
 }  // namespace moelab::ui

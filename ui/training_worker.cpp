@@ -25,8 +25,8 @@ namespace {
 // split, switch or the end of the run.
 constexpr auto kStepBatchInterval = std::chrono::milliseconds(25);
 
-// The observer adapter: called on the training thread, it copies each value into a signal. The
-// receivers live on the GUI thread, so every emission is queued and returns at once.
+// The observer adapter: called on the training thread, it copies each value into a signal, whose
+// receivers post it to the GUI thread and return at once.
 // A fork's first epochs are its parent's, which the window already shows: the epochs it replays
 // up to its fork point are not reported again.
 class SignalObserver final : public TrainingObserver {
@@ -97,16 +97,19 @@ QString sentence(const char* lead, const std::exception& error) {
 
 }  // namespace
 
-TrainingWorker::TrainingWorker(std::shared_ptr<TrainingControl> control, SessionOptions options,
-                               QObject* parent)
-    : QObject(parent), control_(std::move(control)), options_(std::move(options)) {}
+TrainingWorker::TrainingWorker(RunConfig config, std::shared_ptr<TrainingControl> control,
+                               SessionOptions options, QObject* parent)
+    : QObject(parent),
+      config_(std::move(config)),
+      control_(std::move(control)),
+      options_(std::move(options)) {}
 
-void TrainingWorker::start(const moelab::RunConfig& config) {
+void TrainingWorker::start() {
   // The thread boundary: whatever goes wrong becomes one failed() sentence, never an exception in
   // Qt's event loop.
   try {
     yield_cpu_to_gui();
-    TrainingSession session(config, options_);
+    TrainingSession session(config_, options_);
     Q_EMIT dataLoaded(session.data());
     SignalObserver observer(*this, session.starting_epoch());
     auto result = session.run(&observer, control_.get());

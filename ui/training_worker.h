@@ -1,9 +1,10 @@
 #pragma once
-// The training loop's home on its own thread (Qt's worker-object pattern). RunController moves it
-// to a QThread and starts it with a queued signal; from then on the GUI talks to the run only
-// through the thread-safe TrainingControl, and the run answers only through queued signals that
-// carry copies of the core's plain values. The engine is reached through its LibTorch-free facade
-// (engine/training_session.h).
+// The training loop's home on its own thread (Qt's worker-object pattern). RunController builds it
+// with its config, moves it to a QThread and starts it when the thread starts; from then on the GUI
+// talks to the run only through the thread-safe TrainingControl, and the run answers only through
+// signals that carry copies of the core's plain values, emitted on the training thread (the
+// controller hands them to the GUI thread through a ThreadMailbox). The engine is reached through
+// its LibTorch-free facade (engine/training_session.h).
 
 #include <QObject>
 #include <QString>
@@ -20,13 +21,14 @@ class TrainingWorker : public QObject {
 
  public:
   // `control` is shared with the GUI side, which pauses, steps, stops and switches through it.
-  // `options` says where the run keeps its folder (and what it forks), if anywhere.
-  TrainingWorker(std::shared_ptr<TrainingControl> control, SessionOptions options,
+  // `options` says where the run keeps its folder (and what it forks), if anywhere. Built on the
+  // GUI thread before the training thread starts, so the thread's start orders the two.
+  TrainingWorker(RunConfig config, std::shared_ptr<TrainingControl> control, SessionOptions options,
                  QObject* parent = nullptr);
 
  public Q_SLOTS:
   // Loads the data, trains, and ends with exactly one of finished() or failed(). Never throws.
-  void start(const moelab::RunConfig& config);
+  void start();
 
  Q_SIGNALS:
   void dataLoaded(const moelab::DatasetInfo& info);
@@ -43,6 +45,7 @@ class TrainingWorker : public QObject {
   void failed(const QString& message);
 
  private:
+  RunConfig config_;
   std::shared_ptr<TrainingControl> control_;
   SessionOptions options_;
 };

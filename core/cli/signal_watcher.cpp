@@ -62,13 +62,15 @@ void SignalWatcher::on_first_signal(std::function<void()> handler) {
 
 void SignalWatcher::watch() {
   if (signal_pipe[0] < 0) return;  // install_handlers() was not called: nothing to watch
-  // Polls for the destructor's quit flag a few times a second; a signal wakes it at once.
+  // Polls for the destructor's quit flag a few times a second; a signal wakes it at once. The
+  // thread lives until the destructor, also after the first signal: a second one ends the process
+  // with _exit() while this thread still runs, never with a finished thread left unjoined.
   constexpr int kQuitCheckMs = 200;
   pollfd readable{signal_pipe[0], POLLIN, 0};
-  while (!quit_ && received_ == 0) {
+  while (!quit_) {
     if (::poll(&readable, 1, kQuitCheckMs) <= 0) continue;
     unsigned char byte = 0;
-    if (::read(signal_pipe[0], &byte, 1) != 1) continue;
+    if (::read(signal_pipe[0], &byte, 1) != 1 || received_ != 0) continue;
     received_ = byte;
     std::lock_guard lock(mutex_);
     if (handler_) handler_();

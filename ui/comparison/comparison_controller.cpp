@@ -1,6 +1,5 @@
 #include "comparison/comparison_controller.h"
 
-#include <QMetaObject>
 #include <algorithm>
 #include <exception>
 
@@ -11,21 +10,19 @@
 
 namespace moelab::ui {
 
-// Forwards one run's reports to the GUI thread. Called on the run's worker thread; queues a copy.
+// Forwards one run's reports to the GUI thread. Called on the run's worker thread; posts a copy.
 class ComparisonController::Observer : public TrainingObserver {
  public:
   Observer(ComparisonController* owner, int arm, quint64 seed)
       : owner_(owner), arm_(arm), seed_(seed) {}
 
   void on_epoch(const EpochMetrics& m) override {
-    QMetaObject::invokeMethod(
-        owner_, [o = owner_, a = arm_, s = seed_, m] { Q_EMIT o->epochReported(a, s, m); },
-        Qt::QueuedConnection);
+    owner_->mailbox_.post(
+        [o = owner_, a = arm_, s = seed_, m] { Q_EMIT o->epochReported(a, s, m); });
   }
   void on_split(const SplitEvent& e) override {
-    QMetaObject::invokeMethod(
-        owner_, [o = owner_, a = arm_, s = seed_, e] { Q_EMIT o->splitReported(a, s, e); },
-        Qt::QueuedConnection);
+    owner_->mailbox_.post(
+        [o = owner_, a = arm_, s = seed_, e] { Q_EMIT o->splitReported(a, s, e); });
   }
 
  private:
@@ -70,13 +67,10 @@ bool ComparisonController::start(AblationPlan plan, QString* error) {
     return observers_.back().get();
   });
   runner_->set_on_run_finished([this](const ArmSeedResult& r) {
-    QMetaObject::invokeMethod(
-        this,
-        [this, r] {
-          results_.push_back(r);
-          Q_EMIT runFinished(static_cast<int>(r.arm), r.seed);
-        },
-        Qt::QueuedConnection);
+    mailbox_.post([this, r] {
+      results_.push_back(r);
+      Q_EMIT runFinished(static_cast<int>(r.arm), r.seed);
+    });
   });
   running_ = true;
   const int runs = static_cast<int>(plan.arms.size() * plan.seeds.size());
@@ -92,10 +86,8 @@ bool ComparisonController::start(AblationPlan plan, QString* error) {
       failure = QStringLiteral("unknown error");
     }
     const bool cancelled = runner->cancelled();
-    // Queued after every report of this comparison, so it arrives last.
-    QMetaObject::invokeMethod(
-        this, [this, cancelled, failure] { on_thread_done(cancelled, failure); },
-        Qt::QueuedConnection);
+    // Posted after every report of this comparison, so it arrives last.
+    mailbox_.post([this, cancelled, failure] { on_thread_done(cancelled, failure); });
   });
   return true;
 }

@@ -18,6 +18,7 @@
 #include "ablation/ablation_plan.h"
 #include "ablation/ablation_summary.h"
 #include "meta_types.h"
+#include "thread_mailbox.h"
 
 namespace moelab {
 class AblationRunner;
@@ -75,6 +76,9 @@ class ComparisonController : public QObject {
   std::thread thread_;
   std::mutex observers_mutex_;                      // the factory runs on worker threads
   std::deque<std::unique_ptr<Observer>> observers_;  // outlive their runs: freed with the runner
+  // The runs' reports reach the GUI thread through it. Declared last: destroyed first, after the
+  // destructor has joined the runner's thread, dropping what is still pending.
+  ThreadMailbox mailbox_;
 };
 
 }  // namespace moelab::ui
