@@ -3,6 +3,7 @@
 #include <QAction>
 #include <QApplication>
 #include <QCloseEvent>
+#include <QDockWidget>
 #include <QDir>
 #include <QFile>
 #include <QFileDialog>
@@ -14,12 +15,9 @@
 #include <QPixmap>
 #include <QSaveFile>
 #include <QScreen>
-#include <QScrollArea>
 #include <QSettings>
 #include <QStandardPaths>
 #include <QShowEvent>
-#include <QSplitter>
-#include <QStyle>
 #include <algorithm>
 #include <stdexcept>
 
@@ -28,10 +26,9 @@
 #include "comparison/comparison_window.h"
 #include "config/config_json.h"
 #include "control_panel.h"
-#include "io/durable_run.h"
-#include "io/run_folder_reader.h"
 #include "io/run_writer.h"
 #include "training/switch_events.h"
+#include "panel_scroll_area.h"
 #include "report_view.h"
 #include "run_controller.h"
 #include "run_controls.h"
@@ -53,10 +50,11 @@ namespace {
 
 const char* kGeometryKey = "window/geometry";
 const char* kStateKey = "window/state";
-const char* kSplitterKey = "window/splitter";
 const char* kExperimentKey = "experiment/last";
 const char* kSpeedKey = "run/step_delay_ms";
 const char* kRunsFolderKey = "runs/folder";
+// Bumped when the docks change, so that an older layout is not restored into the new one.
+constexpr int kStateVersion = 1;
 
 QString one_sentence(const std::exception& e) { return QString::fromUtf8(e.what()); }
 
@@ -91,16 +89,18 @@ void MainWindow::build_layout() {
   run_controls_ = new RunControls(this);
   addToolBar(Qt::TopToolBarArea, run_controls_);
 
+  // The controls and the report are docks: on a small screen either can be closed, floated to a
+  // second screen or moved, and the charts take the room (View menu brings them back).
   controls_ = new ControlPanel;
-  auto* scroll = new QScrollArea;
+  auto* scroll = new PanelScrollArea;
   scroll->setWidget(controls_);
-  scroll->setWidgetResizable(true);
-  scroll->setHorizontalScrollBarPolicy(Qt::ScrollBarAlwaysOff);
-  scroll->setMinimumWidth(controls_->minimumSizeHint().width() +
-                          scroll->style()->pixelMetric(QStyle::PM_ScrollBarExtent) + 4);
+  controls_dock_ = add_dock(tr("Controls"), QStringLiteral("controlsDock"), scroll,
+                            Qt::LeftDockWidgetArea);
+  report_ = new ReportView;
+  report_dock_ = add_dock(tr("Report"), QStringLiteral("reportDock"), report_,
+                          Qt::RightDockWidgetArea);
 
   charts_ = new ChartPanel;
-  report_ = new ReportView;
   // The chosen teaching preset, above the charts.
   preset_label_ = new QLabel;
   preset_label_->setObjectName(QStringLiteral("presetLabel"));
@@ -124,19 +124,20 @@ void MainWindow::build_layout() {
   centre_layout->addWidget(preset_label_);
   centre_layout->addWidget(fork_label_);
   centre_layout->addWidget(charts_, 1);
-
-  splitter_ = new QSplitter(Qt::Horizontal);
-  splitter_->addWidget(scroll);
-  splitter_->addWidget(centre);
-  splitter_->addWidget(report_);
-  splitter_->setStretchFactor(0, 0);
-  splitter_->setStretchFactor(1, 1);
-  splitter_->setStretchFactor(2, 0);
-  splitter_->setCollapsible(1, false);
-  setCentralWidget(splitter_);
+  setCentralWidget(centre);
 
   status_ = new RunStatusBar;
   setStatusBar(status_);
+}
+
+QDockWidget* MainWindow::add_dock(const QString& title, const QString& name, QWidget* content,
+                                  Qt::DockWidgetArea area) {
+  auto* dock = new QDockWidget(title, this);
+  dock->setObjectName(name);  // saveState() and restoreState() know docks by name
+  dock->setAllowedAreas(Qt::LeftDockWidgetArea | Qt::RightDockWidgetArea);
+  dock->setWidget(content);
+  addDockWidget(area, dock);
+  return dock;
 }
 
 void MainWindow::build_menus() {
@@ -158,6 +159,10 @@ void MainWindow::build_menus() {
 
   QMenu* run = menuBar()->addMenu(tr("&Run"));
   run->addActions(run_controls_->run_actions());
+
+  QMenu* view = menuBar()->addMenu(tr("&View"));
+  view->addAction(controls_dock_->toggleViewAction());
+  view->addAction(report_dock_->toggleViewAction());
 
   QMenu* presets_menu = menuBar()->addMenu(tr("&Presets"));
   for (int i = 0; i < static_cast<int>(presets().size()); ++i) {
@@ -437,81 +442,6 @@ void MainWindow::open_comparison() {
   comparison_->activateWindow();
 }
 
-MainWindow* MainWindow::fork_from(int epoch) {
-  const QString parent = controller_->run_folder();
-  if (parent.isEmpty()) {
-    QMessageBox::information(this, tr("Fork"),
-                             tr("This run was kept in memory only (no runs folder is set), so "
-                                "there is no state to fork from."));
-    return nullptr;
-  }
-  epoch = std::clamp(epoch, 0, epochs_done_);
-  auto* fork = new MainWindow;
-  fork->setAttribute(Qt::WA_DeleteOnClose);
-  fork->set_runs_folder(controller_->runs_folder());
-  QString error;
-  if (!fork->prepare_fork(parent, epoch, &error)) {
-    delete fork;
-    QMessageBox::warning(this, tr("Fork"), error);
-    return nullptr;
-  }
-  // Beside its parent, so that the class sees both.
-  fork->resize(size());
-  fork->move(pos() + QPoint(48, 48));
-  fork->show();
-  return fork;
-}
-
-bool MainWindow::prepare_fork(const QString& parent_folder, int epoch, QString* error) {
-  try {
-    const std::string folder = QFile::encodeName(parent_folder).toStdString();
-    parent_ = read_run_folder(folder).result;
-    if (epoch > static_cast<int>(parent_.epochs.size())) {
-      throw std::invalid_argument("the parent has finished " + std::to_string(parent_.epochs.size()) +
-                                  " epochs");
-    }
-    RunConfig config = parent_.config;
-    config.fixes = fixes_after_epoch(folder, epoch);
-    controls_->set_config(config);
-  } catch (const std::exception& e) {
-    if (error) *error = tr("This run cannot be forked: %1.").arg(one_sentence(e));
-    return false;
-  }
-  fork_parent_ = parent_folder;
-  fork_epoch_ = epoch;
-  epochs_done_ = epoch;
-  setWindowTitle(tr("MoE Growth Lab: fork after epoch %1").arg(epoch));
-  // Only the switches change at a fork: the rest made the past the fork shares.
-  controls_->set_running(true);
-  fork_label_->setText(tr("<b>Fork of %1 after epoch %2.</b> Change the switches, then Start: "
-                          "the run continues from the parent's state, and the parent's curves "
-                          "stay faint behind it.")
-                           .arg(QFileInfo(parent_folder).fileName().toHtmlEscaped())
-                           .arg(epoch));
-  fork_label_->show();
-  charts_->reset({});
-  charts_->set_parent_run(parent_.epochs);
-  show_parent_past();
-  charts_->flush();
-  return true;
-}
-
-void MainWindow::show_parent_past() {
-  if (!is_fork()) return;
-  // The fork's first epochs are its parent's.
-  for (const auto& m : parent_.epochs) {
-    if (m.epoch > fork_epoch_) break;
-    charts_->add_epoch(m);
-    if (m.epoch == parent_.config.training.seed_epochs) charts_->set_seed_accuracy(m.val_accuracy);
-  }
-  for (const auto& s : parent_.splits) {
-    if (s.epoch <= fork_epoch_) charts_->add_split(s);
-  }
-  for (const auto& s : parent_.switches) {
-    if (s.epoch <= fork_epoch_) charts_->add_switch(s);
-  }
-}
-
 void MainWindow::show_about() {
   QString attribution;
   QFile file(QStringLiteral(":/ATTRIBUTION.md"));
@@ -535,8 +465,7 @@ void MainWindow::restore_settings() {
     }
     resize(size);
   }
-  restoreState(settings.value(kStateKey).toByteArray());
-  default_split_ = !splitter_->restoreState(settings.value(kSplitterKey).toByteArray());
+  default_docks_ = !restoreState(settings.value(kStateKey).toByteArray(), kStateVersion);
   run_controls_->set_step_delay_ms(settings.value(kSpeedKey, 0).toInt());
   controller_->set_runs_folder(
       settings
@@ -557,22 +486,21 @@ void MainWindow::restore_settings() {
 void MainWindow::save_settings() const {
   QSettings settings;
   settings.setValue(kGeometryKey, saveGeometry());
-  settings.setValue(kStateKey, saveState());
-  settings.setValue(kSplitterKey, splitter_->saveState());
+  settings.setValue(kStateKey, saveState(kStateVersion));
   settings.setValue(kSpeedKey, run_controls_->step_delay_ms());
   settings.setValue(kExperimentKey, QString::fromStdString(config_to_json(controls_->config())));
 }
 
 void MainWindow::showEvent(QShowEvent* event) {
   QMainWindow::showEvent(event);
-  if (default_split_) {
-    // Only now does the splitter have its real width. Controls at their natural width, the
-    // report wide enough for its tables, the charts the rest.
-    default_split_ = false;
-    const int total = splitter_->width();
-    const int left = std::max(splitter_->widget(0)->minimumWidth(), 320);
-    const int right = std::clamp(total / 4, 300, 480);
-    splitter_->setSizes({left, std::max(400, total - left - right), right});
+  if (default_docks_) {
+    // Only now does the window have its real width. The controls at their natural width, the
+    // report a fifth of the window (wide enough for its tables), the charts the rest: on a
+    // 1280 px screen that leaves the dashboard its three columns.
+    default_docks_ = false;
+    const int left = std::max(controls_dock_->minimumSizeHint().width(), 300);
+    const int right = std::clamp(width() / 5, 240, 480);
+    resizeDocks({controls_dock_, report_dock_}, {left, right}, Qt::Horizontal);
   }
 }
 

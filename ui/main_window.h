@@ -1,8 +1,8 @@
 #pragma once
-// The lab's window. A composer only: the control panel (left, scrollable), the live charts
-// (centre), the GO/NO-GO report (right), the run toolbar and the status bar each own their state;
-// the window wires them to the RunController, keeps the menus, the experiment files and the
-// settings.
+// The lab's window. A composer only: the control panel (a dock, left, scrollable), the live charts
+// (centre), the GO/NO-GO report (a dock, right), the run toolbar and the status bar each own their
+// state; the window wires them to the RunController, keeps the menus, the experiment files and the
+// settings. Forks live in main_window_fork.cpp.
 
 #include <QMainWindow>
 #include <QPointer>
@@ -14,7 +14,7 @@
 
 class QAction;
 class QLabel;
-class QSplitter;
+class QDockWidget;
 
 namespace moelab::ui {
 
@@ -44,6 +44,8 @@ class MainWindow : public QMainWindow {
   ControlPanel* control_panel() const { return controls_; }
   ChartPanel* chart_panel() const { return charts_; }
   ReportView* report_view() const { return report_; }
+  QDockWidget* controls_dock() const { return controls_dock_; }
+  QDockWidget* report_dock() const { return report_dock_; }
   RunControls* run_controls() const { return run_controls_; }
   RunStatusBar* run_status() const { return status_; }
   // The comparison window once opened (Compare > New comparison...), else null.
@@ -87,6 +89,8 @@ class MainWindow : public QMainWindow {
 
  private:
   void build_layout();
+  QDockWidget* add_dock(const QString& title, const QString& name, QWidget* content,
+                        Qt::DockWidgetArea area);
   void build_menus();
   void connect_run();
   void restore_settings();
@@ -112,7 +116,8 @@ class MainWindow : public QMainWindow {
   ReportView* report_ = nullptr;
   RunControls* run_controls_ = nullptr;
   RunStatusBar* status_ = nullptr;
-  QSplitter* splitter_ = nullptr;
+  QDockWidget* controls_dock_ = nullptr;
+  QDockWidget* report_dock_ = nullptr;
   QLabel* preset_label_ = nullptr;
   QLabel* fork_label_ = nullptr;
   QString fork_parent_;
@@ -123,7 +128,7 @@ class MainWindow : public QMainWindow {
   QPointer<ComparisonWindow> comparison_;
   QAction* export_csv_ = nullptr;
   QString last_dir_;
-  bool default_split_ = false;  // no saved splitter state: lay it out at the first show
+  bool default_docks_ = false;  // no saved layout: size the docks at the first show
 };
 
 }  // namespace moelab::ui

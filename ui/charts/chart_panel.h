@@ -2,7 +2,8 @@
 // The live dashboard: time charts on a shared x axis (accuracy; per expert, under two tabs,
 // either utilisation or the task's gradient on its router row; loss terms; router balance), the
 // current utilisation per expert and the class x expert routing heat map, under a small toolbar
-// (smoothing, x axis, follow, reset zoom).
+// (smoothing, x axis, follow, reset zoom). The cells are arranged for the room there is by a
+// ChartGrid, which scrolls when even its narrowest arrangement does not fit.
 //
 // The add_* calls only buffer: a training run reports far faster than a screen can usefully
 // redraw, so a single-shot timer coalesces everything that arrived into one redraw, at most about
@@ -22,7 +23,6 @@
 QT_BEGIN_NAMESPACE
 class QCheckBox;
 class QComboBox;
-class QGridLayout;
 class QLabel;
 class QSlider;
 class QStackedWidget;
@@ -31,6 +31,8 @@ QT_END_NAMESPACE
 
 namespace moelab::ui {
 
+class ChartGrid;
+class PanelScrollArea;
 class RoutingHeatmap;
 class TimeSeriesChart;
 class UtilizationBarChart;
@@ -45,9 +47,6 @@ class ChartPanel : public QWidget {
   enum class ExpertView { Utilization, TaskGradient };
   static constexpr int kRedrawIntervalMs = 33;
   static constexpr double kDefaultSmoothing = 0.6;  // TensorBoard's default
-  // Dashboard widths for three columns (time, time, now) and back to two.
-  static constexpr int kWideFrom = 1150;
-  static constexpr int kNarrowBelow = 1080;
 
   explicit ChartPanel(QWidget* parent = nullptr);
   ~ChartPanel() override;
@@ -94,7 +93,13 @@ class ChartPanel : public QWidget {
   // Points currently handed to the drawn series of all time charts.
   int series_point_count() const;
   // Three columns when wide, two (time charts, then "now" underneath) when not.
-  bool wide_layout() const { return wide_; }
+  bool wide_layout() const;
+  // Presentation: the accuracy and the per-expert charts alone, enlarged.
+  void set_presentation(bool presentation);
+  bool presenting() const;
+  ChartGrid* grid() const { return grid_; }
+  // The dashboard needs more height than it has and scrolls.
+  bool scrolls() const;
 
   TimeSeriesChart* accuracy_chart() const { return accuracy_; }
   TimeSeriesChart* utilization_chart() const { return utilization_; }
@@ -122,6 +127,7 @@ class ChartPanel : public QWidget {
 
  protected:
   bool eventFilter(QObject* watched, QEvent* event) override;
+  void changeEvent(QEvent* event) override;
 
  private:
   void refresh_next_chart();
@@ -129,7 +135,7 @@ class ChartPanel : public QWidget {
   bool refresh_epoch_widgets();
   void build_toolbar();
   void build_charts();
-  void arrange(bool wide);
+  void fit_expert_tabs_font();
   void schedule_redraw();
   // Expert `expert`'s line in `chart` (utilisation or task gradient), added on first use.
   static int ensure_expert_line(TimeSeriesChart* chart, int expert);
@@ -157,10 +163,8 @@ class ChartPanel : public QWidget {
   ExpertView expert_view_ = ExpertView::Utilization;
   QCheckBox* follow_box_ = nullptr;
 
-  QWidget* dashboard_ = nullptr;
-  QGridLayout* grid_ = nullptr;
-  bool arranged_ = false;
-  bool wide_ = true;
+  PanelScrollArea* scroll_ = nullptr;
+  ChartGrid* grid_ = nullptr;  // the dashboard: every chart below the toolbar
   TimeSeriesChart* accuracy_ = nullptr;
   QWidget* expert_cell_ = nullptr;  // one grid cell: the tabs over the two per-expert charts
   QTabBar* expert_tabs_ = nullptr;

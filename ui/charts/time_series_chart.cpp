@@ -53,8 +53,8 @@ TimeSeriesChart::TimeSeriesChart(const QString& title, const QString& y_title,
   setMouseTracking(true);
   viewport()->setMouseTracking(true);
   setFrameShape(QFrame::NoFrame);
-  // Two charts side by side must fit next to the controls and the report at 1024 px.
-  setMinimumSize(250, 200);
+  // Two side by side next to the docks at 1024 px, three rows of them at 768 px (ChartGrid).
+  setMinimumSize(220, 150);
 
   QChart* c = chart();
   ChartStyle::apply(c);

@@ -61,7 +61,7 @@ bool UtilizationBarChart::is_dormant(int expert) const {
   return expert >= 0 && expert < bar_count() && dormant_[static_cast<std::size_t>(expert)];
 }
 
-QSize UtilizationBarChart::minimumSizeHint() const { return QSize(220, 200); }
+QSize UtilizationBarChart::minimumSizeHint() const { return QSize(200, 150); }
 QSize UtilizationBarChart::sizeHint() const { return QSize(340, 300); }
 
 UtilizationBarChart::Layout UtilizationBarChart::layout() const {
