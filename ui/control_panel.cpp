@@ -60,13 +60,18 @@ ControlPanel::ControlPanel(QWidget* parent) : QWidget(parent) {
 }
 
 QGroupBox* ControlPanel::build_fixes() {
-  auto* box = new QGroupBox(tr("The three fixes"));
+  auto* box = new QGroupBox;
   box->setObjectName(QStringLiteral("fixesBox"));
+  // A border only: style sheets pass their fonts on like any widget here (TextScale), so a bold
+  // in it would make the whole box bold. The heading is bold instead.
   box->setStyleSheet(QStringLiteral(
-      "QGroupBox#fixesBox { font-weight: bold; border: 2px solid #2e7d32; border-radius: 6px;"
-      " margin-top: 1.2em; padding: 6px; }"
-      "QGroupBox#fixesBox::title { subcontrol-origin: margin; left: 10px; padding: 0 4px; }"));
+      "QGroupBox#fixesBox { border: 2px solid #2e7d32; border-radius: 6px; padding: 6px; }"));
   auto* layout = new QVBoxLayout(box);
+  auto* heading = new QLabel(tr("The three fixes"));
+  QFont bold;  // the weight alone, so that the size still follows the type's scale
+  bold.setBold(true);
+  heading->setFont(bold);
+  layout->addWidget(heading);
   layout->addWidget(explanation(
       tr("Switch a fix off to reproduce the seed's failure. A change takes effect at the next "
          "training step and is marked on the charts.")));
@@ -286,10 +291,20 @@ void ControlPanel::put_fixes(const RunConfig& c) {
 }
 
 void ControlPanel::set_running(bool running) {
+  running_ = running;
   data_box_->setEnabled(!running);
   model_box_->setEnabled(!running);
   training_box_->setEnabled(!running);
-  locked_hint_->setVisible(running);
+  locked_hint_->setVisible(running && !compact_);
+}
+
+void ControlPanel::set_compact(bool compact) {
+  compact_ = compact;
+  for (QWidget* part : {static_cast<QWidget*>(data_box_), static_cast<QWidget*>(model_box_),
+                        static_cast<QWidget*>(training_box_)}) {
+    part->setVisible(!compact);
+  }
+  locked_hint_->setVisible(running_ && !compact);
 }
 
 }  // namespace moelab::ui

@@ -40,6 +40,9 @@ class ControlPanel : public QWidget {
   // Shows switches the run changed itself (a schedule) without announcing them back to it.
   void show_fixes(const FixSwitches& fixes);
   void set_running(bool running);
+  // Presentation: the three switches alone (their group box); the settings come back after.
+  void set_compact(bool compact);
+  bool compact() const { return compact_; }
 
   // For tests and keyboard users: the switches themselves.
   SwitchButton* projection_switch() const { return projection_; }
@@ -79,6 +82,8 @@ class ControlPanel : public QWidget {
   RunConfig base_;
   std::vector<SettingField> fields_;  // every setting the panel shows, read and shown alike
   bool loading_ = false;
+  bool running_ = false;
+  bool compact_ = false;
 
   QComboBox* preset_ = nullptr;
   SwitchButton* projection_ = nullptr;

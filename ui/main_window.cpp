@@ -29,11 +29,13 @@
 #include "io/run_writer.h"
 #include "training/switch_events.h"
 #include "panel_scroll_area.h"
+#include "presentation_mode.h"
 #include "report_view.h"
 #include "run_controller.h"
 #include "run_controls.h"
 #include "run_status_bar.h"
 #include "save_file.h"
+#include "text_scale.h"
 
 // resources/moelab.qrc is compiled into the static moelab_ui library, where the linker would drop
 // it as unreferenced; this references it. Q_INIT_RESOURCE must be used outside any namespace.
@@ -73,8 +75,10 @@ QString switch_label(const std::string& name) {
 MainWindow::MainWindow(QWidget* parent) : QMainWindow(parent) {
   init_moelab_resources();
   setWindowTitle(tr("MoE Growth Lab"));
+  TextScale::instance();  // the type at the scale last chosen, before anything is laid out
   controller_ = new RunController(this);
   build_layout();
+  presentation_ = new PresentationMode(this, controls_, charts_);
   build_menus();
   connect_run();
   restore_settings();
@@ -161,6 +165,10 @@ void MainWindow::build_menus() {
   run->addActions(run_controls_->run_actions());
 
   QMenu* view = menuBar()->addMenu(tr("&View"));
+  view->addAction(presentation_->toggle_action());
+  view->addSeparator();
+  view->addActions(TextScale::instance()->make_actions(this));
+  view->addSeparator();
   view->addAction(controls_dock_->toggleViewAction());
   view->addAction(report_dock_->toggleViewAction());
 
@@ -505,6 +513,8 @@ void MainWindow::showEvent(QShowEvent* event) {
 }
 
 void MainWindow::closeEvent(QCloseEvent* event) {
+  // The next start opens as the window was before it presented.
+  presentation_->set_active(false);
   save_settings();
   if (comparison_) comparison_->close();
   controller_->shutdown();

@@ -21,6 +21,7 @@ namespace moelab::ui {
 class ChartPanel;
 class ComparisonWindow;
 class ControlPanel;
+class PresentationMode;
 class ReportView;
 class RunControls;
 class RunStatusBar;
@@ -48,6 +49,8 @@ class MainWindow : public QMainWindow {
   QDockWidget* report_dock() const { return report_dock_; }
   RunControls* run_controls() const { return run_controls_; }
   RunStatusBar* run_status() const { return status_; }
+  // Full screen, larger type, the switches and two large charts (View menu, F5).
+  PresentationMode* presentation() const { return presentation_; }
   // The comparison window once opened (Compare > New comparison...), else null.
   ComparisonWindow* comparison_window() const;
   // The teaching preset's title and explanation, above the charts (hidden until one is chosen).
@@ -118,6 +121,7 @@ class MainWindow : public QMainWindow {
   RunStatusBar* status_ = nullptr;
   QDockWidget* controls_dock_ = nullptr;
   QDockWidget* report_dock_ = nullptr;
+  PresentationMode* presentation_ = nullptr;
   QLabel* preset_label_ = nullptr;
   QLabel* fork_label_ = nullptr;
   QString fork_parent_;

@@ -88,7 +88,9 @@ ChartPanel::ChartPanel(QWidget* parent) : QWidget(parent), clock_(std::make_shar
 ChartPanel::~ChartPanel() = default;
 
 void ChartPanel::build_toolbar() {
-  auto* bar = new QHBoxLayout();
+  toolbar_ = new QWidget(this);
+  auto* bar = new QHBoxLayout(toolbar_);
+  bar->setContentsMargins(0, 0, 0, 0);
   bar->setSpacing(8);
 
   auto* smoothing = new QLabel(tr("Smoothing"), this);
@@ -139,7 +141,7 @@ void ChartPanel::build_toolbar() {
   bar->addWidget(follow_box_);
   bar->addWidget(reset_zoom_button);
   bar->addStretch(1);
-  static_cast<QVBoxLayout*>(layout())->addLayout(bar);
+  static_cast<QVBoxLayout*>(layout())->addWidget(toolbar_);
 }
 
 void ChartPanel::build_charts() {
@@ -272,6 +274,9 @@ bool ChartPanel::wide_layout() const {
 }
 
 void ChartPanel::set_presentation(bool presentation) {
+  // The view's settings stay behind while presenting (the wheel still zooms, a double-click
+  // resets): in large type the toolbar alone would be wider than a projector's charts.
+  toolbar_->setVisible(!presentation);
   grid_->set_focus(presentation);
   schedule_redraw();
 }

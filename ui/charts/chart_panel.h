@@ -157,6 +157,7 @@ class ChartPanel : public QWidget {
   double dormant_threshold_ = 0.05;
   std::optional<moelab::EpochMetrics> pending_epoch_;  // latest epoch not yet shown in bars/map
 
+  QWidget* toolbar_ = nullptr;
   QSlider* smoothing_slider_ = nullptr;
   QLabel* smoothing_label_ = nullptr;
   QComboBox* axis_box_ = nullptr;

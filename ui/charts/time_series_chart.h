@@ -173,6 +173,7 @@ class TimeSeriesChart : public QChartView {
   void contextMenuEvent(QContextMenuEvent* event) override;
   bool viewportEvent(QEvent* event) override;
   void drawForeground(QPainter* painter, const QRectF& rect) override;
+  void changeEvent(QEvent* event) override;  // the type's scale changed: fonts again
 
  private:
   struct Line {
