@@ -28,6 +28,7 @@
 #include "charts/chart_panel.h"
 #include "config/config_json.h"
 #include "control_panel.h"
+#include "discard_question.h"
 #include "main_window.h"
 #include "number_spin_box.h"
 #include "report_view.h"
@@ -175,6 +176,9 @@ class TestUiWindow : public QObject {
     QVERIFY(temp_.isValid());
     // Each run keeps its folder: here, not in the user's data folder.
     QSettings().setValue(QStringLiteral("runs/folder"), temp_.filePath(QStringLiteral("runs")));
+    // These tests start, stop and reset runs by the dozen, as a user who ticked "Don't ask
+    // again"; the question itself is test_ui_coherence's.
+    QSettings().setValue(QString::fromLatin1(moelab::ui::DiscardQuestion::kSettingsKey), false);
   }
 
   void runDeliversSignalsToCharts() {

@@ -126,8 +126,26 @@ QGroupBox* ControlPanel::build_fixes() {
 }
 
 void ControlPanel::show_preset(int index) {
+  chosen_preset_ = index >= 0 && index < static_cast<int>(presets().size()) ? index : -1;
+  follow_switches();
+}
+
+bool ControlPanel::preset_modified() const {
+  return chosen_preset_ >= 0 &&
+         !presets()[static_cast<std::size_t>(chosen_preset_)].matches(fixes());
+}
+
+void ControlPanel::follow_switches() {
+  // Every change of the switches passes here, by hand, by a file or by the run's schedule: the
+  // chooser never shows a preset the switches have left without saying so.
   const QSignalBlocker block(preset_);
-  preset_->setCurrentIndex(index + 1);
+  for (int i = 0; i < static_cast<int>(presets().size()); ++i) {
+    QString title = text_of(presets()[static_cast<std::size_t>(i)].title);
+    if (i == chosen_preset_ && preset_modified()) title += tr(" (modified)");
+    preset_->setItemText(i + 1, title);
+  }
+  preset_->setCurrentIndex(chosen_preset_ + 1);
+  Q_EMIT presetStateChanged();
 }
 
 QGroupBox* ControlPanel::build_data() {
@@ -236,7 +254,9 @@ FixSwitches ControlPanel::fixes() const {
 }
 
 void ControlPanel::announce_fixes() {
-  if (!loading_) Q_EMIT fixesChanged(fixes());
+  if (loading_) return;
+  Q_EMIT fixesChanged(fixes());
+  follow_switches();
 }
 
 template <typename Widget>
@@ -267,7 +287,11 @@ void ControlPanel::set_config(const RunConfig& c) {
   put_fixes(c);
   enable_release_steps();
   loading_ = false;
-  if (!(fixes() == before)) announce_fixes();
+  if (fixes() == before) {
+    follow_switches();
+  } else {
+    announce_fixes();
+  }
 }
 
 void ControlPanel::show_fixes(const FixSwitches& f) {
@@ -279,6 +303,7 @@ void ControlPanel::show_fixes(const FixSwitches& f) {
   }
   put_fixes(shown);
   loading_ = false;
+  follow_switches();
 }
 
 // The switches themselves (the parameters are fields).

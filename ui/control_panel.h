@@ -7,6 +7,9 @@
 //
 // During a run the data, model and training fields are locked; the fixes stay live and every
 // change is announced with fixesChanged() so that it reaches the running trainer.
+//
+// Above the switches, the teaching-preset chooser remembers the preset chosen and marks it
+// "(modified)" while the switches differ from it.
 
 #include <QWidget>
 #include <vector>
@@ -56,13 +59,19 @@ class ControlPanel : public QWidget {
   NumberSpinBox* test_fraction_box() const { return test_fraction_; }
   // The teaching-preset chooser above the switches (item 0: none; item i + 1: presets()[i]).
   QComboBox* preset_box() const { return preset_; }
-  // Shows preset `index` (-1: none) in the chooser without announcing it.
+  // Shows preset `index` (-1: none) in the chooser as the one chosen, without announcing it.
   void show_preset(int index);
+  // The preset last chosen (-1: none), and whether the switches shown have left it since; the
+  // chooser marks it "(modified)" then.
+  int chosen_preset() const { return chosen_preset_; }
+  bool preset_modified() const;
 
  Q_SIGNALS:
   void fixesChanged(const moelab::FixSwitches& fixes);
   // The user picked teaching preset `index` (into moelab::presets()) in the chooser.
   void presetChosen(int index);
+  // The chosen preset, or whether the switches still match it, may have changed.
+  void presetStateChanged();
 
  private:
   QGroupBox* build_fixes();
@@ -73,6 +82,7 @@ class ControlPanel : public QWidget {
   void browse_idx_folder();
   void announce_fixes();
   void put_fixes(const RunConfig& config);
+  void follow_switches();
   void enable_release_steps();
   // A field for the catalog's `key`, in `form` under the catalog's label (or placed by the
   // caller when `form` is null).
@@ -84,6 +94,7 @@ class ControlPanel : public QWidget {
   bool loading_ = false;
   bool running_ = false;
   bool compact_ = false;
+  int chosen_preset_ = -1;
 
   QComboBox* preset_ = nullptr;
   SwitchButton* projection_ = nullptr;

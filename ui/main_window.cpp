@@ -26,6 +26,7 @@
 #include "comparison/comparison_window.h"
 #include "config/config_json.h"
 #include "control_panel.h"
+#include "discard_question.h"
 #include "io/run_writer.h"
 #include "training/switch_events.h"
 #include "panel_scroll_area.h"
@@ -59,16 +60,6 @@ const char* kRunsFolderKey = "runs/folder";
 constexpr int kStateVersion = 1;
 
 QString one_sentence(const std::exception& e) { return QString::fromUtf8(e.what()); }
-
-// The switch's name as the control panel shows it.
-QString switch_label(const std::string& name) {
-  if (name == "projection_fix") return MainWindow::tr("Projection fix");
-  if (name == "cooldown") return MainWindow::tr("Growth cooldown");
-  if (name == "cooldown_epochs") return MainWindow::tr("Cooldown epochs");
-  if (name == "entropy_loss") return MainWindow::tr("Entropy loss");
-  if (name == "entropy_weight") return MainWindow::tr("Entropy weight");
-  return QString::fromStdString(name);
-}
 
 }  // namespace
 
@@ -105,15 +96,7 @@ void MainWindow::build_layout() {
                           Qt::RightDockWidgetArea);
 
   charts_ = new ChartPanel;
-  // The chosen teaching preset, above the charts.
-  preset_label_ = new QLabel;
-  preset_label_->setObjectName(QStringLiteral("presetLabel"));
-  preset_label_->setWordWrap(true);
-  preset_label_->setTextFormat(Qt::RichText);
-  preset_label_->setStyleSheet(QStringLiteral(
-      "QLabel#presetLabel { background: #eef6ee; border: 1px solid #2e7d32; border-radius: 4px;"
-      " padding: 6px 10px; color: #1f2937; }"));
-  preset_label_->hide();
+  preset_label_ = new PresetBanner;
   fork_label_ = new QLabel;
   fork_label_->setObjectName(QStringLiteral("forkLabel"));
   fork_label_->setWordWrap(true);
@@ -198,6 +181,9 @@ void MainWindow::connect_run() {
   connect(run_controls_, &RunControls::stepDelayChanged, c, &RunController::set_step_delay);
   connect(controls_, &ControlPanel::fixesChanged, c, &RunController::set_fixes);
   connect(controls_, &ControlPanel::presetChosen, this, &MainWindow::apply_preset);
+  connect(controls_, &ControlPanel::presetStateChanged, this, [this] {
+    preset_label_->show_state(controls_->chosen_preset(), controls_->fixes());
+  });
 
   connect(c, &RunController::started, this, &MainWindow::on_started);
   connect(c, &RunController::dataLoaded, this, [this](const DatasetInfo& info) {
@@ -225,12 +211,11 @@ void MainWindow::connect_run() {
   connect(c, &RunController::switchReported, this, [this](const SwitchEvent& e) {
     // A scheduled change shows on the switches too (a hand flip is already there).
     controls_->show_fixes(apply_switch_event(controls_->fixes(), e));
-    status_->showMessage(
-        tr("%1: %2 -> %3 from epoch %4, step %5 (marked on the charts).")
-            .arg(switch_label(e.name), QString::fromStdString(e.from), QString::fromStdString(e.to))
-            .arg(e.epoch)
-            .arg(e.step),
-        5000);
+    status_->showMessage(tr("%1 from epoch %2, step %3 (marked on the charts).")
+                             .arg(QString::fromStdString(describe_switch_event(e)))
+                             .arg(e.epoch)
+                             .arg(e.step),
+                         5000);
   });
   connect(c, &RunController::phaseReport, report_, &ReportView::set_report);
   connect(c, &RunController::finished, this, &MainWindow::on_finished);
@@ -261,6 +246,7 @@ void MainWindow::on_finished(const RunResult& result) {
 }
 
 void MainWindow::start_run() {
+  if (!may_discard_run(tr("Starting a new run"))) return;
   const RunConfig config = controls_->config();
   try {
     validate(config);
@@ -278,11 +264,26 @@ void MainWindow::start_run() {
 
 void MainWindow::step_epoch() {
   // From idle, Step starts a run that pauses after its first epoch.
-  if (!controller_->active()) start_run();
+  if (!controller_->active()) {
+    start_run();
+    if (!controller_->active()) return;
+  }
   controller_->step_epoch();
 }
 
+bool MainWindow::holds_ended_run() const {
+  return !controller_->active() && controller_->result().has_value();
+}
+
+bool MainWindow::may_discard_run(const QString& action) {
+  return !holds_ended_run() || DiscardQuestion::ask(this, action, controller_->run_folder());
+}
+
 void MainWindow::reset_run() {
+  if (may_discard_run(tr("Reset"))) drop_run();
+}
+
+void MainWindow::drop_run() {
   controller_->reset();
   lesson_.reset();
   charts_->reset({});
@@ -426,16 +427,19 @@ ComparisonWindow* MainWindow::comparison_window() const { return comparison_.dat
 
 void MainWindow::apply_preset(int index) {
   if (index < 0 || index >= static_cast<int>(presets().size())) return;
-  const Preset& preset = presets()[static_cast<std::size_t>(index)];
-  // Only the switches change; a running trainer gets them through fixesChanged().
-  controls_->set_config(preset.apply(controls_->config()));
+  // A finished run's charts were made by other switches: under this preset's explanation they
+  // would mislead, so the preset starts afresh (after asking), or does not apply at all.
+  if (holds_ended_run()) {
+    if (!may_discard_run(tr("Choosing a preset"))) {
+      controls_->show_preset(controls_->chosen_preset());  // the chooser as it was
+      return;
+    }
+    drop_run();
+  }
+  // Only the switches change; a running trainer gets them through fixesChanged(). The chooser
+  // and the banner follow (ControlPanel::presetStateChanged).
   controls_->show_preset(index);
-  preset_label_->setText(
-      QStringLiteral("<b>%1</b><br>%2")
-          .arg(QString::fromStdString(preset.title).toHtmlEscaped(),
-               QString::fromStdString(preset.explanation).toHtmlEscaped().replace(
-                   QLatin1Char('\n'), QStringLiteral("<br>"))));
-  preset_label_->show();
+  controls_->set_config(presets()[static_cast<std::size_t>(index)].apply(controls_->config()));
 }
 
 void MainWindow::open_comparison() {

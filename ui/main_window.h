@@ -10,6 +10,7 @@
 #include <optional>
 
 #include "meta_types.h"
+#include "preset_banner.h"
 #include "run_controller.h"
 
 class QAction;
@@ -53,8 +54,9 @@ class MainWindow : public QMainWindow {
   PresentationMode* presentation() const { return presentation_; }
   // The comparison window once opened (Compare > New comparison...), else null.
   ComparisonWindow* comparison_window() const;
-  // The teaching preset's title and explanation, above the charts (hidden until one is chosen).
-  QLabel* preset_label() const { return preset_label_; }
+  // The teaching preset's title and explanation, above the charts (hidden until one is chosen);
+  // it follows the switches.
+  PresetBanner* preset_label() const { return preset_label_; }
 
   // Makes this window a fork of the run kept in `parent_folder`, from its state after `epoch`:
   // the control panel shows the parent's settings with its switches as they stood then (change
@@ -99,7 +101,14 @@ class MainWindow : public QMainWindow {
   void restore_settings();
   void save_settings() const;
   void step_epoch();
+  // Reset: asks before a finished run is thrown away, then drops it.
   void reset_run();
+  // Clears the run, its charts, its report and its status.
+  void drop_run();
+  // A run has finished or been stopped, and its charts and report are still shown.
+  bool holds_ended_run() const;
+  // True when `action` may go on: no ended run would be lost, or the user agreed.
+  bool may_discard_run(const QString& action);
   void on_started(const RunConfig& config);
   void on_epoch(const EpochMetrics& metrics);
   void on_state(RunController::State state);
@@ -122,7 +131,7 @@ class MainWindow : public QMainWindow {
   QDockWidget* controls_dock_ = nullptr;
   QDockWidget* report_dock_ = nullptr;
   PresentationMode* presentation_ = nullptr;
-  QLabel* preset_label_ = nullptr;
+  PresetBanner* preset_label_ = nullptr;
   QLabel* fork_label_ = nullptr;
   QString fork_parent_;
   int fork_epoch_ = -1;

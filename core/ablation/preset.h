@@ -17,8 +17,12 @@ struct Preset {
   bool cooldown = true;
   bool entropy_loss = true;
 
-  // `config` with this preset's switches (weights and windows kept).
+  // `fixes` with this preset's three switches (weights and windows kept).
+  FixSwitches switches(FixSwitches fixes) const;
+  // `config` with this preset's switches.
   RunConfig apply(RunConfig config) const;
+  // The three switches are this preset's (weights and windows do not count).
+  bool matches(const FixSwitches& fixes) const { return switches(fixes) == fixes; }
 };
 
 const std::vector<Preset>& presets();

@@ -22,6 +22,7 @@
 #include "charts/utilization_bar_chart.h"
 #include "panel_scroll_area.h"
 #include "training/loss_term_catalog.h"
+#include "training/switch_events.h"
 
 namespace moelab::ui {
 
@@ -383,10 +384,7 @@ void ChartPanel::add_split(const moelab::SplitEvent& split) {
 
 void ChartPanel::add_switch(const moelab::SwitchEvent& change) {
   const XStamp at = clock_->event_stamp(change.epoch, change.step);
-  const QString label =
-      QStringLiteral("%1 %2->%3")
-          .arg(QString::fromStdString(change.name), QString::fromStdString(change.from),
-               QString::fromStdString(change.to));
+  const QString label = QString::fromStdString(moelab::describe_switch_event(change));
   for (TimeSeriesChart* chart : time_charts()) {
     chart->add_marker(at, label, TimeSeriesChart::MarkerKind::Switch);
   }
