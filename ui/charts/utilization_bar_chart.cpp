@@ -136,7 +136,8 @@ void UtilizationBarChart::paintEvent(QPaintEvent*) {
 
   if (values_.empty()) {
     p.setPen(ChartStyle::muted_text());
-    p.drawText(l.plot, Qt::AlignCenter, tr("waiting for the first epoch"));
+    // On two lines when the plot is narrow (1024 px), rather than cut at both ends.
+    p.drawText(l.plot, Qt::AlignCenter | Qt::TextWordWrap, tr("waiting for the first epoch"));
     return;
   }
 
