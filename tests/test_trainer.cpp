@@ -1,5 +1,6 @@
-// Whole runs on the embedded digits: the seed report's effects, determinism, live switches and
-// the control block. Single-threaded so that fixed seeds give fixed runs.
+// Whole runs on the embedded digits: the seed report's effects, determinism, live switches (and
+// how their events read) and the control block. Single-threaded so that fixed seeds give fixed
+// runs.
 #include <torch/torch.h>
 
 #include <algorithm>
@@ -10,6 +11,7 @@
 #include "data/dataset_loader.h"
 #include "io/run_writer.h"
 #include "training/loss_term.h"
+#include "training/switch_events.h"
 #include "training/trainer.h"
 
 #include <QtTest>
@@ -232,6 +234,36 @@ class TestTrainer : public QObject {
     QVERIFY(!r.config.fixes.entropy_loss);
     QCOMPARE(r.config.schedule.size(), std::size_t(1));
     QCOMPARE(r.config.schedule[0].epoch, 4);
+  }
+
+  // The charts and the status bar name a switch event in the setting catalog's words, its numbers
+  // without the zeros events.csv pads them with.
+  void switchEventsReadInTheCatalogsWords() {
+    FixSwitches off;
+    off.projection_fix = false;
+    off.cooldown = false;
+    off.entropy_loss = false;
+    FixSwitches on;
+    on.cooldown_epochs = off.cooldown_epochs + 2;
+    on.entropy_weight = 0.25;
+    QStringList read;
+    for (const auto& event : diff_switches(off, on)) {
+      read << QString::fromStdString(describe_switch_event(event));
+    }
+    QCOMPARE(read, (QStringList{"Projection fix on", "Growth cooldown on", "Cooldown epochs 5 -> 7",
+                                "Load balancing on", "Entropy weight 0.1 -> 0.25"}));
+    QCOMPARE(QString::fromStdString(describe_switch_event(diff_switches(on, off)[0])),
+             QString("Projection fix off"));
+    QCOMPARE(QString::fromStdString(
+                 describe_switch_event({3, 40, kLearningRateEvent, "0.010000", "0.003000"})),
+             QString("Learning rate 0.01 -> 0.003"));
+    QCOMPARE(QString::fromStdString(describe_switch_event({3, 40, "unknown", "a", "b"})),
+             QString("unknown a -> b"));
+    QCOMPARE(QString::fromStdString(describe_switch_event({25, 425, kPruneEvent, "3", "removed"})),
+             QString("Pruned dormant e3"));
+    QCOMPARE(QString::fromStdString(
+                 describe_switch_event({25, 425, kReviveEvent, "3", "copy of 1"})),
+             QString("Revived dormant e3 as a copy of e1"));
   }
 
   void observerSeesEveryEpochStepAndSplit() {

@@ -223,7 +223,7 @@ void TestUiCharts::switch_creates_a_marker_on_every_chart() {
   panel.flush();
   for (TimeSeriesChart* chart : panel.time_charts()) {
     QCOMPARE(chart->marker_count(), 1);
-    QCOMPARE(chart->marker_label(0), QString("entropy_loss off->on"));
+    QCOMPARE(chart->marker_label(0), QString("Load balancing on"));
     QVERIFY(chart->marker_kind(0) == TimeSeriesChart::MarkerKind::Switch);
     QCOMPARE(chart->marker_x(0), 21.0);
   }

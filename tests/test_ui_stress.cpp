@@ -1,6 +1,8 @@
 // The window under a class of students: hundreds of random actions at random instants on the real
 // MainWindow (offscreen): start, pause, step, stop, reset, every switch and setting a student can
-// reach, the speed slider, presets, every menu item (file dialogs and message boxes included),
+// reach, the speed slider, presets, every menu item (file dialogs and message boxes included, a
+// message box answered with any of its buttons, so that a finished run is sometimes kept and
+// sometimes thrown away),
 // comparisons opened, started and cancelled, exports, bad experiment files (a named pipe, a
 // folder), settings that cannot run, windows closed and reopened. It checks that nothing crashes,
 // that the event loop keeps turning (every action returns, and the loop ticks, within 2 s), that
@@ -17,6 +19,7 @@
 #include <QComboBox>
 #include <QDialog>
 #include <QElapsedTimer>
+#include <QMessageBox>
 #include <QMenuBar>
 #include <QPushButton>
 #include <QSettings>
@@ -38,6 +41,7 @@
 #include "comparison/comparison_window.h"
 #include "config/config_json.h"
 #include "control_panel.h"
+#include "discard_question.h"
 #include "main_window.h"
 #include "run_controller.h"
 #include "run_controls.h"
@@ -91,11 +95,12 @@ RunConfig tiny_config() {
   return c;
 }
 
-// Closes whatever modal dialog opens (file dialogs, message boxes, About), as a student who
-// cancels; remembers one that would not close.
+// Closes whatever modal dialog opens, as a student would: a message box with any of its buttons
+// (About's OK, a question's yes or no), any other dialog cancelled; remembers one that would not
+// close.
 class ModalCloser : public QObject {
  public:
-  ModalCloser() {
+  explicit ModalCloser(std::uint64_t seed) : rng_(seed) {
     timer_.setInterval(kModalPollMs);
     connect(&timer_, &QTimer::timeout, this, [this] { poll(); });
     timer_.start();
@@ -117,7 +122,12 @@ class ModalCloser : public QObject {
       stuck_ = QStringLiteral("%1 \"%2\"").arg(modal->metaObject()->className(),
                                               modal->windowTitle());
     }
-    if (auto* dialog = qobject_cast<QDialog*>(modal)) {
+    auto* box = qobject_cast<QMessageBox*>(modal);
+    if (box != nullptr && !box->buttons().isEmpty()) {
+      const auto buttons = box->buttons();
+      buttons[std::uniform_int_distribution<int>(0, static_cast<int>(buttons.size()) - 1)(rng_)]
+          ->click();
+    } else if (auto* dialog = qobject_cast<QDialog*>(modal)) {
       dialog->done(QDialog::Rejected);
     } else {
       modal->close();
@@ -126,6 +136,7 @@ class ModalCloser : public QObject {
   }
 
   QTimer timer_;
+  std::mt19937_64 rng_;
   QElapsedTimer open_;
   QWidget* current_ = nullptr;
   int closed_ = 0;
@@ -193,7 +204,7 @@ class TestUiStress : public QObject {
     qInfo("stress seed %llu, %d actions (replay with MOELAB_STRESS_SEED=%llu)",
           static_cast<unsigned long long>(seed), actions, static_cast<unsigned long long>(seed));
     rng_.seed(seed);
-    ModalCloser closer;
+    ModalCloser closer(seed);
     Heartbeat heartbeat;
     open_window();
 
@@ -228,8 +239,10 @@ class TestUiStress : public QObject {
       if (i + 1 == warm_up) start_mib = resident_mib();
       peak_mib = std::max(peak_mib, resident_mib());
     }
-    // Wind down: a last run to its end, then every window closed. The last actions may have left
-    // a run paused or going, and Start is disabled while one is: that run is dropped first.
+    // Wind down: a last run to its end (no question: any finished run goes), then every window
+    // closed. The last actions may have left a run paused or going, and Start is disabled while
+    // one is: that run is dropped first.
+    QSettings().setValue(QString::fromLatin1(moelab::ui::DiscardQuestion::kSettingsKey), false);
     window_->controller()->reset();
     window_->control_panel()->set_config(tiny_config());
     window_->run_controls()->start_action()->trigger();

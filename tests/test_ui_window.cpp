@@ -9,7 +9,6 @@
 #include <QApplication>
 #include <QComboBox>
 #include <QSpinBox>
-#include <QSplitter>
 #include <QElapsedTimer>
 #include <QGroupBox>
 #include <QImage>
@@ -29,6 +28,7 @@
 #include "charts/chart_panel.h"
 #include "config/config_json.h"
 #include "control_panel.h"
+#include "discard_question.h"
 #include "main_window.h"
 #include "number_spin_box.h"
 #include "report_view.h"
@@ -49,11 +49,6 @@ namespace {
 constexpr int kRunTimeoutMs = 30000;
 // Stop and reset only ask; generous, so that a loaded machine never fails the test.
 constexpr int kNonBlockingMs = 500;
-// The projectors the lab is shown on. The window's minimum width (989 px when this was written)
-// stays under 1000, which leaves room for a window frame.
-constexpr int kProjectorWidth = 1024;
-constexpr int kProjectorHeight = 768;
-constexpr int kProjectorMinWidth = 1000;
 
 // Every step report a spy on RunController::stepsReported saw, batches flattened in order.
 std::vector<StepMetrics> steps_of(const QSignalSpy& spy) {
@@ -167,21 +162,6 @@ moelab::PhaseReport report_with_statistics() {
   return r;
 }
 
-// Each splitter pane's minimum width, for a failure message.
-QString pane_minimums(MainWindow& w) {
-  QStringList parts;
-  if (auto* split = qobject_cast<QSplitter*>(w.centralWidget())) {
-    for (int i = 0; i < split->count(); ++i) {
-      QWidget* pane = split->widget(i);
-      const int min = pane->minimumWidth() > 0 ? pane->minimumWidth()
-                                               : pane->minimumSizeHint().width();
-      parts << QStringLiteral("%1 %2").arg(QLatin1String(pane->metaObject()->className())).arg(min);
-    }
-  }
-  parts << QStringLiteral("status bar %1").arg(w.statusBar()->minimumSizeHint().width());
-  return QStringLiteral("panes ") + parts.join(QStringLiteral(", "));
-}
-
 }  // namespace
 
 class TestUiWindow : public QObject {
@@ -196,6 +176,9 @@ class TestUiWindow : public QObject {
     QVERIFY(temp_.isValid());
     // Each run keeps its folder: here, not in the user's data folder.
     QSettings().setValue(QStringLiteral("runs/folder"), temp_.filePath(QStringLiteral("runs")));
+    // These tests start, stop and reset runs by the dozen, as a user who ticked "Don't ask
+    // again"; the question itself is test_ui_coherence's.
+    QSettings().setValue(QString::fromLatin1(moelab::ui::DiscardQuestion::kSettingsKey), false);
   }
 
   void runDeliversSignalsToCharts() {
@@ -614,52 +597,6 @@ class TestUiWindow : public QObject {
     QVERIFY2(md.contains(QStringLiteral("| 0 dormant |\n")), qPrintable(md));
     // What Save writes is still the core's report.
     QCOMPARE(view.markdown(), QString::fromStdString(moelab::to_markdown(r)));
-  }
-
-  // The lab is shown on 1024 x 768 projectors: the window's minimum must fit there, with a run
-  // going and a report in view, from before the first show (when the dashboard is laid out in
-  // three columns) to after it.
-  void minimumSizeFitsAProjector() {
-    MainWindow w;
-    const auto fits = [&w](const char* when) {
-      const QSize min = w.minimumSizeHint();
-      const QString why = QStringLiteral("%1: window %2 x %3; %4")
-                              .arg(QLatin1String(when))
-                              .arg(min.width())
-                              .arg(min.height())
-                              .arg(pane_minimums(w));
-      QVERIFY2(min.width() <= kProjectorMinWidth, qPrintable(why));
-      QVERIFY2(min.height() <= kProjectorHeight, qPrintable(why));
-    };
-    fits("before the first show");
-    if (QTest::currentTestFailed()) return;
-
-    w.resize(kProjectorWidth, kProjectorHeight);
-    w.show();
-    QVERIFY(QTest::qWaitForWindowExposed(&w));
-    fits("shown");
-    if (QTest::currentTestFailed()) return;
-
-    // A run with many experts under way, and a report with intervals and p values.
-    w.run_status()->begin(tiny_config());
-    w.run_status()->set_state(State::Running);
-    EpochMetrics m;
-    m.epoch = 3;
-    m.step = 123456;
-    m.wall_seconds = 5000;
-    m.samples_per_second = 123456;
-    m.effective_experts = 7.5;
-    m.load_violation = 12.5;
-    m.utilization.assign(12, 1.0f / 12.0f);
-    m.router_task_grad.assign(12, 0.001);
-    m.dormant = {3, 7};
-    w.run_status()->add_epoch(m);
-    w.chart_panel()->add_epoch(m);
-    w.chart_panel()->flush();
-    w.report_view()->set_report(report_with_statistics());
-    QTest::qWait(50);
-    fits("a run and a report in view");
-    QVERIFY(w.width() <= kProjectorWidth);
   }
 
   void aboutNamesTheDataSources() {

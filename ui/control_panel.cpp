@@ -60,13 +60,18 @@ ControlPanel::ControlPanel(QWidget* parent) : QWidget(parent) {
 }
 
 QGroupBox* ControlPanel::build_fixes() {
-  auto* box = new QGroupBox(tr("The three fixes"));
+  auto* box = new QGroupBox;
   box->setObjectName(QStringLiteral("fixesBox"));
+  // A border only: style sheets pass their fonts on like any widget here (TextScale), so a bold
+  // in it would make the whole box bold. The heading is bold instead.
   box->setStyleSheet(QStringLiteral(
-      "QGroupBox#fixesBox { font-weight: bold; border: 2px solid #2e7d32; border-radius: 6px;"
-      " margin-top: 1.2em; padding: 6px; }"
-      "QGroupBox#fixesBox::title { subcontrol-origin: margin; left: 10px; padding: 0 4px; }"));
+      "QGroupBox#fixesBox { border: 2px solid #2e7d32; border-radius: 6px; padding: 6px; }"));
   auto* layout = new QVBoxLayout(box);
+  auto* heading = new QLabel(tr("The three fixes"));
+  QFont bold;  // the weight alone, so that the size still follows the type's scale
+  bold.setBold(true);
+  heading->setFont(bold);
+  layout->addWidget(heading);
   layout->addWidget(explanation(
       tr("Switch a fix off to reproduce the seed's failure. A change takes effect at the next "
          "training step and is marked on the charts.")));
@@ -130,8 +135,26 @@ QGroupBox* ControlPanel::build_fixes() {
 }
 
 void ControlPanel::show_preset(int index) {
+  chosen_preset_ = index >= 0 && index < static_cast<int>(presets().size()) ? index : -1;
+  follow_switches();
+}
+
+bool ControlPanel::preset_modified() const {
+  return chosen_preset_ >= 0 &&
+         !presets()[static_cast<std::size_t>(chosen_preset_)].matches(fixes());
+}
+
+void ControlPanel::follow_switches() {
+  // Every change of the switches passes here, by hand, by a file or by the run's schedule: the
+  // chooser never shows a preset the switches have left without saying so.
   const QSignalBlocker block(preset_);
-  preset_->setCurrentIndex(index + 1);
+  for (int i = 0; i < static_cast<int>(presets().size()); ++i) {
+    QString title = text_of(presets()[static_cast<std::size_t>(i)].title);
+    if (i == chosen_preset_ && preset_modified()) title += tr(" (modified)");
+    preset_->setItemText(i + 1, title);
+  }
+  preset_->setCurrentIndex(chosen_preset_ + 1);
+  Q_EMIT presetStateChanged();
 }
 
 QGroupBox* ControlPanel::build_data() {
@@ -245,7 +268,9 @@ FixSwitches ControlPanel::fixes() const {
 }
 
 void ControlPanel::announce_fixes() {
-  if (!loading_) Q_EMIT fixesChanged(fixes());
+  if (loading_) return;
+  Q_EMIT fixesChanged(fixes());
+  follow_switches();
 }
 
 template <typename Widget>
@@ -282,7 +307,11 @@ void ControlPanel::set_config(const RunConfig& c) {
   put_fixes(c);
   enable_release_steps();
   loading_ = false;
-  if (!(fixes() == before)) announce_fixes();
+  if (fixes() == before) {
+    follow_switches();
+  } else {
+    announce_fixes();
+  }
 }
 
 void ControlPanel::show_fixes(const FixSwitches& f) {
@@ -294,6 +323,7 @@ void ControlPanel::show_fixes(const FixSwitches& f) {
   }
   put_fixes(shown);
   loading_ = false;
+  follow_switches();
 }
 
 // The switches themselves (the parameters are fields).
@@ -307,12 +337,22 @@ void ControlPanel::put_fixes(const RunConfig& c) {
 }
 
 void ControlPanel::set_running(bool running) {
+  running_ = running;
   data_box_->setEnabled(!running);
   model_box_->setEnabled(!running);
   training_box_->setEnabled(!running);
   // The method is a training setting: the run was built with it. The switch stays live.
   balancer_->setEnabled(!running);
-  locked_hint_->setVisible(running);
+  locked_hint_->setVisible(running && !compact_);
+}
+
+void ControlPanel::set_compact(bool compact) {
+  compact_ = compact;
+  for (QWidget* part : {static_cast<QWidget*>(data_box_), static_cast<QWidget*>(model_box_),
+                        static_cast<QWidget*>(training_box_)}) {
+    part->setVisible(!compact);
+  }
+  locked_hint_->setVisible(running_ && !compact);
 }
 
 }  // namespace moelab::ui

@@ -8,6 +8,9 @@
 //
 // During a run the data, model and training fields are locked; the fixes stay live and every
 // change is announced with fixesChanged() so that it reaches the running trainer.
+//
+// Above the switches, the teaching-preset chooser remembers the preset chosen and marks it
+// "(modified)" while the switches differ from it.
 
 #include <QWidget>
 #include <vector>
@@ -41,6 +44,9 @@ class ControlPanel : public QWidget {
   // Shows switches the run changed itself (a schedule) without announcing them back to it.
   void show_fixes(const FixSwitches& fixes);
   void set_running(bool running);
+  // Presentation: the three switches alone (their group box); the settings come back after.
+  void set_compact(bool compact);
+  bool compact() const { return compact_; }
 
   // For tests and keyboard users: the switches themselves.
   SwitchButton* projection_switch() const { return projection_; }
@@ -55,13 +61,19 @@ class ControlPanel : public QWidget {
   NumberSpinBox* test_fraction_box() const { return test_fraction_; }
   // The teaching-preset chooser above the switches (item 0: none; item i + 1: presets()[i]).
   QComboBox* preset_box() const { return preset_; }
-  // Shows preset `index` (-1: none) in the chooser without announcing it.
+  // Shows preset `index` (-1: none) in the chooser as the one chosen, without announcing it.
   void show_preset(int index);
+  // The preset last chosen (-1: none), and whether the switches shown have left it since; the
+  // chooser marks it "(modified)" then.
+  int chosen_preset() const { return chosen_preset_; }
+  bool preset_modified() const;
 
  Q_SIGNALS:
   void fixesChanged(const moelab::FixSwitches& fixes);
   // The user picked teaching preset `index` (into moelab::presets()) in the chooser.
   void presetChosen(int index);
+  // The chosen preset, or whether the switches still match it, may have changed.
+  void presetStateChanged();
 
  private:
   QGroupBox* build_fixes();
@@ -72,6 +84,7 @@ class ControlPanel : public QWidget {
   void browse_idx_folder();
   void announce_fixes();
   void put_fixes(const RunConfig& config);
+  void follow_switches();
   void enable_release_steps();
   void enable_entropy_weight();
   // A field for the catalog's `key`, in `form` under the catalog's label (or placed by the
@@ -82,6 +95,9 @@ class ControlPanel : public QWidget {
   RunConfig base_;
   std::vector<SettingField> fields_;  // every setting the panel shows, read and shown alike
   bool loading_ = false;
+  bool running_ = false;
+  bool compact_ = false;
+  int chosen_preset_ = -1;
 
   QComboBox* preset_ = nullptr;
   SwitchButton* projection_ = nullptr;

@@ -3,6 +3,7 @@
 #include <QAction>
 #include <QApplication>
 #include <QCloseEvent>
+#include <QDockWidget>
 #include <QDir>
 #include <QFile>
 #include <QFileDialog>
@@ -14,12 +15,9 @@
 #include <QPixmap>
 #include <QSaveFile>
 #include <QScreen>
-#include <QScrollArea>
 #include <QSettings>
 #include <QStandardPaths>
 #include <QShowEvent>
-#include <QSplitter>
-#include <QStyle>
 #include <algorithm>
 #include <stdexcept>
 
@@ -28,15 +26,17 @@
 #include "comparison/comparison_window.h"
 #include "config/config_json.h"
 #include "control_panel.h"
-#include "io/durable_run.h"
-#include "io/run_folder_reader.h"
+#include "discard_question.h"
 #include "io/run_writer.h"
 #include "training/switch_events.h"
+#include "panel_scroll_area.h"
+#include "presentation_mode.h"
 #include "report_view.h"
 #include "run_controller.h"
 #include "run_controls.h"
 #include "run_status_bar.h"
 #include "save_file.h"
+#include "text_scale.h"
 
 // resources/moelab.qrc is compiled into the static moelab_ui library, where the linker would drop
 // it as unreferenced; this references it. Q_INIT_RESOURCE must be used outside any namespace.
@@ -53,32 +53,23 @@ namespace {
 
 const char* kGeometryKey = "window/geometry";
 const char* kStateKey = "window/state";
-const char* kSplitterKey = "window/splitter";
 const char* kExperimentKey = "experiment/last";
 const char* kSpeedKey = "run/step_delay_ms";
 const char* kRunsFolderKey = "runs/folder";
+// Bumped when the docks change, so that an older layout is not restored into the new one.
+constexpr int kStateVersion = 1;
 
 QString one_sentence(const std::exception& e) { return QString::fromUtf8(e.what()); }
-
-// The switch's name as the control panel shows it.
-QString switch_label(const std::string& name) {
-  if (name == "projection_fix") return MainWindow::tr("Projection fix");
-  if (name == "cooldown") return MainWindow::tr("Growth cooldown");
-  if (name == "cooldown_epochs") return MainWindow::tr("Cooldown epochs");
-  if (name == "entropy_loss") return MainWindow::tr("Load balancing");
-  if (name == "entropy_weight") return MainWindow::tr("Entropy weight");
-  if (name == kPruneEvent) return MainWindow::tr("Pruned dormant expert");
-  if (name == kReviveEvent) return MainWindow::tr("Revived dormant expert");
-  return QString::fromStdString(name);
-}
 
 }  // namespace
 
 MainWindow::MainWindow(QWidget* parent) : QMainWindow(parent) {
   init_moelab_resources();
   setWindowTitle(tr("MoE Growth Lab"));
+  TextScale::instance();  // the type at the scale last chosen, before anything is laid out
   controller_ = new RunController(this);
   build_layout();
+  presentation_ = new PresentationMode(this, controls_, charts_);
   build_menus();
   connect_run();
   restore_settings();
@@ -93,25 +84,19 @@ void MainWindow::build_layout() {
   run_controls_ = new RunControls(this);
   addToolBar(Qt::TopToolBarArea, run_controls_);
 
+  // The controls and the report are docks: on a small screen either can be closed, floated to a
+  // second screen or moved, and the charts take the room (View menu brings them back).
   controls_ = new ControlPanel;
-  auto* scroll = new QScrollArea;
+  auto* scroll = new PanelScrollArea;
   scroll->setWidget(controls_);
-  scroll->setWidgetResizable(true);
-  scroll->setHorizontalScrollBarPolicy(Qt::ScrollBarAlwaysOff);
-  scroll->setMinimumWidth(controls_->minimumSizeHint().width() +
-                          scroll->style()->pixelMetric(QStyle::PM_ScrollBarExtent) + 4);
+  controls_dock_ = add_dock(tr("Controls"), QStringLiteral("controlsDock"), scroll,
+                            Qt::LeftDockWidgetArea);
+  report_ = new ReportView;
+  report_dock_ = add_dock(tr("Report"), QStringLiteral("reportDock"), report_,
+                          Qt::RightDockWidgetArea);
 
   charts_ = new ChartPanel;
-  report_ = new ReportView;
-  // The chosen teaching preset, above the charts.
-  preset_label_ = new QLabel;
-  preset_label_->setObjectName(QStringLiteral("presetLabel"));
-  preset_label_->setWordWrap(true);
-  preset_label_->setTextFormat(Qt::RichText);
-  preset_label_->setStyleSheet(QStringLiteral(
-      "QLabel#presetLabel { background: #eef6ee; border: 1px solid #2e7d32; border-radius: 4px;"
-      " padding: 6px 10px; color: #1f2937; }"));
-  preset_label_->hide();
+  preset_label_ = new PresetBanner;
   fork_label_ = new QLabel;
   fork_label_->setObjectName(QStringLiteral("forkLabel"));
   fork_label_->setWordWrap(true);
@@ -126,19 +111,20 @@ void MainWindow::build_layout() {
   centre_layout->addWidget(preset_label_);
   centre_layout->addWidget(fork_label_);
   centre_layout->addWidget(charts_, 1);
-
-  splitter_ = new QSplitter(Qt::Horizontal);
-  splitter_->addWidget(scroll);
-  splitter_->addWidget(centre);
-  splitter_->addWidget(report_);
-  splitter_->setStretchFactor(0, 0);
-  splitter_->setStretchFactor(1, 1);
-  splitter_->setStretchFactor(2, 0);
-  splitter_->setCollapsible(1, false);
-  setCentralWidget(splitter_);
+  setCentralWidget(centre);
 
   status_ = new RunStatusBar;
   setStatusBar(status_);
+}
+
+QDockWidget* MainWindow::add_dock(const QString& title, const QString& name, QWidget* content,
+                                  Qt::DockWidgetArea area) {
+  auto* dock = new QDockWidget(title, this);
+  dock->setObjectName(name);  // saveState() and restoreState() know docks by name
+  dock->setAllowedAreas(Qt::LeftDockWidgetArea | Qt::RightDockWidgetArea);
+  dock->setWidget(content);
+  addDockWidget(area, dock);
+  return dock;
 }
 
 void MainWindow::build_menus() {
@@ -160,6 +146,14 @@ void MainWindow::build_menus() {
 
   QMenu* run = menuBar()->addMenu(tr("&Run"));
   run->addActions(run_controls_->run_actions());
+
+  QMenu* view = menuBar()->addMenu(tr("&View"));
+  view->addAction(presentation_->toggle_action());
+  view->addSeparator();
+  view->addActions(TextScale::instance()->make_actions(this));
+  view->addSeparator();
+  view->addAction(controls_dock_->toggleViewAction());
+  view->addAction(report_dock_->toggleViewAction());
 
   QMenu* presets_menu = menuBar()->addMenu(tr("&Presets"));
   for (int i = 0; i < static_cast<int>(presets().size()); ++i) {
@@ -187,6 +181,9 @@ void MainWindow::connect_run() {
   connect(run_controls_, &RunControls::stepDelayChanged, c, &RunController::set_step_delay);
   connect(controls_, &ControlPanel::fixesChanged, c, &RunController::set_fixes);
   connect(controls_, &ControlPanel::presetChosen, this, &MainWindow::apply_preset);
+  connect(controls_, &ControlPanel::presetStateChanged, this, [this] {
+    preset_label_->show_state(controls_->chosen_preset(), controls_->fixes());
+  });
 
   connect(c, &RunController::started, this, &MainWindow::on_started);
   connect(c, &RunController::dataLoaded, this, [this](const DatasetInfo& info) {
@@ -214,12 +211,11 @@ void MainWindow::connect_run() {
   connect(c, &RunController::switchReported, this, [this](const SwitchEvent& e) {
     // A scheduled change shows on the switches too (a hand flip is already there).
     controls_->show_fixes(apply_switch_event(controls_->fixes(), e));
-    status_->showMessage(
-        tr("%1: %2 -> %3 from epoch %4, step %5 (marked on the charts).")
-            .arg(switch_label(e.name), QString::fromStdString(e.from), QString::fromStdString(e.to))
-            .arg(e.epoch)
-            .arg(e.step),
-        5000);
+    status_->showMessage(tr("%1 from epoch %2, step %3 (marked on the charts).")
+                             .arg(QString::fromStdString(describe_switch_event(e)))
+                             .arg(e.epoch)
+                             .arg(e.step),
+                         5000);
   });
   connect(c, &RunController::phaseReport, report_, &ReportView::set_report);
   connect(c, &RunController::finished, this, &MainWindow::on_finished);
@@ -250,6 +246,7 @@ void MainWindow::on_finished(const RunResult& result) {
 }
 
 void MainWindow::start_run() {
+  if (!may_discard_run(tr("Starting a new run"))) return;
   const RunConfig config = controls_->config();
   try {
     validate(config);
@@ -267,11 +264,26 @@ void MainWindow::start_run() {
 
 void MainWindow::step_epoch() {
   // From idle, Step starts a run that pauses after its first epoch.
-  if (!controller_->active()) start_run();
+  if (!controller_->active()) {
+    start_run();
+    if (!controller_->active()) return;
+  }
   controller_->step_epoch();
 }
 
+bool MainWindow::holds_ended_run() const {
+  return !controller_->active() && controller_->result().has_value();
+}
+
+bool MainWindow::may_discard_run(const QString& action) {
+  return !holds_ended_run() || DiscardQuestion::ask(this, action, controller_->run_folder());
+}
+
 void MainWindow::reset_run() {
+  if (may_discard_run(tr("Reset"))) drop_run();
+}
+
+void MainWindow::drop_run() {
   controller_->reset();
   lesson_.reset();
   charts_->reset({});
@@ -417,6 +429,15 @@ ComparisonWindow* MainWindow::comparison_window() const { return comparison_.dat
 
 void MainWindow::apply_preset(int index) {
   if (index < 0 || index >= static_cast<int>(presets().size())) return;
+  // A finished run's charts were made by other switches: under this preset's explanation they
+  // would mislead, so the preset starts afresh (after asking), or does not apply at all.
+  if (holds_ended_run()) {
+    if (!may_discard_run(tr("Choosing a preset"))) {
+      controls_->show_preset(controls_->chosen_preset());  // the chooser as it was
+      return;
+    }
+    drop_run();
+  }
   const Preset& preset = presets()[static_cast<std::size_t>(index)];
   RunConfig config = controls_->config();
   if (preset_ >= 0) {
@@ -425,11 +446,12 @@ void MainWindow::apply_preset(int index) {
   before_preset_ = config;
   preset_ = index;
   // A running trainer gets the switches through fixesChanged(); the other settings are the
-  // next run's. A fork's are its parent's.
+  // next run's. A fork's are its parent's. The chooser and the banner follow
+  // (ControlPanel::presetStateChanged).
   Preset applied = preset;
   if (is_fork()) applied.settings.clear();
-  controls_->set_config(applied.apply(config));
   controls_->show_preset(index);
+  controls_->set_config(applied.apply(config));
   if (!preset.settings.empty() && is_fork()) {
     status_->showMessage(tr("A fork keeps its parent's settings: only the preset's switches were "
                             "applied."),
@@ -439,12 +461,6 @@ void MainWindow::apply_preset(int index) {
                             "Start."),
                          8000);
   }
-  preset_label_->setText(
-      QStringLiteral("<b>%1</b><br>%2")
-          .arg(QString::fromStdString(preset.title).toHtmlEscaped(),
-               QString::fromStdString(preset.explanation).toHtmlEscaped().replace(
-                   QLatin1Char('\n'), QStringLiteral("<br>"))));
-  preset_label_->show();
 }
 
 void MainWindow::open_comparison() {
@@ -457,85 +473,6 @@ void MainWindow::open_comparison() {
   comparison_->show();
   comparison_->raise();
   comparison_->activateWindow();
-}
-
-MainWindow* MainWindow::fork_from(int epoch) {
-  const QString parent = controller_->run_folder();
-  if (parent.isEmpty()) {
-    QMessageBox::information(this, tr("Fork"),
-                             tr("This run was kept in memory only (no runs folder is set), so "
-                                "there is no state to fork from."));
-    return nullptr;
-  }
-  epoch = std::clamp(epoch, 0, epochs_done_);
-  auto* fork = new MainWindow;
-  fork->setAttribute(Qt::WA_DeleteOnClose);
-  fork->set_runs_folder(controller_->runs_folder());
-  QString error;
-  if (!fork->prepare_fork(parent, epoch, &error)) {
-    delete fork;
-    QMessageBox::warning(this, tr("Fork"), error);
-    return nullptr;
-  }
-  // Beside its parent, so that the class sees both.
-  fork->resize(size());
-  fork->move(pos() + QPoint(48, 48));
-  fork->show();
-  return fork;
-}
-
-bool MainWindow::prepare_fork(const QString& parent_folder, int epoch, QString* error) {
-  try {
-    const std::string folder = QFile::encodeName(parent_folder).toStdString();
-    parent_ = read_run_folder(folder).result;
-    if (epoch > static_cast<int>(parent_.epochs.size())) {
-      throw std::invalid_argument("the parent has finished " + std::to_string(parent_.epochs.size()) +
-                                  " epochs");
-    }
-    RunConfig config = parent_.config;
-    config.fixes = fixes_after_epoch(folder, epoch);
-    controls_->set_config(config);
-    preset_ = -1;
-  } catch (const std::exception& e) {
-    if (error) *error = tr("This run cannot be forked: %1.").arg(one_sentence(e));
-    return false;
-  }
-  fork_parent_ = parent_folder;
-  fork_epoch_ = epoch;
-  epochs_done_ = epoch;
-  setWindowTitle(tr("MoE Growth Lab: fork after epoch %1").arg(epoch));
-  // Only the switches change at a fork: the rest made the past the fork shares.
-  controls_->set_running(true);
-  fork_label_->setText(tr("<b>Fork of %1 after epoch %2.</b> Change the switches, then Start: "
-                          "the run continues from the parent's state, and the parent's curves "
-                          "stay faint behind it.")
-                           .arg(QFileInfo(parent_folder).fileName().toHtmlEscaped())
-                           .arg(epoch));
-  fork_label_->show();
-  charts_->reset({});
-  charts_->set_parent_run(parent_.epochs);
-  charts_->set_growth_by_field(parent_.config.training.growth == Growth::Schnakenberg);
-  show_parent_past();
-  charts_->flush();
-  return true;
-}
-
-void MainWindow::show_parent_past() {
-  if (!is_fork()) return;
-  // The fork's first epochs are its parent's, in the order a run reports them: each epoch, then
-  // the splits and the switch changes after it (a prune renumbers the experts of the epochs that
-  // follow it).
-  for (const auto& m : parent_.epochs) {
-    if (m.epoch > fork_epoch_) break;
-    charts_->add_epoch(m);
-    if (m.epoch == parent_.config.training.seed_epochs) charts_->set_seed_accuracy(m.val_accuracy);
-    for (const auto& s : parent_.splits) {
-      if (s.epoch == m.epoch) charts_->add_split(s);
-    }
-    for (const auto& s : parent_.switches) {
-      if (s.epoch == m.epoch) charts_->add_switch(s);
-    }
-  }
 }
 
 void MainWindow::show_about() {
@@ -561,8 +498,7 @@ void MainWindow::restore_settings() {
     }
     resize(size);
   }
-  restoreState(settings.value(kStateKey).toByteArray());
-  default_split_ = !splitter_->restoreState(settings.value(kSplitterKey).toByteArray());
+  default_docks_ = !restoreState(settings.value(kStateKey).toByteArray(), kStateVersion);
   run_controls_->set_step_delay_ms(settings.value(kSpeedKey, 0).toInt());
   controller_->set_runs_folder(
       settings
@@ -583,26 +519,27 @@ void MainWindow::restore_settings() {
 void MainWindow::save_settings() const {
   QSettings settings;
   settings.setValue(kGeometryKey, saveGeometry());
-  settings.setValue(kStateKey, saveState());
-  settings.setValue(kSplitterKey, splitter_->saveState());
+  settings.setValue(kStateKey, saveState(kStateVersion));
   settings.setValue(kSpeedKey, run_controls_->step_delay_ms());
   settings.setValue(kExperimentKey, QString::fromStdString(config_to_json(controls_->config())));
 }
 
 void MainWindow::showEvent(QShowEvent* event) {
   QMainWindow::showEvent(event);
-  if (default_split_) {
-    // Only now does the splitter have its real width. Controls at their natural width, the
-    // report wide enough for its tables, the charts the rest.
-    default_split_ = false;
-    const int total = splitter_->width();
-    const int left = std::max(splitter_->widget(0)->minimumWidth(), 320);
-    const int right = std::clamp(total / 4, 300, 480);
-    splitter_->setSizes({left, std::max(400, total - left - right), right});
+  if (default_docks_) {
+    // Only now does the window have its real width. The controls at their natural width, the
+    // report a fifth of the window (wide enough for its tables), the charts the rest: on a
+    // 1280 px screen that leaves the dashboard its three columns.
+    default_docks_ = false;
+    const int left = std::max(controls_dock_->minimumSizeHint().width(), 300);
+    const int right = std::clamp(width() / 5, 240, 480);
+    resizeDocks({controls_dock_, report_dock_}, {left, right}, Qt::Horizontal);
   }
 }
 
 void MainWindow::closeEvent(QCloseEvent* event) {
+  // The next start opens as the window was before it presented.
+  presentation_->set_active(false);
   save_settings();
   if (comparison_) comparison_->close();
   controller_->shutdown();

@@ -1,8 +1,8 @@
 #pragma once
-// The lab's window. A composer only: the control panel (left, scrollable), the live charts
-// (centre), the GO/NO-GO report (right), the run toolbar and the status bar each own their state;
-// the window wires them to the RunController, keeps the menus, the experiment files and the
-// settings.
+// The lab's window. A composer only: the control panel (a dock, left, scrollable), the live charts
+// (centre), the GO/NO-GO report (a dock, right), the run toolbar and the status bar each own their
+// state; the window wires them to the RunController, keeps the menus, the experiment files and the
+// settings. Forks live in main_window_fork.cpp.
 
 #include <QMainWindow>
 #include <QPointer>
@@ -10,17 +10,19 @@
 #include <optional>
 
 #include "meta_types.h"
+#include "preset_banner.h"
 #include "run_controller.h"
 
 class QAction;
 class QLabel;
-class QSplitter;
+class QDockWidget;
 
 namespace moelab::ui {
 
 class ChartPanel;
 class ComparisonWindow;
 class ControlPanel;
+class PresentationMode;
 class ReportView;
 class RunControls;
 class RunStatusBar;
@@ -44,12 +46,17 @@ class MainWindow : public QMainWindow {
   ControlPanel* control_panel() const { return controls_; }
   ChartPanel* chart_panel() const { return charts_; }
   ReportView* report_view() const { return report_; }
+  QDockWidget* controls_dock() const { return controls_dock_; }
+  QDockWidget* report_dock() const { return report_dock_; }
   RunControls* run_controls() const { return run_controls_; }
   RunStatusBar* run_status() const { return status_; }
+  // Full screen, larger type, the switches and two large charts (View menu, F5).
+  PresentationMode* presentation() const { return presentation_; }
   // The comparison window once opened (Compare > New comparison...), else null.
   ComparisonWindow* comparison_window() const;
-  // The teaching preset's title and explanation, above the charts (hidden until one is chosen).
-  QLabel* preset_label() const { return preset_label_; }
+  // The teaching preset's title and explanation, above the charts (hidden until one is chosen);
+  // it follows the switches.
+  PresetBanner* preset_label() const { return preset_label_; }
 
   // Makes this window a fork of the run kept in `parent_folder`, from its state after `epoch`:
   // the control panel shows the parent's settings with its switches as they stood then (change
@@ -89,12 +96,21 @@ class MainWindow : public QMainWindow {
 
  private:
   void build_layout();
+  QDockWidget* add_dock(const QString& title, const QString& name, QWidget* content,
+                        Qt::DockWidgetArea area);
   void build_menus();
   void connect_run();
   void restore_settings();
   void save_settings() const;
   void step_epoch();
+  // Reset: asks before a finished run is thrown away, then drops it.
   void reset_run();
+  // Clears the run, its charts, its report and its status.
+  void drop_run();
+  // A run has finished or been stopped, and its charts and report are still shown.
+  bool holds_ended_run() const;
+  // True when `action` may go on: no ended run would be lost, or the user agreed.
+  bool may_discard_run(const QString& action);
   void on_started(const RunConfig& config);
   void on_epoch(const EpochMetrics& metrics);
   void on_state(RunController::State state);
@@ -114,8 +130,10 @@ class MainWindow : public QMainWindow {
   ReportView* report_ = nullptr;
   RunControls* run_controls_ = nullptr;
   RunStatusBar* status_ = nullptr;
-  QSplitter* splitter_ = nullptr;
-  QLabel* preset_label_ = nullptr;
+  QDockWidget* controls_dock_ = nullptr;
+  QDockWidget* report_dock_ = nullptr;
+  PresentationMode* presentation_ = nullptr;
+  PresetBanner* preset_label_ = nullptr;
   QLabel* fork_label_ = nullptr;
   QString fork_parent_;
   int fork_epoch_ = -1;
@@ -127,7 +145,7 @@ class MainWindow : public QMainWindow {
   QPointer<ComparisonWindow> comparison_;
   QAction* export_csv_ = nullptr;
   QString last_dir_;
-  bool default_split_ = false;  // no saved splitter state: lay it out at the first show
+  bool default_docks_ = false;  // no saved layout: size the docks at the first show
 };
 
 }  // namespace moelab::ui

@@ -1,5 +1,6 @@
 #include "report_view.h"
 
+#include <QEvent>
 #include <QFileDialog>
 #include <QHBoxLayout>
 #include <QLabel>
@@ -15,6 +16,11 @@
 namespace moelab::ui {
 
 namespace {
+
+// The banner's type against the view's: the verdict is read from the back of the room.
+constexpr double kTitleScale = 14.0 / 9.0;
+constexpr double kVerdictScale = 26.0 / 9.0;
+constexpr double kFailureScale = 16.0 / 9.0;
 
 QString guide() {
   return QObject::tr(
@@ -64,14 +70,6 @@ QString criterion_title(const std::string& name) {
   return QString::fromStdString(name);
 }
 
-void style_banner(QLabel* banner, const QString& text, const QString& background, int points) {
-  banner->setText(text);
-  banner->setStyleSheet(QStringLiteral("QLabel { color: white; background: %1; font-size: %2pt;"
-                                       " font-weight: bold; border-radius: 6px; padding: 8px; }")
-                            .arg(background)
-                            .arg(points));
-}
-
 }  // namespace
 
 ReportView::ReportView(QWidget* parent) : QWidget(parent) {
@@ -84,10 +82,7 @@ ReportView::ReportView(QWidget* parent) : QWidget(parent) {
   layout->addWidget(banner_);
   browser_ = new QTextBrowser;
   browser_->setOpenExternalLinks(true);
-  // The report's headings are sized relative to this; the column is narrow.
-  QFont text_font = browser_->font();
-  text_font.setPointSizeF(text_font.pointSizeF() * 0.9);
-  browser_->setFont(text_font);
+  size_text();
   layout->addWidget(browser_, 1);
   auto* buttons = new QHBoxLayout;
   // Short labels, the long story in the tooltips: the report pane is narrow at 1024 px.
@@ -105,7 +100,7 @@ ReportView::ReportView(QWidget* parent) : QWidget(parent) {
 
 void ReportView::clear(const QString& note) {
   report_.reset();
-  style_banner(banner_, tr("GO / NO-GO report"), QStringLiteral("#78909c"), 14);
+  show_banner(tr("GO / NO-GO report"), QStringLiteral("#78909c"), kTitleScale);
   show_markdown((note.isEmpty() ? QString() : QStringLiteral("**%1**\n\n").arg(note)) + guide());
   save_md_->setEnabled(false);
   save_json_->setEnabled(false);
@@ -114,9 +109,9 @@ void ReportView::clear(const QString& note) {
 void ReportView::set_report(const PhaseReport& report) {
   report_ = report;
   if (report.go) {
-    style_banner(banner_, tr("GO"), QStringLiteral("#2e7d32"), 26);
+    show_banner(tr("GO"), QStringLiteral("#2e7d32"), kVerdictScale);
   } else {
-    style_banner(banner_, tr("NO-GO"), QStringLiteral("#c62828"), 26);
+    show_banner(tr("NO-GO"), QStringLiteral("#c62828"), kVerdictScale);
   }
   banner_->setToolTip(report.go ? tr("Every criterion of the growth phase is met.")
                                 : tr("At least one criterion of the growth phase failed."));
@@ -131,12 +126,37 @@ void ReportView::set_report(const PhaseReport& report) {
 
 void ReportView::show_failure(const QString& message) {
   report_.reset();
-  style_banner(banner_, tr("Run failed"), QStringLiteral("#6d4c41"), 16);
+  show_banner(tr("Run failed"), QStringLiteral("#6d4c41"), kFailureScale);
   show_markdown(tr("**The run failed.**\n\n%1\n\nChange the settings on the left and press "
                    "Start again.")
                     .arg(message));
   save_md_->setEnabled(false);
   save_json_->setEnabled(false);
+}
+
+void ReportView::show_banner(const QString& text, const QString& background, double scale) {
+  banner_background_ = background;
+  banner_scale_ = scale;
+  banner_->setText(text);
+  banner_->setStyleSheet(QStringLiteral("QLabel { color: white; background: %1; font-size: %2pt;"
+                                        " font-weight: bold; border-radius: 6px; padding: 8px; }")
+                             .arg(background)
+                             .arg(font().pointSizeF() * scale, 0, 'f', 1));
+}
+
+void ReportView::size_text() {
+  // The report's headings are sized relative to this; the column is narrow.
+  QFont text_font = font();
+  text_font.setPointSizeF(text_font.pointSizeF() * 0.9);
+  browser_->setFont(text_font);
+}
+
+void ReportView::changeEvent(QEvent* event) {
+  if (event->type() == QEvent::FontChange && browser_) {
+    size_text();
+    show_banner(banner_->text(), banner_background_, banner_scale_);
+  }
+  QWidget::changeEvent(event);
 }
 
 void ReportView::show_markdown(const QString& markdown) {

@@ -39,9 +39,18 @@ class ReportView : public QWidget {
   bool save_markdown(const QString& path, QString* error) const;
   bool save_json(const QString& path, QString* error) const;
 
+ protected:
+  // The type's scale changed (TextScale): the banner's and the text's sizes follow the view's.
+  void changeEvent(QEvent* event) override;
+
  private:
   void choose_and_save(bool json);
+  // The banner's text on `background`, its type `scale` times the view's.
+  void show_banner(const QString& text, const QString& background, double scale);
+  void size_text();
 
+  QString banner_background_;
+  double banner_scale_ = 1.0;
   QLabel* banner_ = nullptr;
   QTextBrowser* browser_ = nullptr;
   QPushButton* save_md_ = nullptr;

@@ -6,10 +6,15 @@
 
 namespace moelab {
 
+FixSwitches Preset::switches(FixSwitches fixes) const {
+  fixes.projection_fix = projection_fix;
+  fixes.cooldown = cooldown;
+  fixes.entropy_loss = entropy_loss;
+  return fixes;
+}
+
 RunConfig Preset::apply(RunConfig config) const {
-  config.fixes.projection_fix = projection_fix;
-  config.fixes.cooldown = cooldown;
-  config.fixes.entropy_loss = entropy_loss;
+  config.fixes = switches(config.fixes);
   return with_settings(config, settings);
 }
 

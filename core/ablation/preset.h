@@ -21,6 +21,8 @@ struct Preset {
   // Beyond the switches, by key as flags write them; most presets have none.
   std::vector<ArmSetting> settings = {};
 
+  // `fixes` with this preset's three switches (weights and windows kept).
+  FixSwitches switches(FixSwitches fixes) const;
   // `config` with this preset's switches and settings (weights, windows and the rest kept).
   RunConfig apply(RunConfig config) const;
   // Takes back what apply() set beyond the switches: each of the preset's settings that still
@@ -28,6 +30,8 @@ struct Preset {
   // changed since is kept. The window calls it before the next preset, so that two scenarios
   // chosen one after the other do not mix.
   RunConfig revert(RunConfig config, const RunConfig& before) const;
+  // The three switches are this preset's (weights and windows do not count).
+  bool matches(const FixSwitches& fixes) const { return switches(fixes) == fixes; }
 };
 
 const std::vector<Preset>& presets();

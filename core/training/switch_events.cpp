@@ -3,6 +3,7 @@
 #include <cstdlib>
 #include <string>
 
+#include "config/setting_catalog.h"
 #include "util/format.h"
 
 namespace moelab {
@@ -11,6 +12,7 @@ namespace {
 
 struct SwitchField {
   const char* name;
+  const char* key;  // the setting in the catalog
   std::string (*show)(const FixSwitches&);
   void (*set)(FixSwitches&, const std::string&);
 };
@@ -20,18 +22,37 @@ bool is_on(const std::string& text) { return text == "on"; }
 
 const std::vector<SwitchField>& switch_fields() {
   static const std::vector<SwitchField> fields = {
-      {"projection_fix", [](const FixSwitches& f) { return on_off(f.projection_fix); },
+      {"projection_fix", "fixes.projection_fix", [](const FixSwitches& f) { return on_off(f.projection_fix); },
        [](FixSwitches& f, const std::string& v) { f.projection_fix = is_on(v); }},
-      {"cooldown", [](const FixSwitches& f) { return on_off(f.cooldown); },
+      {"cooldown", "fixes.cooldown", [](const FixSwitches& f) { return on_off(f.cooldown); },
        [](FixSwitches& f, const std::string& v) { f.cooldown = is_on(v); }},
-      {"cooldown_epochs", [](const FixSwitches& f) { return std::to_string(f.cooldown_epochs); },
+      {"cooldown_epochs", "fixes.cooldown_epochs", [](const FixSwitches& f) { return std::to_string(f.cooldown_epochs); },
        [](FixSwitches& f, const std::string& v) { f.cooldown_epochs = std::atoi(v.c_str()); }},
-      {"entropy_loss", [](const FixSwitches& f) { return on_off(f.entropy_loss); },
+      {"entropy_loss", "fixes.entropy_loss", [](const FixSwitches& f) { return on_off(f.entropy_loss); },
        [](FixSwitches& f, const std::string& v) { f.entropy_loss = is_on(v); }},
-      {"entropy_weight", [](const FixSwitches& f) { return format_number(f.entropy_weight, 4); },
+      {"entropy_weight", "fixes.entropy_weight", [](const FixSwitches& f) { return format_number(f.entropy_weight, 4); },
        [](FixSwitches& f, const std::string& v) { f.entropy_weight = std::strtod(v.c_str(), nullptr); }},
   };
   return fields;
+}
+
+// A number as events.csv writes it, for a reader: "0.1000" -> "0.1". Anything else as it is.
+std::string readable(std::string value) {
+  const bool decimal = value.find('.') != std::string::npos &&
+                       value.find_first_not_of("-0123456789.") == std::string::npos;
+  if (!decimal) return value;
+  value.erase(value.find_last_not_of('0') + 1);
+  if (value.back() == '.') value.pop_back();
+  return value;
+}
+
+// The catalog's setting an event changes; nullptr for a name it does not know.
+const Setting* setting_of(const std::string& name) {
+  for (const auto& field : switch_fields()) {
+    if (name == field.name) return find_setting(field.key);
+  }
+  if (name == kLearningRateEvent) return find_setting("training.learning_rate");
+  return nullptr;
 }
 
 }  // namespace
@@ -51,6 +72,22 @@ FixSwitches apply_switch_event(FixSwitches fixes, const SwitchEvent& event) {
     if (event.name == field.name) field.set(fixes, event.to);
   }
   return fixes;
+}
+
+std::string describe_switch_event(const SwitchEvent& event) {
+  // events.csv writes a prune as `from` the expert, `to` "removed"; a revival `to` "copy of N".
+  if (event.name == kPruneEvent) return "Pruned dormant e" + event.from;
+  if (event.name == kReviveEvent) {
+    const std::string copy_of = "copy of ";
+    const bool names_source = event.to.rfind(copy_of, 0) == 0;
+    return "Revived dormant e" + event.from +
+           (names_source ? " as a copy of e" + event.to.substr(copy_of.size()) : "");
+  }
+  const Setting* s = setting_of(event.name);
+  if (s == nullptr) return event.name + " " + event.from + " -> " + event.to;
+  // A switch is on or off: its new state says it all.
+  if (s->type == SettingType::Boolean) return s->label + " " + event.to;
+  return s->label + " " + readable(event.from) + " -> " + readable(event.to);
 }
 
 }  // namespace moelab

@@ -1,7 +1,9 @@
 #pragma once
-// The switches as events: each field of FixSwitches described once (its name in events.csv and
-// how its value is written), so that the trainer's events and the window's reading of them agree.
+// The switches as events: each field of FixSwitches described once (its name in events.csv, how
+// its value is written, and its setting in the catalog, whose label names it to a reader), so that
+// the trainer's events, the window's reading of them and what the charts say all agree.
 
+#include <string>
 #include <vector>
 
 #include "config/run_config.h"
@@ -9,11 +11,19 @@
 
 namespace moelab {
 
+// The name of the event a scheduled change of the learning rate records.
+inline constexpr const char* kLearningRateEvent = "learning_rate";
+
 // One event per field that differs, in a fixed order; epoch and step are left 0.
 std::vector<SwitchEvent> diff_switches(const FixSwitches& from, const FixSwitches& to);
 
 // `fixes` with the event's change applied; unchanged for an event that is not one of the fixes
 // (a scheduled learning rate).
 FixSwitches apply_switch_event(FixSwitches fixes, const SwitchEvent& event);
+
+// The change as a reader says it, in the setting catalog's words: "Entropy loss off",
+// "Cooldown epochs 5 -> 2", "Learning rate 0.01 -> 0.003". An event the catalog does not know
+// keeps its own name: "name from -> to".
+std::string describe_switch_event(const SwitchEvent& event);
 
 }  // namespace moelab

@@ -425,7 +425,7 @@ void Trainer::apply_schedule_entry(const ScheduleEntry& entry, int epoch, std::i
   control_->set_fixes(fixes_);
   fixes_version_ = control_->fixes_version();
   if (entry.learning_rate && *entry.learning_rate != base_learning_rate_) {
-    record_switch({0, 0, "learning_rate", format_number(base_learning_rate_, 6),
+    record_switch({0, 0, kLearningRateEvent, format_number(base_learning_rate_, 6),
                    format_number(*entry.learning_rate, 6)},
                   epoch, step);
     base_learning_rate_ = *entry.learning_rate;

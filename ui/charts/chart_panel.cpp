@@ -2,11 +2,10 @@
 
 #include <QCheckBox>
 #include <QComboBox>
-#include <QGridLayout>
 #include <QHBoxLayout>
 #include <QLabel>
 #include <QPushButton>
-#include <QResizeEvent>
+#include <QEvent>
 #include <QSlider>
 #include <QStackedWidget>
 #include <QTabBar>
@@ -16,13 +15,16 @@
 #include <cmath>
 #include <limits>
 
+#include "charts/chart_grid.h"
 #include "charts/chart_style.h"
 #include "charts/expert_palette.h"
 #include "charts/field_heatmap.h"
 #include "charts/routing_heatmap.h"
 #include "charts/time_series_chart.h"
 #include "charts/utilization_bar_chart.h"
+#include "panel_scroll_area.h"
 #include "training/loss_term_catalog.h"
+#include "training/switch_events.h"
 
 namespace moelab::ui {
 
@@ -89,7 +91,9 @@ ChartPanel::ChartPanel(QWidget* parent) : QWidget(parent), clock_(std::make_shar
 ChartPanel::~ChartPanel() = default;
 
 void ChartPanel::build_toolbar() {
-  auto* bar = new QHBoxLayout();
+  toolbar_ = new QWidget(this);
+  auto* bar = new QHBoxLayout(toolbar_);
+  bar->setContentsMargins(0, 0, 0, 0);
   bar->setSpacing(8);
 
   auto* smoothing = new QLabel(tr("Smoothing"), this);
@@ -140,20 +144,15 @@ void ChartPanel::build_toolbar() {
   bar->addWidget(follow_box_);
   bar->addWidget(reset_zoom_button);
   bar->addStretch(1);
-  static_cast<QVBoxLayout*>(layout())->addLayout(bar);
+  static_cast<QVBoxLayout*>(layout())->addWidget(toolbar_);
 }
 
 void ChartPanel::build_charts() {
-  dashboard_ = new QWidget(this);
-  dashboard_->setAutoFillBackground(true);
-  grid_ = new QGridLayout(dashboard_);
-  grid_->setContentsMargins(0, 0, 0, 0);
-  grid_->setSpacing(6);
-
-  accuracy_ = new TimeSeriesChart(tr("Accuracy"), tr("accuracy"), clock_, dashboard_);
+  grid_ = new ChartGrid(this);
+  accuracy_ = new TimeSeriesChart(tr("Accuracy"), tr("accuracy"), clock_, grid_);
   // One cell for the two per-expert charts, under two tabs: at 1024 x 768 the dashboard has room
   // for six cells, and the toolbar for nothing more.
-  expert_cell_ = new QWidget(dashboard_);
+  expert_cell_ = new QWidget(grid_);
   auto* cell_layout = new QVBoxLayout(expert_cell_);
   cell_layout->setContentsMargins(0, 0, 0, 0);
   cell_layout->setSpacing(0);
@@ -165,9 +164,7 @@ void ChartPanel::build_charts() {
   // hiding behind scroll arrows.
   expert_tabs_->setElideMode(Qt::ElideRight);
   expert_tabs_->setUsesScrollButtons(false);
-  QFont tab_font = expert_tabs_->font();
-  tab_font.setPointSizeF(tab_font.pointSizeF() * 0.9);
-  expert_tabs_->setFont(tab_font);
+  fit_expert_tabs_font();
   expert_tabs_->addTab(tr("Share of samples (top-k)"));
   expert_tabs_->setTabToolTip(
       0, tr("Utilisation: the share of validation samples that have the expert in their top-k "
@@ -200,11 +197,11 @@ void ChartPanel::build_charts() {
       field_->refresh();
     });
   }
-  loss_ = new TimeSeriesChart(tr("Loss terms"), tr("loss"), clock_, dashboard_);
+  loss_ = new TimeSeriesChart(tr("Loss terms"), tr("loss"), clock_, grid_);
   entropy_ =
-      new TimeSeriesChart(tr("Router balance"), tr("normalised entropy"), clock_, dashboard_);
-  bars_ = new UtilizationBarChart(dashboard_);
-  heatmap_ = new RoutingHeatmap(dashboard_);
+      new TimeSeriesChart(tr("Router balance"), tr("normalised entropy"), clock_, grid_);
+  bars_ = new UtilizationBarChart(grid_);
+  heatmap_ = new RoutingHeatmap(grid_);
 
   using Style = TimeSeriesChart::LineStyle;
   const qreal width = ChartStyle::line_width();
@@ -262,75 +259,47 @@ void ChartPanel::build_charts() {
     connect(chart, &TimeSeriesChart::fork_requested, this, &ChartPanel::fork_requested);
   }
 
-  // The three-column layout only comes from kWideFrom, far wider than its own minimum: what the
-  // dashboard needs at least is what the two-column layout needs. Without this, a window first
-  // laid out wide would keep the three columns' minimum and could never shrink to two.
-  arrange(false);
-  dashboard_->setMinimumWidth(grid_->minimumSize().width());
-  arrange(true);
-  dashboard_->installEventFilter(this);
-  static_cast<QVBoxLayout*>(layout())->addWidget(dashboard_, 1);
+  grid_->set_cells({accuracy_, expert_cell_, loss_, entropy_}, {bars_, heatmap_});
+  scroll_ = new PanelScrollArea(this);
+  scroll_->setWidget(grid_);
+  scroll_->installEventFilter(this);
+  static_cast<QVBoxLayout*>(layout())->addWidget(scroll_, 1);
 }
 
-void ChartPanel::arrange(bool wide) {
-  if (arranged_ && wide == wide_) return;
-  arranged_ = true;
-  wide_ = wide;
-  for (QWidget* w : std::initializer_list<QWidget*>{accuracy_, expert_cell_, bars_, loss_,
-                                                    entropy_, heatmap_}) {
-    grid_->removeWidget(w);
-  }
-  for (int i = 0; i < 3; ++i) {
-    grid_->setColumnStretch(i, 0);
-    grid_->setRowStretch(i, 0);
-  }
-  if (wide) {
-    // Time on the left two columns, "now" on the right.
-    grid_->addWidget(accuracy_, 0, 0);
-    grid_->addWidget(expert_cell_, 0, 1);
-    grid_->addWidget(bars_, 0, 2);
-    grid_->addWidget(loss_, 1, 0);
-    grid_->addWidget(entropy_, 1, 1);
-    grid_->addWidget(heatmap_, 1, 2);
-    grid_->setColumnStretch(0, 4);
-    grid_->setColumnStretch(1, 4);
-    grid_->setColumnStretch(2, 3);
-  } else {
-    // Next to the controls and the report there is room for two columns: the four time charts
-    // keep their width, "now" moves underneath.
-    grid_->addWidget(accuracy_, 0, 0);
-    grid_->addWidget(expert_cell_, 0, 1);
-    grid_->addWidget(loss_, 1, 0);
-    grid_->addWidget(entropy_, 1, 1);
-    grid_->addWidget(bars_, 2, 0);
-    grid_->addWidget(heatmap_, 2, 1);
-    grid_->setColumnStretch(0, 1);
-    grid_->setColumnStretch(1, 1);
-  }
-  stretch_rows();
-}
-
-void ChartPanel::stretch_rows() {
-  // The field's strip shares the per-expert chart's cell: that row gets a little more height.
-  const int first = field_->isVisibleTo(this) ? 4 : 3;
-  if (wide_) {
-    grid_->setRowStretch(0, first);
-    grid_->setRowStretch(1, 3);
-  } else {
-    grid_->setRowStretch(0, first);
-    grid_->setRowStretch(1, 3);
-    grid_->setRowStretch(2, 2);
-  }
+void ChartPanel::fit_expert_tabs_font() {
+  // A little smaller than the rest, so that both tab names fit a narrow cell; derived from the
+  // panel's font each time, so that it follows the type's scale.
+  QFont tab_font = font();
+  tab_font.setPointSizeF(tab_font.pointSizeF() * 0.9);
+  expert_tabs_->setFont(tab_font);
 }
 
 bool ChartPanel::eventFilter(QObject* watched, QEvent* event) {
-  if (watched == dashboard_ && event->type() == QEvent::Resize) {
-    // Some hysteresis, so that a splitter dragged across the threshold does not flicker.
-    const int width = static_cast<QResizeEvent*>(event)->size().width();
-    if (wide_ && width < kNarrowBelow) arrange(false);
-    if (!wide_ && width >= kWideFrom) arrange(true);
-  }
+  if (watched == scroll_ && event->type() == QEvent::Resize) grid_->fit(scroll_->room());
   return QWidget::eventFilter(watched, event);
+}
+
+void ChartPanel::changeEvent(QEvent* event) {
+  if (event->type() == QEvent::FontChange) fit_expert_tabs_font();
+  QWidget::changeEvent(event);
+}
+
+bool ChartPanel::wide_layout() const {
+  return grid_->arrangement() == ChartGrid::Arrangement::Wide;
+}
+
+void ChartPanel::set_presentation(bool presentation) {
+  // The view's settings stay behind while presenting (the wheel still zooms, a double-click
+  // resets): in large type the toolbar alone would be wider than a projector's charts.
+  toolbar_->setVisible(!presentation);
+  grid_->set_focus(presentation);
+  schedule_redraw();
+}
+
+bool ChartPanel::presenting() const { return grid_->focused(); }
+
+bool ChartPanel::scrolls() const {
+  return grid_->minimumSizeHint().height() > scroll_->room().height();
 }
 
 QList<TimeSeriesChart*> ChartPanel::time_charts() const {
@@ -433,10 +402,7 @@ void ChartPanel::add_split(const moelab::SplitEvent& split) {
 
 void ChartPanel::add_switch(const moelab::SwitchEvent& change) {
   const XStamp at = clock_->event_stamp(change.epoch, change.step);
-  const QString label =
-      QStringLiteral("%1 %2->%3")
-          .arg(QString::fromStdString(change.name), QString::fromStdString(change.from),
-               QString::fromStdString(change.to));
+  const QString label = QString::fromStdString(moelab::describe_switch_event(change));
   for (TimeSeriesChart* chart : time_charts()) {
     chart->add_marker(at, label, TimeSeriesChart::MarkerKind::Switch);
   }
@@ -468,7 +434,6 @@ void ChartPanel::set_growth_by_field(bool on) {
     field_->hide();
     for (TimeSeriesChart* chart : {utilization_, task_grad_}) chart->setMinimumHeight(chart_height);
   }
-  stretch_rows();
   schedule_redraw();
 }
 

@@ -3,7 +3,8 @@
 // either utilisation or the task's gradient on its router row, and for a run that grows by the
 // field the field's u per expert in a strip underneath, its epochs under the chart's; loss terms;
 // router balance), the current utilisation per expert and the class x expert routing heat map,
-// under a small toolbar (smoothing, x axis, follow, reset zoom).
+// under a small toolbar (smoothing, x axis, follow, reset zoom). The cells are arranged for the
+// room there is by a ChartGrid, which scrolls when even its narrowest arrangement does not fit.
 //
 // The add_* calls only buffer: a training run reports far faster than a screen can usefully
 // redraw, so a single-shot timer coalesces everything that arrived into one redraw, at most about
@@ -23,7 +24,6 @@
 QT_BEGIN_NAMESPACE
 class QCheckBox;
 class QComboBox;
-class QGridLayout;
 class QLabel;
 class QSlider;
 class QStackedWidget;
@@ -32,7 +32,9 @@ QT_END_NAMESPACE
 
 namespace moelab::ui {
 
+class ChartGrid;
 class FieldHeatmap;
+class PanelScrollArea;
 class RoutingHeatmap;
 class TimeSeriesChart;
 class UtilizationBarChart;
@@ -47,9 +49,6 @@ class ChartPanel : public QWidget {
   enum class ExpertView { Utilization, TaskGradient };
   static constexpr int kRedrawIntervalMs = 33;
   static constexpr double kDefaultSmoothing = 0.6;  // TensorBoard's default
-  // Dashboard widths for three columns (time, time, now) and back to two.
-  static constexpr int kWideFrom = 1150;
-  static constexpr int kNarrowBelow = 1080;
 
   explicit ChartPanel(QWidget* parent = nullptr);
   ~ChartPanel() override;
@@ -100,7 +99,13 @@ class ChartPanel : public QWidget {
   // Points currently handed to the drawn series of all time charts.
   int series_point_count() const;
   // Three columns when wide, two (time charts, then "now" underneath) when not.
-  bool wide_layout() const { return wide_; }
+  bool wide_layout() const;
+  // Presentation: the accuracy and the per-expert charts alone, enlarged.
+  void set_presentation(bool presentation);
+  bool presenting() const;
+  ChartGrid* grid() const { return grid_; }
+  // The dashboard needs more height than it has and scrolls.
+  bool scrolls() const;
 
   TimeSeriesChart* accuracy_chart() const { return accuracy_; }
   TimeSeriesChart* utilization_chart() const { return utilization_; }
@@ -129,6 +134,7 @@ class ChartPanel : public QWidget {
 
  protected:
   bool eventFilter(QObject* watched, QEvent* event) override;
+  void changeEvent(QEvent* event) override;
 
  private:
   void refresh_next_chart();
@@ -139,8 +145,7 @@ class ChartPanel : public QWidget {
   bool refresh_epoch_widgets();
   void build_toolbar();
   void build_charts();
-  void arrange(bool wide);
-  void stretch_rows();
+  void fit_expert_tabs_font();
   void schedule_redraw();
   // Expert `expert`'s line in `chart` (utilisation or task gradient), added on first use.
   static int ensure_expert_line(TimeSeriesChart* chart, int expert);
@@ -162,16 +167,15 @@ class ChartPanel : public QWidget {
   double dormant_threshold_ = 0.05;
   std::optional<moelab::EpochMetrics> pending_epoch_;  // latest epoch not yet shown in bars/map
 
+  QWidget* toolbar_ = nullptr;
   QSlider* smoothing_slider_ = nullptr;
   QLabel* smoothing_label_ = nullptr;
   QComboBox* axis_box_ = nullptr;
   ExpertView expert_view_ = ExpertView::Utilization;
   QCheckBox* follow_box_ = nullptr;
 
-  QWidget* dashboard_ = nullptr;
-  QGridLayout* grid_ = nullptr;
-  bool arranged_ = false;
-  bool wide_ = true;
+  PanelScrollArea* scroll_ = nullptr;
+  ChartGrid* grid_ = nullptr;  // the dashboard: every chart below the toolbar
   TimeSeriesChart* accuracy_ = nullptr;
   QWidget* expert_cell_ = nullptr;  // one grid cell: the tabs over the two per-expert charts
   QTabBar* expert_tabs_ = nullptr;

@@ -5,10 +5,11 @@
 #include <QPainter>
 #include <QSaveFile>
 #include <QSvgGenerator>
-#include <QVBoxLayout>
 #include <algorithm>
 
+#include "charts/chart_grid.h"
 #include "charts/chart_style.h"
+#include "panel_scroll_area.h"
 
 namespace moelab::ui {
 
@@ -20,34 +21,36 @@ const QSize kDefaultExportSize(1600, 900);
 // ranges change the width of the tick labels); a render that follows at once must see them.
 void settle_layouts() { QCoreApplication::sendPostedEvents(nullptr, QEvent::LayoutRequest); }
 
-// Lays the dashboard out at the export size for one render and puts everything back, so an
-// export can be larger than the window (or made before the panel was ever shown) without the
-// user seeing the layout jump.
+// Lays the dashboard out at the export size, in the arrangement that size calls for, for one
+// render and puts everything back, so an export can be larger than the window (or made before the
+// panel was ever shown) without the user seeing the layout jump.
 class ScopedExportLayout {
  public:
-  ScopedExportLayout(QVBoxLayout* owner, QWidget* dashboard, QSize size)
-      : owner_(owner), dashboard_(dashboard), old_size_(dashboard->size()) {
+  ScopedExportLayout(PanelScrollArea* scroll, ChartGrid* grid, QSize size)
+      : scroll_(scroll), grid_(grid), old_size_(grid->size()), old_room_(grid->room()) {
     // A widget never shown has no layout and receives its resize events only when painted,
     // too late for the charts to lay out their plot areas. Shown without a screen, it gets both.
-    if (!dashboard_->isVisible()) {
-      window_ = dashboard_->window();
+    if (!grid_->isVisible()) {
+      window_ = grid_->window();
       had_no_screen_ = window_->testAttribute(Qt::WA_DontShowOnScreen);
       window_->setAttribute(Qt::WA_DontShowOnScreen, true);
       window_->show();
       settle();
     }
-    if (size != dashboard_->size()) {
-      // Out of the panel's layout for the render, or the layout would size it back.
-      index_ = owner_->indexOf(dashboard_);
-      owner_->removeWidget(dashboard_);
-      dashboard_->resize(size);
+    if (size != grid_->size()) {
+      // The scroll area would size the grid back to its viewport.
+      resized_ = true;
+      scroll_->setWidgetResizable(false);
+      grid_->fit(size);
+      grid_->resize(size);
       settle();
     }
   }
   ~ScopedExportLayout() {
-    if (index_ >= 0) {
-      dashboard_->resize(old_size_);
-      owner_->insertWidget(index_, dashboard_, 1);
+    if (resized_) {
+      grid_->fit(old_room_);
+      grid_->resize(old_size_);
+      scroll_->setWidgetResizable(true);
       settle();
     }
     if (window_) {
@@ -61,10 +64,11 @@ class ScopedExportLayout {
  private:
   static void settle() { settle_layouts(); }
 
-  QVBoxLayout* owner_;
-  QWidget* dashboard_;
+  PanelScrollArea* scroll_;
+  ChartGrid* grid_;
   QSize old_size_;
-  int index_ = -1;
+  QSize old_room_;
+  bool resized_ = false;
   QWidget* window_ = nullptr;
   bool had_no_screen_ = false;
 };
@@ -74,8 +78,8 @@ class ScopedExportLayout {
 QSize ChartPanel::export_size(QSize requested) const {
   if (requested.isValid() && !requested.isEmpty()) return requested;
   // A panel never shown has no layout yet; its 640 x 480 default would cram six charts.
-  if (dashboard_->isVisible() && dashboard_->width() >= 400 && dashboard_->height() >= 300) {
-    return dashboard_->size();
+  if (grid_->isVisible() && grid_->width() >= 400 && grid_->height() >= 300) {
+    return grid_->size();
   }
   return kDefaultExportSize;
 }
@@ -83,14 +87,14 @@ QSize ChartPanel::export_size(QSize requested) const {
 QImage ChartPanel::render_image(QSize size, qreal pixel_ratio) {
   const QSize logical = export_size(size);
   pixel_ratio = std::clamp(pixel_ratio, 0.25, 8.0);
-  const ScopedExportLayout scoped(static_cast<QVBoxLayout*>(layout()), dashboard_, logical);
+  const ScopedExportLayout scoped(scroll_, grid_, logical);
   flush();
   settle_layouts();
   QImage image(logical * pixel_ratio, QImage::Format_ARGB32_Premultiplied);
   image.setDevicePixelRatio(pixel_ratio);
   image.fill(ChartStyle::background());
   QPainter painter(&image);
-  dashboard_->render(&painter);
+  grid_->render(&painter);
   painter.end();
   return image;
 }
@@ -123,7 +127,7 @@ bool ChartPanel::export_svg(const QString& path, QString* error) {
     return false;
   }
   {
-    const ScopedExportLayout scoped(static_cast<QVBoxLayout*>(layout()), dashboard_, logical);
+    const ScopedExportLayout scoped(scroll_, grid_, logical);
     flush();
     settle_layouts();
     QSvgGenerator svg;
@@ -141,7 +145,7 @@ bool ChartPanel::export_svg(const QString& path, QString* error) {
       return false;
     }
     painter.fillRect(QRect(QPoint(0, 0), logical), ChartStyle::background());
-    dashboard_->render(&painter);
+    grid_->render(&painter);
     painter.end();
   }
   if (!file.commit()) {

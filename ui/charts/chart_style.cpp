@@ -8,39 +8,42 @@
 
 namespace moelab::ui {
 
+namespace {
+
+// The sizes below were chosen against a 9 pt interface font; they keep their proportion to the
+// application's font.
+constexpr double kDesignPoints = 9.0;
+
+QFont sized(double design_points) {
+  QFont f;  // the application's font
+  const double base = f.pointSizeF() > 0 ? f.pointSizeF() : kDesignPoints;
+  f.setPointSizeF(design_points * base / kDesignPoints);
+  return f;
+}
+
+}  // namespace
+
 QFont ChartStyle::title_font() {
-  QFont f;
-  f.setPointSizeF(11.5);
+  QFont f = sized(11.5);
   f.setBold(true);
   return f;
 }
 
 QFont ChartStyle::fitted_title_font(const QString& text, double width) {
   QFont f = title_font();
-  for (double size = f.pointSizeF(); size >= 10.0; size -= 0.5) {
+  const double smallest = sized(10.0).pointSizeF();
+  for (double size = f.pointSizeF(); size >= smallest; size -= 0.5) {
     f.setPointSizeF(size);
     if (QFontMetricsF(f).horizontalAdvance(text) <= width) break;
   }
   return f;
 }
 
-QFont ChartStyle::label_font() {
-  QFont f;
-  f.setPointSizeF(9.5);
-  return f;
-}
+QFont ChartStyle::label_font() { return sized(9.5); }
 
-QFont ChartStyle::axis_title_font() {
-  QFont f;
-  f.setPointSizeF(9.5);
-  return f;
-}
+QFont ChartStyle::axis_title_font() { return sized(9.5); }
 
-QFont ChartStyle::small_font() {
-  QFont f;
-  f.setPointSizeF(9);
-  return f;
-}
+QFont ChartStyle::small_font() { return sized(9.0); }
 
 QColor ChartStyle::background() { return Qt::white; }
 QColor ChartStyle::text() { return QColor(0x1f, 0x29, 0x37); }
@@ -62,17 +65,25 @@ void ChartStyle::apply(QChart* chart) {
   chart->setBackgroundPen(Qt::NoPen);
   chart->setMargins(QMargins(4, 2, 8, 2));
   chart->layout()->setContentsMargins(0, 0, 0, 0);
-  chart->setTitleFont(title_font());
   chart->setTitleBrush(text());
   chart->setDropShadowEnabled(false);
   QLegend* legend = chart->legend();
   legend->setVisible(true);
   legend->setAlignment(Qt::AlignBottom);
-  legend->setFont(label_font());
   legend->setLabelColor(text());
   legend->setMarkerShape(QLegend::MarkerShapeRectangle);
   legend->setShowToolTips(true);
   legend->setContentsMargins(0, 0, 0, 0);
+  apply_fonts(chart);
+}
+
+void ChartStyle::apply_fonts(QChart* chart) {
+  chart->setTitleFont(title_font());
+  chart->legend()->setFont(label_font());
+  for (QAbstractAxis* axis : chart->axes()) {
+    axis->setTitleFont(axis_title_font());
+    axis->setLabelsFont(label_font());
+  }
 }
 
 void ChartStyle::apply(QValueAxis* axis, const QString& title) {

@@ -1,6 +1,8 @@
 #pragma once
 // The dashboard's look in one place: a light theme with fonts and line widths chosen to stay
 // readable on a classroom projector. Every chart takes its fonts and neutral colours from here.
+// The fonts are sized relative to the application's font, so that they follow the type's scale
+// (TextScale) and a desktop's larger default.
 
 #include <QColor>
 #include <QFont>
@@ -20,6 +22,8 @@ class ChartStyle {
   static QFont label_font();
   static QFont axis_title_font();
   static QFont small_font();
+  // Sets a Qt chart's title, legend and axis fonts (again, after the type's scale changed).
+  static void apply_fonts(QChart* chart);
 
   static QColor background();
   static QColor text();

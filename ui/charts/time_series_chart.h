@@ -42,10 +42,10 @@ class TimeSeriesChart : public QChartView {
  public:
   enum class MarkerKind { Split, Switch };
   static constexpr int kFaintAlpha = 60;
-  // The smallest a chart gets: two side by side fit next to the controls and the report at
-  // 1024 px.
-  static constexpr int kMinimumWidth = 250;
-  static constexpr int kMinimumHeight = 200;
+  // The smallest a chart gets: two side by side next to the docks at 1024 px, three rows of them
+  // at 768 px (ChartGrid).
+  static constexpr int kMinimumWidth = 220;
+  static constexpr int kMinimumHeight = 150;
   enum class YRange { Auto, AutoFromZero, Fixed };
 
   struct LineStyle {
@@ -179,6 +179,7 @@ class TimeSeriesChart : public QChartView {
   void contextMenuEvent(QContextMenuEvent* event) override;
   bool viewportEvent(QEvent* event) override;
   void drawForeground(QPainter* painter, const QRectF& rect) override;
+  void changeEvent(QEvent* event) override;  // the type's scale changed: fonts again
 
  private:
   struct Line {

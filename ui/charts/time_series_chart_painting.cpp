@@ -2,6 +2,7 @@
 // drawn over the Qt Charts plot area, and the mapping between data and pixels.
 #include "charts/time_series_chart.h"
 
+#include <QEvent>
 #include <QFontMetricsF>
 #include <QPainter>
 #include <QtCharts/QChart>
@@ -12,6 +13,15 @@
 #include "charts/chart_style.h"
 
 namespace moelab::ui {
+
+void TimeSeriesChart::changeEvent(QEvent* event) {
+  // Qt Charts keeps the fonts it was given: when the type's scale changes, give them again.
+  if (event->type() == QEvent::FontChange) {
+    ChartStyle::apply_fonts(chart());
+    dirty_ = true;
+  }
+  QChartView::changeEvent(event);
+}
 
 void TimeSeriesChart::drawForeground(QPainter* painter, const QRectF& rect) {
   QChartView::drawForeground(painter, rect);

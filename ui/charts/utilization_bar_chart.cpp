@@ -61,7 +61,7 @@ bool UtilizationBarChart::is_dormant(int expert) const {
   return expert >= 0 && expert < bar_count() && dormant_[static_cast<std::size_t>(expert)];
 }
 
-QSize UtilizationBarChart::minimumSizeHint() const { return QSize(220, 200); }
+QSize UtilizationBarChart::minimumSizeHint() const { return QSize(200, 150); }
 QSize UtilizationBarChart::sizeHint() const { return QSize(340, 300); }
 
 UtilizationBarChart::Layout UtilizationBarChart::layout() const {
@@ -136,7 +136,8 @@ void UtilizationBarChart::paintEvent(QPaintEvent*) {
 
   if (values_.empty()) {
     p.setPen(ChartStyle::muted_text());
-    p.drawText(l.plot, Qt::AlignCenter, tr("waiting for the first epoch"));
+    // On two lines when the plot is narrow (1024 px), rather than cut at both ends.
+    p.drawText(l.plot, Qt::AlignCenter | Qt::TextWordWrap, tr("waiting for the first epoch"));
     return;
   }
 
