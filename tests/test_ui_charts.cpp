@@ -20,6 +20,7 @@
 #include "charts/chart_panel.h"
 #include "charts/ema_smoother.h"
 #include "charts/expert_palette.h"
+#include "charts/expert_river.h"
 #include "charts/min_max_decimator.h"
 #include "charts/routing_heatmap.h"
 #include "charts/time_series_chart.h"
@@ -635,10 +636,13 @@ void TestUiCharts::expert_view_switches_the_shared_cell() {
   panel.show();
   QVERIFY(QTest::qWaitForWindowExposed(&panel));
   QSignalSpy changed(&panel, &ChartPanel::expert_view_changed);
-  QCOMPARE(panel.expert_view(), ChartPanel::ExpertView::Utilization);
-  QVERIFY(panel.utilization_chart()->isVisible());
+  // The river first: the chart a room reads first.
+  QCOMPARE(panel.expert_view(), ChartPanel::ExpertView::River);
+  QVERIFY(panel.expert_river()->isVisible());
+  QVERIFY(!panel.utilization_chart()->isVisible());
   QVERIFY(!panel.task_gradient_chart()->isVisible());
   panel.set_expert_view(ChartPanel::ExpertView::TaskGradient);
+  QVERIFY(!panel.expert_river()->isVisible());
   QVERIFY(panel.task_gradient_chart()->isVisible());
   QVERIFY(!panel.utilization_chart()->isVisible());
   QCOMPARE(changed.count(), 1);
@@ -647,8 +651,9 @@ void TestUiCharts::expert_view_switches_the_shared_cell() {
   // The tabs over the cell are the user's way to switch.
   auto* tabs = panel.findChild<QTabBar*>();
   QVERIFY(tabs);
-  QCOMPARE(tabs->currentIndex(), 1);
-  tabs->setCurrentIndex(0);
+  QCOMPARE(tabs->count(), 3);
+  QCOMPARE(tabs->currentIndex(), 2);
+  tabs->setCurrentIndex(1);
   QCOMPARE(panel.expert_view(), ChartPanel::ExpertView::Utilization);
   QVERIFY(panel.utilization_chart()->isVisible());
   QCOMPARE(changed.count(), 2);
@@ -657,6 +662,7 @@ void TestUiCharts::expert_view_switches_the_shared_cell() {
   panel.flush();
   QCOMPARE(panel.utilization_chart()->point_count(0), 2);
   QCOMPARE(panel.task_gradient_chart()->point_count(0), 2);
+  QCOMPARE(panel.expert_river()->point_count(), 2);
 }
 
 void TestUiCharts::split_marker_read_out_shows_its_effect() {

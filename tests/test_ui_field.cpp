@@ -19,6 +19,7 @@
 
 #include "charts/chart_panel.h"
 #include "charts/chart_style.h"
+#include "charts/expert_river.h"
 #include "charts/field_heatmap.h"
 #include "charts/time_series_chart.h"
 #include "charts/viridis_color_map.h"
@@ -33,6 +34,7 @@ using moelab::RunConfig;
 using moelab::SplitEvent;
 using moelab::SwitchEvent;
 using moelab::ui::ChartPanel;
+using moelab::ui::ExpertRiver;
 using moelab::ui::FieldHeatmap;
 using moelab::ui::MainWindow;
 using moelab::ui::TimeSeriesChart;
@@ -254,8 +256,8 @@ class TestUiField : public QObject {
     QCOMPARE(field->split_count(), 1);
     QCOMPARE(field->row_expert(0), -1);  // the prune reached it
     QCOMPARE(field->row_expert(1), 0);
-    // Under the tabs of the per-expert chart, both shown at once.
-    QVERIFY(panel.utilization_chart()->isVisible());
+    // Under the tabs of the per-expert cell, shown at once with its first tab, the river.
+    QVERIFY(panel.expert_river()->isVisible());
     QVERIFY(field->geometry().top() >=
             panel.utilization_chart()->parentWidget()->geometry().bottom());
     panel.reset({});
@@ -275,8 +277,29 @@ class TestUiField : public QObject {
     panel.flush();
     FieldHeatmap* field = panel.field_heatmap();
     const auto check = [&](const char* when) {
+      int shown = 0;
+      // The river, the default tab: a column ends where the river's epoch ends.
+      const ExpertRiver* river = panel.expert_river();
+      if (river->isVisible()) {
+        ++shown;
+        const QRectF plot = river->plot_rect();
+        for (int c = 0; c < field->column_count(); ++c) {
+          const QRectF cell = field->cell_rect(0, c);
+          if (cell.isEmpty()) continue;
+          const double x = std::clamp(river->point_x(c + kSeedEpochs), plot.left(), plot.right());
+          const double end = river->mapToGlobal(QPointF(x, 0)).x();
+          const double right = field->mapToGlobal(cell.topRight()).x();
+          QVERIFY2(std::abs(right - end) <= 1.0,
+                   qPrintable(QStringLiteral("%1: column %2 ends at %3, the river's epoch at %4")
+                                  .arg(QLatin1String(when))
+                                  .arg(c)
+                                  .arg(right)
+                                  .arg(end)));
+        }
+      }
       for (TimeSeriesChart* chart : {panel.utilization_chart(), panel.task_gradient_chart()}) {
         if (!chart->isVisible()) continue;
+        ++shown;
         for (int c = 0; c < field->column_count(); ++c) {
           const QRectF cell = field->cell_rect(0, c);
           if (cell.isEmpty()) continue;
@@ -292,11 +315,17 @@ class TestUiField : public QObject {
                                   .arg(end)));
         }
       }
+      QCOMPARE(shown, 1);
     };
     check("following");
     panel.set_x_axis(moelab::ui::XAxis::Epoch);
     panel.flush();
     check("epoch axis");
+    panel.set_expert_view(ChartPanel::ExpertView::Utilization);
+    panel.flush();
+    QTest::qWait(20);
+    panel.flush();
+    check("utilisation tab");
     panel.set_expert_view(ChartPanel::ExpertView::TaskGradient);
     panel.flush();
     QTest::qWait(20);

@@ -18,6 +18,7 @@
 #include "charts/chart_grid.h"
 #include "charts/chart_style.h"
 #include "charts/expert_palette.h"
+#include "charts/expert_river.h"
 #include "charts/field_heatmap.h"
 #include "charts/routing_heatmap.h"
 #include "charts/time_series_chart.h"
@@ -165,17 +166,21 @@ void ChartPanel::build_charts() {
   expert_tabs_->setElideMode(Qt::ElideRight);
   expert_tabs_->setUsesScrollButtons(false);
   fit_expert_tabs_font();
+  // In ExpertView's order.
+  expert_tabs_->addTab(tr("Expert river"));
+  expert_tabs_->setTabToolTip(
+      0, tr("Each expert's share of the routed top-k slots, stacked to 100%: a child's band grows "
+            "out of its parent's at the split; grey and hatched on the epochs it is dormant."));
   expert_tabs_->addTab(tr("Share of samples (top-k)"));
   expert_tabs_->setTabToolTip(
-      0, tr("Utilisation: the share of validation samples that have the expert in their top-k "
+      1, tr("Utilisation: the share of validation samples that have the expert in their top-k "
             "(sums to k)."));
   expert_tabs_->addTab(tr("Task gradient"));
   expert_tabs_->setTabToolTip(
-      1, tr("The cross-entropy's gradient on each expert's router row. 0: no sample has the expert "
+      2, tr("The cross-entropy's gradient on each expert's router row. 0: no sample has the expert "
             "in its top-k, so the task can no longer bring it back."));
-  connect(expert_tabs_, &QTabBar::currentChanged, this, [this](int index) {
-    set_expert_view(index == 1 ? ExpertView::TaskGradient : ExpertView::Utilization);
-  });
+  connect(expert_tabs_, &QTabBar::currentChanged, this,
+          [this](int index) { set_expert_view(static_cast<ExpertView>(index)); });
   expert_stack_ = new QStackedWidget(expert_cell_);
   cell_layout->addWidget(expert_tabs_);
   cell_layout->addWidget(expert_stack_, 1);
@@ -183,6 +188,9 @@ void ChartPanel::build_charts() {
                                      tr("share of samples (top-k)"), clock_, expert_stack_);
   task_grad_ = new TimeSeriesChart(tr("Task gradient reaching each router row"),
                                    tr("gradient norm"), clock_, expert_stack_);
+  river_ = new ExpertRiver(clock_, expert_stack_);
+  river_->installEventFilter(this);
+  expert_stack_->addWidget(river_);
   expert_stack_->addWidget(utilization_);
   expert_stack_->addWidget(task_grad_);
   // Under the chart, not in a third tab: the field's peaks are read against the utilisation
@@ -259,7 +267,9 @@ void ChartPanel::build_charts() {
     connect(chart, &TimeSeriesChart::fork_requested, this, &ChartPanel::fork_requested);
   }
 
-  grid_->set_cells({accuracy_, expert_cell_, loss_, entropy_}, {bars_, heatmap_});
+  // The per-expert cell first: its river is the chart a room looks at first, and one of the two
+  // that presentation enlarges.
+  grid_->set_cells({expert_cell_, accuracy_, loss_, entropy_}, {bars_, heatmap_});
   scroll_ = new PanelScrollArea(this);
   scroll_->setWidget(grid_);
   scroll_->installEventFilter(this);
@@ -276,6 +286,11 @@ void ChartPanel::fit_expert_tabs_font() {
 
 bool ChartPanel::eventFilter(QObject* watched, QEvent* event) {
   if (watched == scroll_ && event->type() == QEvent::Resize) grid_->fit(scroll_->room());
+  // The river's plot moves with its size; the field's columns stay under it.
+  if (watched == river_ && field_ && event->type() == QEvent::Resize) {
+    align_field();
+    field_->refresh();
+  }
   return QWidget::eventFilter(watched, event);
 }
 
@@ -325,6 +340,7 @@ void ChartPanel::reset(const QStringList& class_names) {
   heatmap_->clear();
   heatmap_->set_class_names(class_names);
   field_->clear();
+  river_->clear();
   draw_parent_run();
   const bool follow_was_off = !follow_;
   follow_ = true;
@@ -378,6 +394,7 @@ void ChartPanel::add_epoch(const moelab::EpochMetrics& m) {
   }
   if (!m.field_u.empty()) set_growth_by_field(true);
   field_->add_epoch(m);
+  river_->add_epoch(m);
   pending_epoch_ = m;
   schedule_redraw();
 }
@@ -397,6 +414,7 @@ void ChartPanel::add_split(const moelab::SplitEvent& split) {
     chart->add_marker(at, label, TimeSeriesChart::MarkerKind::Split, split_detail(split));
   }
   field_->add_split(split);
+  river_->add_split(split);
   schedule_redraw();
 }
 
@@ -408,7 +426,10 @@ void ChartPanel::add_switch(const moelab::SwitchEvent& change) {
   }
   bool is_index = false;
   const int expert = QString::fromStdString(change.from).toInt(&is_index);
-  if (change.name == moelab::kPruneEvent && is_index) field_->add_prune(change.epoch, expert);
+  if (change.name == moelab::kPruneEvent && is_index) {
+    field_->add_prune(change.epoch, expert);
+    river_->add_prune(change.epoch, expert);
+  }
   schedule_redraw();
 }
 
@@ -427,12 +448,13 @@ void ChartPanel::set_growth_by_field(bool on) {
   const int chart_height =
       TimeSeriesChart::kMinimumHeight -
       (on ? field_->minimumSizeHint().height() + expert_cell_->layout()->spacing() : 0);
+  const QList<QWidget*> pages = {river_, utilization_, task_grad_};
   if (on) {
-    for (TimeSeriesChart* chart : {utilization_, task_grad_}) chart->setMinimumHeight(chart_height);
+    for (QWidget* page : pages) page->setMinimumHeight(chart_height);
     field_->show();
   } else {
     field_->hide();
-    for (TimeSeriesChart* chart : {utilization_, task_grad_}) chart->setMinimumHeight(chart_height);
+    for (QWidget* page : pages) page->setMinimumHeight(chart_height);
   }
   schedule_redraw();
 }
@@ -519,8 +541,8 @@ void ChartPanel::reset_zoom() {
 void ChartPanel::set_expert_view(ExpertView view) {
   const bool changed = view != expert_view_;
   expert_view_ = view;
-  expert_stack_->setCurrentWidget(view == ExpertView::Utilization ? utilization_ : task_grad_);
-  const int tab = view == ExpertView::TaskGradient ? 1 : 0;
+  expert_stack_->setCurrentIndex(static_cast<int>(view));
+  const int tab = static_cast<int>(view);
   if (tab != expert_tabs_->currentIndex()) {
     const QSignalBlocker block(expert_tabs_);
     expert_tabs_->setCurrentIndex(tab);
@@ -536,6 +558,8 @@ void ChartPanel::on_chart_navigated(TimeSeriesChart* source, double min, double 
     // Interactive: the linked charts move with the mouse rather than on the next tick.
     chart->refresh();
   }
+  align_river();
+  river_->refresh();
   align_field();
   field_->refresh();
   if (follow_) {
@@ -565,9 +589,11 @@ void ChartPanel::align_follow_extents() {
 }
 
 bool ChartPanel::refresh_epoch_widgets() {
-  // After the time charts: the field follows the x range they have just taken.
+  // After the time charts: the river and the field follow the x range they have just taken.
+  align_river();
+  const bool river_changed = river_->refresh();
   align_field();
-  const bool field_changed = field_->refresh();
+  const bool field_changed = field_->refresh() || river_changed;
   if (!pending_epoch_) return field_changed;
   const moelab::EpochMetrics& m = *pending_epoch_;
   bars_->set_utilization(m.utilization, m.dormant, m.epoch);
@@ -579,15 +605,32 @@ bool ChartPanel::refresh_epoch_widgets() {
 }
 
 void ChartPanel::align_field() {
+  field_->set_x_axis(axis_);
+  if (expert_view_ == ExpertView::River) {
+    const QRectF plot = river_->plot_rect();
+    const auto [min, max] = river_->x_range();
+    field_->set_x_range(min, max);
+    field_->set_plot_span(field_->mapFromGlobal(river_->mapToGlobal(plot.topLeft())).x(),
+                          field_->mapFromGlobal(river_->mapToGlobal(plot.topRight())).x());
+    return;
+  }
   const TimeSeriesChart* chart =
       expert_view_ == ExpertView::Utilization ? utilization_ : task_grad_;
   const QRectF plot = chart->plot_rect();
   const QWidget* viewport = chart->viewport();
   const double left = field_->mapFromGlobal(viewport->mapToGlobal(plot.topLeft())).x();
   const double right = field_->mapFromGlobal(viewport->mapToGlobal(plot.topRight())).x();
-  field_->set_x_axis(axis_);
   field_->set_x_range(chart->x_min(), chart->x_max());
   field_->set_plot_span(left, right);
+}
+
+void ChartPanel::align_river() {
+  river_->set_x_axis(axis_);
+  if (follow_) {
+    river_->set_x_range(0, 0);
+  } else {
+    river_->set_x_range(accuracy_->x_min(), accuracy_->x_max());
+  }
 }
 
 void ChartPanel::flush() {

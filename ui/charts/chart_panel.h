@@ -1,8 +1,8 @@
 #pragma once
-// The live dashboard: time charts on a shared x axis (accuracy; per expert, under two tabs,
-// either utilisation or the task's gradient on its router row, and for a run that grows by the
-// field the field's u per expert in a strip underneath, its epochs under the chart's; loss terms;
-// router balance), the current utilisation per expert and the class x expert routing heat map,
+// The live dashboard: time charts on a shared x axis (per expert, under three tabs, the expert
+// river of each expert's share of the routed slots, utilisation or the task's gradient on its
+// router row, and for a run that grows by the field the field's u per expert in a strip
+// underneath, its epochs under the chart's; accuracy; loss terms; router balance), the current utilisation per expert and the class x expert routing heat map,
 // under a small toolbar (smoothing, x axis, follow, reset zoom). The cells are arranged for the
 // room there is by a ChartGrid, which scrolls when even its narrowest arrangement does not fit.
 //
@@ -33,6 +33,7 @@ QT_END_NAMESPACE
 namespace moelab::ui {
 
 class ChartGrid;
+class ExpertRiver;
 class FieldHeatmap;
 class PanelScrollArea;
 class RoutingHeatmap;
@@ -44,9 +45,11 @@ class ChartPanel : public QWidget {
 
  public:
   using XAxis = moelab::ui::XAxis;
-  // What the per-expert time chart shows: how much of the data each expert takes, or how much
-  // the task still pulls on its router row (0: no sample has the expert in its top-k).
-  enum class ExpertView { Utilization, TaskGradient };
+  // What the per-expert cell shows, in its tabs' order: the river of each expert's share of the
+  // routed slots (the default: the first chart a room reads), how much of the data each expert
+  // takes, or how much the task still pulls on its router row (0: no sample has the expert in
+  // its top-k).
+  enum class ExpertView { River, Utilization, TaskGradient };
   static constexpr int kRedrawIntervalMs = 33;
   static constexpr double kDefaultSmoothing = 0.6;  // TensorBoard's default
 
@@ -116,6 +119,7 @@ class ChartPanel : public QWidget {
   UtilizationBarChart* utilization_bars() const { return bars_; }
   RoutingHeatmap* routing_heatmap() const { return heatmap_; }
   FieldHeatmap* field_heatmap() const { return field_; }
+  ExpertRiver* expert_river() const { return river_; }
 
   // --- export (the charts without the toolbar) ---
   // Renders at `size` logical pixels (invalid: the current size, or 1600 x 900 when the panel
@@ -141,6 +145,9 @@ class ChartPanel : public QWidget {
   // Puts the field's columns under the per-expert chart shown: its plot area's left and right
   // edges, its x axis and range.
   void align_field();
+  // The river follows the x axis, and the charts' zoom once the user has zoomed; following, it
+  // shows the whole run edge to edge (its names sit at the river's right end).
+  void align_river();
   void align_follow_extents();
   bool refresh_epoch_widgets();
   void build_toolbar();
@@ -171,7 +178,7 @@ class ChartPanel : public QWidget {
   QSlider* smoothing_slider_ = nullptr;
   QLabel* smoothing_label_ = nullptr;
   QComboBox* axis_box_ = nullptr;
-  ExpertView expert_view_ = ExpertView::Utilization;
+  ExpertView expert_view_ = ExpertView::River;
   QCheckBox* follow_box_ = nullptr;
 
   PanelScrollArea* scroll_ = nullptr;
@@ -180,6 +187,7 @@ class ChartPanel : public QWidget {
   QWidget* expert_cell_ = nullptr;  // one grid cell: the tabs over the two per-expert charts
   QTabBar* expert_tabs_ = nullptr;
   QStackedWidget* expert_stack_ = nullptr;
+  ExpertRiver* river_ = nullptr;
   TimeSeriesChart* utilization_ = nullptr;
   TimeSeriesChart* task_grad_ = nullptr;
   TimeSeriesChart* loss_ = nullptr;

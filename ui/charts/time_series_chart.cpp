@@ -10,6 +10,7 @@
 #include <cmath>
 #include <limits>
 
+#include "charts/axis_ticks.h"
 #include "charts/chart_style.h"
 #include "charts/sorted_points.h"
 
@@ -19,28 +20,6 @@ namespace {
 
 constexpr int kDormantAlpha = 120;
 constexpr double kFollowHeadroom = 0.1;
-
-double nice_interval(double span, int ticks, bool integer_steps) {
-  if (!(span > 0) || ticks < 1) return 1.0;
-  const double raw = span / ticks;
-  const double magnitude = std::pow(10.0, std::floor(std::log10(raw)));
-  double nice = 10.0 * magnitude;
-  for (double m : {1.0, 2.0, 2.5, 5.0}) {
-    if (raw <= m * magnitude) {
-      nice = m * magnitude;
-      break;
-    }
-  }
-  return integer_steps ? std::max(nice, 1.0) : nice;
-}
-
-int decimals_for(double interval) {
-  for (int d = 0; d < 6; ++d) {
-    const double scaled = interval * std::pow(10.0, d);
-    if (std::abs(scaled - std::round(scaled)) < 1e-6) return d;
-  }
-  return 6;
-}
 
 }  // namespace
 
@@ -556,7 +535,7 @@ std::pair<double, double> TimeSeriesChart::y_range(YRange mode, double fixed_lo,
 
 void TimeSeriesChart::set_axis_range(QValueAxis* axis, double min, double max, int ticks,
                                      bool integer_steps) {
-  const double interval = nice_interval(max - min, std::max(ticks, 2), integer_steps);
+  const double interval = axis_ticks::nice_interval(max - min, std::max(ticks, 2), integer_steps);
   // QValueAxis builds one item per tick on every change: with the old interval over the new
   // range (0..1 by 0.2 becoming 0..100000) that is half a million items. Changing the interval
   // and the range in the right order keeps every intermediate state at most as dense as the
@@ -565,7 +544,7 @@ void TimeSeriesChart::set_axis_range(QValueAxis* axis, double min, double max, i
   if (coarser) axis->setTickInterval(interval);
   axis->setRange(min, max);
   if (!coarser && axis->tickInterval() != interval) axis->setTickInterval(interval);
-  const QString format = QStringLiteral("%.%1f").arg(decimals_for(interval));
+  const QString format = QStringLiteral("%.%1f").arg(axis_ticks::decimals_for(interval));
   if (axis->labelFormat() != format) axis->setLabelFormat(format);
 }
 

@@ -1,0 +1,30 @@
+#include "charts/axis_ticks.h"
+
+#include <algorithm>
+#include <cmath>
+
+namespace moelab::ui::axis_ticks {
+
+double nice_interval(double span, int ticks, bool integer_steps) {
+  if (!(span > 0) || ticks < 1) return 1.0;
+  const double raw = span / ticks;
+  const double magnitude = std::pow(10.0, std::floor(std::log10(raw)));
+  double nice = 10.0 * magnitude;
+  for (double m : {1.0, 2.0, 2.5, 5.0}) {
+    if (raw <= m * magnitude) {
+      nice = m * magnitude;
+      break;
+    }
+  }
+  return integer_steps ? std::max(nice, 1.0) : nice;
+}
+
+int decimals_for(double interval) {
+  for (int d = 0; d < 6; ++d) {
+    const double scaled = interval * std::pow(10.0, d);
+    if (std::abs(scaled - std::round(scaled)) < 1e-6) return d;
+  }
+  return 6;
+}
+
+}  // namespace moelab::ui::axis_ticks

@@ -1,0 +1,13 @@
+#pragma once
+// Round tick intervals for an axis, shared by the Qt Charts time charts and the painted ones, so
+// that every chart of the dashboard labels its axes alike.
+
+namespace moelab::ui::axis_ticks {
+
+// A 1, 2, 2.5 or 5 times a power of ten that cuts `span` into about `ticks` intervals; at least
+// 1 when `integer_steps` (steps are whole numbers).
+double nice_interval(double span, int ticks, bool integer_steps);
+// The decimals a label needs to show multiples of `interval` exactly.
+int decimals_for(double interval);
+
+}  // namespace moelab::ui::axis_ticks
