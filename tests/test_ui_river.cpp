@@ -35,6 +35,7 @@ using moelab::SwitchEvent;
 using moelab::ui::ChartPanel;
 using moelab::ui::ExpertPalette;
 using moelab::ui::ExpertRiver;
+using moelab::ui::MainWindow;
 using moelab::ui::TimeSeriesChart;
 
 namespace {

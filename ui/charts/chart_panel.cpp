@@ -558,12 +558,14 @@ void ChartPanel::on_chart_navigated(TimeSeriesChart* source, double min, double 
     // Interactive: the linked charts move with the mouse rather than on the next tick.
     chart->refresh();
   }
+  const bool was_following = follow_;
+  follow_ = false;
+  // The river takes the zoomed range now that the panel no longer follows.
   align_river();
   river_->refresh();
   align_field();
   field_->refresh();
-  if (follow_) {
-    follow_ = false;
+  if (was_following) {
     sync_follow_box();
     Q_EMIT follow_changed(false);
   }
