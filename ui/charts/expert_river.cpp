@@ -285,39 +285,53 @@ QFont ExpertRiver::band_label_font() {
 
 QRectF ExpertRiver::plot_rect() const { return layout().plot; }
 
-double ExpertRiver::point_x(int point) const {
-  if (point < 0 || point >= point_count()) return 0.0;
-  return x_to_pixel(x_of(points_[static_cast<std::size_t>(point)].end), plot_rect());
-}
+double ExpertRiver::point_x(int point) const { return point_x(point, plot_rect()); }
 
 double ExpertRiver::stretch_start_x(int point) const {
-  if (point < 0 || point >= point_count()) return 0.0;
-  return x_to_pixel(x_of(points_[static_cast<std::size_t>(point)].start), plot_rect());
+  return stretch_start_x(point, plot_rect());
 }
 
 ExpertRiver::Edges ExpertRiver::edges(int band, int point) const {
-  const QRectF plot = plot_rect();
+  return edges(band, point, plot_rect());
+}
+
+ExpertRiver::Edges ExpertRiver::edges_at(int band, int point, double x) const {
+  return edges_at(band, point, x, plot_rect());
+}
+
+double ExpertRiver::point_x(int point, const QRectF& plot) const {
+  if (point < 0 || point >= point_count()) return 0.0;
+  return x_to_pixel(x_of(points_[static_cast<std::size_t>(point)].end), plot);
+}
+
+double ExpertRiver::stretch_start_x(int point, const QRectF& plot) const {
+  if (point < 0 || point >= point_count()) return 0.0;
+  return x_to_pixel(x_of(points_[static_cast<std::size_t>(point)].start), plot);
+}
+
+ExpertRiver::Edges ExpertRiver::edges(int band, int point, const QRectF& plot) const {
   const double below = share_below(band, point);
   const double above = below + share(band, point);
   return {plot.bottom() - above * plot.height(), plot.bottom() - below * plot.height()};
 }
 
-ExpertRiver::Edges ExpertRiver::edges_at(int band, int point, double x) const {
-  const Edges right = edges(band, point);
+ExpertRiver::Edges ExpertRiver::edges_at(int band, int point, double x, const QRectF& plot) const {
+  const Edges right = edges(band, point, plot);
   // The first epoch is flat from the run's start: nothing was measured before it.
-  const Edges left = point > 0 ? edges(band, point - 1) : right;
-  const double x0 = stretch_start_x(point);
-  const double x1 = point_x(point);
+  const Edges left = point > 0 ? edges(band, point - 1, plot) : right;
+  const double x0 = stretch_start_x(point, plot);
+  const double x1 = point_x(point, plot);
   const double t = x1 > x0 ? std::clamp((x - x0) / (x1 - x0), 0.0, 1.0) : 1.0;
   return {left.top + t * (right.top - left.top), left.bottom + t * (right.bottom - left.bottom)};
 }
 
 std::pair<int, int> ExpertRiver::band_at(const QPointF& pos) const {
-  if (!plot_rect().contains(pos)) return {-1, -1};
+  const QRectF plot = plot_rect();
+  if (!plot.contains(pos)) return {-1, -1};
   for (int point = point_count() - 1; point >= 0; --point) {
-    if (pos.x() < stretch_start_x(point) || pos.x() > point_x(point)) continue;
+    if (pos.x() < stretch_start_x(point, plot) || pos.x() > point_x(point, plot)) continue;
     for (int band : order_) {
-      const Edges e = edges_at(band, point, pos.x());
+      const Edges e = edges_at(band, point, pos.x(), plot);
       if (e.bottom > e.top && pos.y() >= e.top && pos.y() <= e.bottom) return {band, point};
     }
     return {-1, -1};

@@ -127,6 +127,11 @@ class ExpertRiver : public QWidget {
   double x_to_pixel(double x, const QRectF& plot) const;
   std::pair<double, double> view_range() const;
   int ensure_band(int expert);
+  // The geometry's read-back against a given plot area: painting lays out once per paint.
+  double point_x(int point, const QRectF& plot) const;
+  double stretch_start_x(int point, const QRectF& plot) const;
+  Edges edges(int band, int point, const QRectF& plot) const;
+  Edges edges_at(int band, int point, double x, const QRectF& plot) const;
   // Cumulative share below the band at the point (the band's lower edge, 0 to 1).
   double share_below(int band, int point) const;
 

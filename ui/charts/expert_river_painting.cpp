@@ -122,12 +122,13 @@ QPolygonF ExpertRiver::stretch_polygon(int band, int first, int last, const QRec
   // painted bottom band first, each band covers everything above its lower edge and the next
   // band paints over its share, so neighbours meet without anti-aliased seams.
   QPolygonF polygon;
-  polygon << QPointF(stretch_start_x(first), plot.top());
-  polygon << QPointF(stretch_start_x(first), edges_at(band, first, stretch_start_x(first)).bottom);
+  const double start = stretch_start_x(first, plot);
+  polygon << QPointF(start, plot.top());
+  polygon << QPointF(start, edges_at(band, first, start, plot).bottom);
   for (int point = first; point <= last; ++point) {
-    polygon << QPointF(point_x(point), edges(band, point).bottom);
+    polygon << QPointF(point_x(point, plot), edges(band, point, plot).bottom);
   }
-  polygon << QPointF(point_x(last), plot.top());
+  polygon << QPointF(point_x(last, plot), plot.top());
   return polygon;
 }
 
@@ -168,16 +169,16 @@ void ExpertRiver::paint_bands(QPainter& p, const Layout& l) {
   }
 }
 
-void ExpertRiver::paint_dormant_threads(QPainter& p, const Layout&) {
+void ExpertRiver::paint_dormant_threads(QPainter& p, const Layout& l) {
   p.setRenderHint(QPainter::Antialiasing, true);
   p.setPen(QPen(ExpertPalette::dormant(), 2.5, Qt::DashLine, Qt::FlatCap));
   for (int band : order_) {
     for (int point = 0; point < point_count(); ++point) {
       if (!exists(band, point) || !dormant(band, point)) continue;
-      const double x0 = stretch_start_x(point);
-      const double x1 = point_x(point);
-      const Edges a = edges_at(band, point, x0);
-      const Edges b = edges(band, point);
+      const double x0 = stretch_start_x(point, l.plot);
+      const double x1 = point_x(point, l.plot);
+      const Edges a = edges_at(band, point, x0, l.plot);
+      const Edges b = edges(band, point, l.plot);
       if (a.bottom - a.top >= kThreadBelowPx || b.bottom - b.top >= kThreadBelowPx) continue;
       p.drawLine(QPointF(x0, (a.top + a.bottom) / 2), QPointF(x1, (b.top + b.bottom) / 2));
     }
@@ -197,7 +198,7 @@ void ExpertRiver::paint_labels(QPainter& p, const Layout& l) {
   // The names at the river's right end, beside each band's middle, in its colour; the larger
   // shares first, a name that would overlap one already placed left out.
   int last = point_count() - 1;
-  while (last > 0 && point_x(last) > l.plot.right() + 0.5) --last;
+  while (last > 0 && point_x(last, l.plot) > l.plot.right() + 0.5) --last;
   const QFont font = band_label_font();
   const QFontMetricsF fm(font);
   std::vector<int> alive;
@@ -210,7 +211,7 @@ void ExpertRiver::paint_labels(QPainter& p, const Layout& l) {
   p.setFont(font);
   p.setRenderHint(QPainter::Antialiasing, true);
   for (int band : alive) {
-    const Edges e = edges(band, last);
+    const Edges e = edges(band, last, l.plot);
     const double mid = std::clamp((e.top + e.bottom) / 2, l.plot.top() + fm.height() / 2,
                                   l.plot.bottom() - fm.height() / 2);
     const QRectF box(l.labels.left(), mid - fm.height() / 2, l.labels.width(), fm.height());
