@@ -26,6 +26,7 @@
 #include "main_window.h"
 #include "run_controller.h"
 #include "run_controls.h"
+#include "support/ui_test_setup.h"
 
 using moelab::EpochMetrics;
 using moelab::Phase;
@@ -116,12 +117,9 @@ class TestUiField : public QObject {
 
  private Q_SLOTS:
   void initTestCase() {
-    QStandardPaths::setTestModeEnabled(true);
-    QCoreApplication::setOrganizationName(QStringLiteral("MoE Growth Lab Tests"));
-    QCoreApplication::setApplicationName(QStringLiteral("test_ui_field"));
-    QSettings().clear();
+    use_test_settings("test_ui_field");
     QVERIFY(temp_.isValid());
-    QSettings().setValue(QStringLiteral("runs/folder"), temp_.filePath(QStringLiteral("runs")));
+    keep_runs_in(temp_);
   }
 
   void cellsHoldUAndTheCrossingIsMarked() {
