@@ -325,7 +325,7 @@ class TestUiWindow : public QObject {
     QVERIFY(panel->cooldown_switch()->isEnabled());
     int locked = 0;
     for (auto* box : panel->findChildren<QGroupBox*>()) locked += box->isEnabled() ? 0 : 1;
-    QCOMPARE(locked, 3);  // data, model, training
+    QCOMPARE(locked, 4);  // data, model, training, growth
     w->controller()->reset();
     for (auto* box : panel->findChildren<QGroupBox*>()) QVERIFY(box->isEnabled());
   }
