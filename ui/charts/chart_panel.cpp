@@ -326,6 +326,7 @@ void ChartPanel::reset(const QStringList& class_names) {
   heatmap_->set_class_names(class_names);
   field_->clear();
   draw_parent_run();
+  draw_overlay_runs();
   const bool follow_was_off = !follow_;
   follow_ = true;
   sync_follow_box();

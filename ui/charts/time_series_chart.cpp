@@ -192,6 +192,15 @@ void TimeSeriesChart::remove_lines() {
   dirty_ = true;
 }
 
+void TimeSeriesChart::remove_line(int index) {
+  if (index < 0 || index >= line_count()) return;
+  const auto at = lines_.begin() + index;
+  chart()->removeSeries(at->series);
+  delete at->series;
+  lines_.erase(at);
+  dirty_ = true;
+}
+
 // --- view ---
 
 void TimeSeriesChart::set_x_axis(XAxis axis) {

@@ -59,6 +59,8 @@ class TimeSeriesChart : public QChartView {
     // Measured against the second y axis on the right (see set_right_axis()), for a figure on
     // another scale than the chart's main one.
     bool right_axis = false;
+    // Drawn before (under) the lines without it: another run's curves under this run's.
+    bool behind = false;
   };
 
   // `clock` maps stamps to x values; charts of one panel share it. Null: a private clock.
@@ -83,6 +85,8 @@ class TimeSeriesChart : public QChartView {
   void clear();
   // Drops the lines too (for charts whose lines come and go with the run, like experts).
   void remove_lines();
+  // Drops one line with its legend entry; the lines after it move down one index.
+  void remove_line(int line);
 
   // --- view ---
   void set_x_axis(XAxis axis);
