@@ -418,6 +418,10 @@ bool TimeSeriesChart::line_on_right_axis(int line) const {
          lines_[static_cast<std::size_t>(line)].style.right_axis;
 }
 
+bool TimeSeriesChart::line_behind(int line) const {
+  return line >= 0 && line < line_count() && lines_[static_cast<std::size_t>(line)].style.behind;
+}
+
 const QValueAxis* TimeSeriesChart::axis_of(const Line& line) const {
   return line.style.right_axis && right_axis_ ? right_axis_ : y_axis_;
 }

@@ -150,6 +150,7 @@ class TimeSeriesChart : public QChartView {
   double right_y_min() const;  // NaN without a right axis
   double right_y_max() const;
   bool line_on_right_axis(int line) const;
+  bool line_behind(int line) const;  // drawn under the other lines (LineStyle::behind)
   // The hover read-out at x (nearest point of every line), as rich text.
   QString tooltip_text(double x) const;
   // The plot area in viewport coordinates, x_min() at its left edge and x_max() at its right.

@@ -176,8 +176,8 @@ void RunList::remember_opened(const QStringList& folders) const {
 
 void RunList::set_lab_folder(const QString& folder) {
   lab_folder_ = folder.isEmpty() ? QString() : clean_absolute(folder);
-  std::vector<Run> kept = std::move(runs_);
   beginResetModel();
+  std::vector<Run> kept = std::move(runs_);
   runs_.clear();
   QStringList folders;
   if (!lab_folder_.isEmpty()) {

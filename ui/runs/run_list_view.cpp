@@ -17,15 +17,34 @@
 
 namespace moelab::ui {
 
+namespace {
+
+// A path that wraps at its separators (a zero-width space after each): in a narrow dock a long
+// folder name must not widen the dock, nor be cut.
+QString breakable_path(const QString& folder) {
+  QString shown = QDir::toNativeSeparators(folder);
+  shown.replace(QDir::separator(), QString(QDir::separator()) + QChar(0x200B));
+  return shown;
+}
+
+// A label that wraps and never asks for more width than the dock gives it.
+QLabel* wrapping_label(const QString& name) {
+  auto* label = new QLabel;
+  label->setObjectName(name);
+  label->setWordWrap(true);
+  label->setTextInteractionFlags(Qt::TextSelectableByMouse);
+  label->setSizePolicy(QSizePolicy::Ignored, QSizePolicy::Preferred);
+  return label;
+}
+
+}  // namespace
+
 RunListView::RunListView(RunList* list, QWidget* parent) : QWidget(parent), list_(list) {
   auto* layout = new QVBoxLayout(this);
   layout->setContentsMargins(4, 4, 4, 4);
 
   auto* lab_row = new QHBoxLayout;
-  lab_label_ = new QLabel;
-  lab_label_->setObjectName(QStringLiteral("labFolderLabel"));
-  lab_label_->setWordWrap(true);
-  lab_label_->setTextInteractionFlags(Qt::TextSelectableByMouse);
+  lab_label_ = wrapping_label(QStringLiteral("labFolderLabel"));
   lab_button_ = new QPushButton(tr("Change..."));
   lab_button_->setToolTip(tr("Keep the window's runs in another folder."));
   lab_row->addWidget(lab_label_, 1);
@@ -41,10 +60,7 @@ RunListView::RunListView(RunList* list, QWidget* parent) : QWidget(parent), list
                        "Double-click a name to change it."));
   layout->addWidget(view_, 3);
 
-  detail_ = new QLabel;
-  detail_->setObjectName(QStringLiteral("runDetail"));
-  detail_->setWordWrap(true);
-  detail_->setTextInteractionFlags(Qt::TextSelectableByMouse);
+  detail_ = wrapping_label(QStringLiteral("runDetail"));
   layout->addWidget(detail_);
 
   notes_ = new QPlainTextEdit;
@@ -93,7 +109,7 @@ void RunListView::show_lab_folder() {
   const QString folder = list_->lab_folder();
   lab_label_->setText(folder.isEmpty()
                           ? tr("Runs are kept in memory only.")
-                          : tr("Runs are kept in %1").arg(QDir::toNativeSeparators(folder)));
+                          : tr("Runs are kept in %1").arg(breakable_path(folder)));
 }
 
 void RunListView::show_selected() {
@@ -106,8 +122,7 @@ void RunListView::show_selected() {
   delete_->setEnabled(row >= 0 && !list_->is_current(row));
   delete_->setText(row >= 0 && !list_->in_lab_folder(row) ? tr("Remove...") : tr("Delete..."));
   detail_->setText(row < 0 ? QString()
-                           : tr("%1\n%2").arg(list_->state(row),
-                                              QDir::toNativeSeparators(list_->folder(row))));
+                           : tr("%1\n%2").arg(list_->state(row), breakable_path(list_->folder(row))));
 }
 
 void RunListView::save_notes() {
