@@ -20,6 +20,8 @@
 #include "report/phase_report.h"
 #include "training/trainer.h"
 
+#include "support/stop_at_step.h"
+
 #include <QTemporaryDir>
 #include <QtTest>
 
@@ -38,19 +40,6 @@ RunConfig small_config(std::uint64_t seed = 2) {
 }
 
 DatasetSplit data_for(const RunConfig& c) { return load_dataset(c.data, c.training.seed); }
-
-// Stops the run before the step after `at_step`.
-class StopAt : public TrainingObserver {
- public:
-  StopAt(TrainingControl& control, std::int64_t at_step) : control_(control), at_step_(at_step) {}
-  void on_step(const StepMetrics& m) override {
-    if (m.step >= at_step_) control_.request_stop();
-  }
-
- private:
-  TrainingControl& control_;
-  std::int64_t at_step_;
-};
 
 struct Files {
   std::string metrics, events, report, field;

@@ -14,6 +14,8 @@
 #include "io/run_writer.h"
 #include "training/trainer.h"
 
+#include "support/stop_at_step.h"
+
 using namespace durable_test;
 
 namespace {
@@ -60,18 +62,6 @@ std::vector<std::map<QString, QString>> table(const QByteArray& text) {
   }
   return rows;
 }
-
-class StopAt : public TrainingObserver {
- public:
-  StopAt(TrainingControl& control, std::int64_t at_step) : control_(control), at_step_(at_step) {}
-  void on_step(const StepMetrics& m) override {
-    if (m.step >= at_step_) control_.request_stop();
-  }
-
- private:
-  TrainingControl& control_;
-  std::int64_t at_step_;
-};
 
 }  // namespace
 

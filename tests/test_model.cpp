@@ -29,6 +29,24 @@ class TestModel : public QObject {
     return c;
   }
 
+  // A small model, its Adam and one batch to train on: the growth tests step it before and after
+  // changing its experts, so that the optimiser has state to keep or lose.
+  struct SmallTraining {
+    explicit SmallTraining(int experts)
+        : model(10, 4, small_config(experts, 2)),
+          optimizer(model->parameters(), torch::optim::AdamOptions(1e-2)),
+          x(torch::randn({16, 10})),
+          y(torch::randint(0, 4, {16}, torch::kLong)) {}
+    void step() {
+      optimizer.zero_grad();
+      torch::nn::functional::cross_entropy(model->forward(x).logits, y).backward();
+      optimizer.step();
+    }
+    MoeModel model;
+    torch::optim::Adam optimizer;
+    torch::Tensor x, y;
+  };
+
  private Q_SLOTS:
   void init() { torch::manual_seed(7); }
 
@@ -205,16 +223,11 @@ class TestModel : public QObject {
   }
 
   void pruneRemovesTheExpertsRowsAndOptimizerState() {
-    MoeModel model(10, 4, small_config(4, 2));
-    torch::optim::Adam optimizer(model->parameters(), torch::optim::AdamOptions(1e-2));
-    const auto x = torch::randn({16, 10});
-    const auto y = torch::randint(0, 4, {16}, torch::kLong);
-    auto train_step = [&] {
-      optimizer.zero_grad();
-      torch::nn::functional::cross_entropy(model->forward(x).logits, y).backward();
-      optimizer.step();
-    };
-    train_step();
+    SmallTraining t(4);
+    auto& model = t.model;
+    auto& optimizer = t.optimizer;
+    const auto& x = t.x;
+    t.step();
     std::vector<torch::Tensor> before, moments_before;
     for (const auto& p : model->expert_parameters()) {
       before.push_back(p.detach().clone());
@@ -233,7 +246,7 @@ class TestModel : public QObject {
       QVERIFY(torch::equal(s.exp_avg(), moments_before[i].index_select(0, kept)));
       QCOMPARE(s.exp_avg_sq().sizes(), params[i].sizes());
     }
-    train_step();  // training goes on at the new shapes
+    t.step();  // training goes on at the new shapes
     QCOMPARE(model->forward(x).router_probs.size(1), 3);
     QVERIFY_THROWS_EXCEPTION(std::out_of_range, prune_expert(*model, optimizer, 3));
   }
@@ -266,16 +279,10 @@ class TestModel : public QObject {
   }
 
   void splitGrowsOptimizerStateAndKeepsSurvivors() {
-    MoeModel model(10, 4, small_config(2, 2));
-    torch::optim::Adam optimizer(model->parameters(), torch::optim::AdamOptions(1e-2));
-    const auto x = torch::randn({16, 10});
-    const auto y = torch::randint(0, 4, {16}, torch::kLong);
-    auto train_step = [&] {
-      optimizer.zero_grad();
-      torch::nn::functional::cross_entropy(model->forward(x).logits, y).backward();
-      optimizer.step();
-    };
-    train_step();
+    SmallTraining t(2);
+    auto& model = t.model;
+    auto& optimizer = t.optimizer;
+    t.step();
     // A copy of the handle: expert_parameters() returns a temporary vector.
     const torch::Tensor w_in = model->expert_parameters()[2];
     const auto key = c10::guts::to_string(w_in.unsafeGetTensorImpl());
@@ -293,7 +300,7 @@ class TestModel : public QObject {
       QCOMPARE(s.exp_avg().sizes(), p.sizes());
     }
     const auto child_before = model->expert_parameters()[2][2].clone();
-    train_step();
+    t.step();
     QVERIFY(!torch::equal(model->expert_parameters()[2][2], child_before));
   }
 

@@ -2,6 +2,7 @@
 // ranges the CLI and the experiment file accept, and show the catalog's labels and help.
 #include <QComboBox>
 #include <QFormLayout>
+#include <QGroupBox>
 #include <QLabel>
 #include <QLineEdit>
 #include <QSpinBox>
@@ -85,6 +86,36 @@ class TestUiControlPanel : public QObject {
     panel.set_config(c);
     QCOMPARE(QString::fromStdString(config_to_json(panel.config())),
              QString::fromStdString(config_to_json(c)));
+  }
+
+  // The window chooses the growth policy as the CLI does: every setting the catalog files under
+  // Growth is in the panel's Growth box, and the field's parameters are live only while the
+  // field decides.
+  void growthSettingsAreInTheGrowthBox() {
+    ControlPanel panel;
+    QGroupBox* box = nullptr;
+    for (auto* b : panel.findChildren<QGroupBox*>()) {
+      if (b->title() == QStringLiteral("Growth")) box = b;
+    }
+    QVERIFY(box);
+    int growth_settings = 0;
+    for (const auto& s : setting_catalog()) {
+      if (s.group != setting("training.growth").group) continue;
+      ++growth_settings;
+      QVERIFY2(box->findChild<QWidget*>(QString::fromStdString(s.key)), s.key.c_str());
+    }
+    QVERIFY(growth_settings >= 12);  // the policy, nine field parameters, prune and revive
+    auto* growth = box->findChild<QComboBox*>(QStringLiteral("training.growth"));
+    auto* dv = box->findChild<QWidget*>(QStringLiteral("training.field.dv"));
+    QVERIFY(growth && dv);
+    QCOMPARE(growth->currentText(), QStringLiteral("heuristic"));
+    QVERIFY(!dv->isEnabled());
+    growth->setCurrentIndex(growth->findText(QStringLiteral("schnakenberg")));
+    QVERIFY(dv->isEnabled());
+    QCOMPARE(panel.config().training.growth, Growth::Schnakenberg);
+    RunConfig heuristic;
+    panel.set_config(heuristic);
+    QVERIFY(!dv->isEnabled());
   }
 
   // What the panel hands out is a config the core accepts, and survives the file.

@@ -13,6 +13,9 @@
 #include <QSpinBox>
 #include <QStackedWidget>
 #include <QVBoxLayout>
+#include <stdexcept>
+#include <string>
+#include <string_view>
 
 #include "ablation/preset.h"
 #include "config/setting_catalog.h"
@@ -23,6 +26,9 @@
 namespace moelab::ui {
 
 namespace {
+
+// The catalog's keys of the reaction-diffusion field's parameters begin so.
+constexpr const char* kFieldSettingsPrefix = "training.field.";
 
 QString text_of(const std::string& text) { return QString::fromStdString(text); }
 
@@ -55,6 +61,7 @@ ControlPanel::ControlPanel(QWidget* parent) : QWidget(parent) {
   layout->addWidget(build_data());
   layout->addWidget(build_model());
   layout->addWidget(build_training());
+  layout->addWidget(build_growth());
   layout->addStretch(1);
   set_config(RunConfig{});
 }
@@ -241,6 +248,37 @@ QGroupBox* ControlPanel::build_training() {
   return training_box_;
 }
 
+QGroupBox* ControlPanel::build_growth() {
+  growth_box_ = new QGroupBox(tr("Growth"));
+  auto* form = new QFormLayout(growth_box_);
+  // Every setting the catalog files with the growth policy, in the catalog's order: the policy,
+  // the field's parameters, pruning and reviving.
+  const std::string& group = setting("training.growth").group;
+  for (const auto& s : setting_catalog()) {
+    if (s.group != group) continue;
+    QWidget* widget = add_field<QWidget>(form, s.key.c_str());
+    if (s.key.rfind(kFieldSettingsPrefix, 0) == 0) field_settings_.push_back(widget);
+  }
+  growth_ = qobject_cast<QComboBox*>(fields_[field_index("training.growth")].widget());
+  connect(growth_, &QComboBox::currentIndexChanged, this, &ControlPanel::enable_field_settings);
+  enable_field_settings();
+  return growth_box_;
+}
+
+std::size_t ControlPanel::field_index(std::string_view key) const {
+  for (std::size_t i = 0; i < fields_.size(); ++i) {
+    if (fields_[i].setting().key == key) return i;
+  }
+  throw std::invalid_argument("the control panel has no field " + std::string(key));
+}
+
+// The field's parameters mean something only while the field decides the growth.
+void ControlPanel::enable_field_settings() {
+  const bool field = growth_->currentData().toString() ==
+                     QString::fromLatin1(to_string(Growth::Schnakenberg));
+  for (QWidget* widget : field_settings_) widget->setEnabled(field);
+}
+
 void ControlPanel::show_data_page(int index) {
   // The stack takes the height of the page shown, not that of its tallest page.
   for (int i = 0; i < data_pages_->count(); ++i) {
@@ -341,6 +379,7 @@ void ControlPanel::set_running(bool running) {
   data_box_->setEnabled(!running);
   model_box_->setEnabled(!running);
   training_box_->setEnabled(!running);
+  growth_box_->setEnabled(!running);
   // The method is a training setting: the run was built with it. The switch stays live.
   balancer_->setEnabled(!running);
   locked_hint_->setVisible(running && !compact_);
@@ -349,7 +388,7 @@ void ControlPanel::set_running(bool running) {
 void ControlPanel::set_compact(bool compact) {
   compact_ = compact;
   for (QWidget* part : {static_cast<QWidget*>(data_box_), static_cast<QWidget*>(model_box_),
-                        static_cast<QWidget*>(training_box_)}) {
+                        static_cast<QWidget*>(training_box_), static_cast<QWidget*>(growth_box_)}) {
     part->setVisible(!compact);
   }
   locked_hint_->setVisible(running_ && !compact);

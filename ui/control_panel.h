@@ -80,6 +80,9 @@ class ControlPanel : public QWidget {
   QGroupBox* build_data();
   QGroupBox* build_model();
   QGroupBox* build_training();
+  QGroupBox* build_growth();
+  std::size_t field_index(std::string_view key) const;
+  void enable_field_settings();
   void show_data_page(int index);
   void browse_idx_folder();
   void announce_fixes();
@@ -116,6 +119,9 @@ class ControlPanel : public QWidget {
   QGroupBox* model_box_ = nullptr;
 
   QGroupBox* training_box_ = nullptr;
+  QGroupBox* growth_box_ = nullptr;
+  QComboBox* growth_ = nullptr;
+  std::vector<QWidget*> field_settings_;  // the field's parameters (training.field.*)
   QSpinBox* plateau_patience_ = nullptr;
   QComboBox* split_mode_ = nullptr;
   QSpinBox* split_release_steps_ = nullptr;

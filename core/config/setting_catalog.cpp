@@ -298,12 +298,12 @@ std::vector<Setting> build_catalog() {
             "Weight of the router z-loss, the mean squared log-sum-exp of the router logits; "
             "works with any balancer. 0 = off."},
            {0, 100}, [](auto& c) -> auto& { return c.training.z_loss_weight; }),
-      boolean({"training.prune_dormant", "--prune-dormant", kTraining, "Prune dormant",
+      boolean({"training.prune_dormant", "--prune-dormant", kGrowth, "Prune dormant",
                "Growth phase: after an epoch, remove the least used dormant expert (its weights, "
                "router row, selection bias and optimiser state) while more than top-k experts "
                "remain."},
               [](auto& c) -> auto& { return c.training.prune_dormant; }),
-      boolean({"training.revive_dormant", "--revive-dormant", kTraining, "Revive dormant",
+      boolean({"training.revive_dormant", "--revive-dormant", kGrowth, "Revive dormant",
                "Growth phase: after an epoch, re-initialise the least used dormant expert as a "
                "noisy copy of the busiest one, which then shares its routing mass (as a split)."},
               [](auto& c) -> auto& { return c.training.revive_dormant; }),
