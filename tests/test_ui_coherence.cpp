@@ -38,6 +38,7 @@
 #include "run_status_bar.h"
 #include "switch_button.h"
 #include "training/switch_events.h"
+#include "support/ui_test_setup.h"
 
 using moelab::RunConfig;
 using moelab::ui::MainWindow;
@@ -46,22 +47,6 @@ using State = moelab::ui::RunController::State;
 namespace {
 
 constexpr int kRunTimeoutMs = 30000;
-
-RunConfig tiny_config() {
-  RunConfig c;  // embedded digits
-  c.training.seed_epochs = 2;
-  c.training.growth_epochs = 3;
-  c.training.threads = 1;
-  return c;
-}
-
-RunConfig long_config() {
-  RunConfig c;
-  c.training.seed_epochs = 400;
-  c.training.growth_epochs = 400;
-  c.training.threads = 1;
-  return c;
-}
 
 // Answers every modal message box that opens while it lives: clicks the button of `role`,
 // ticking "Don't ask again" first when asked to; counts the questions and keeps the last text.
@@ -124,12 +109,9 @@ class TestUiCoherence : public QObject {
 
  private Q_SLOTS:
   void initTestCase() {
-    QStandardPaths::setTestModeEnabled(true);
-    QCoreApplication::setOrganizationName(QStringLiteral("MoE Growth Lab Tests"));
-    QCoreApplication::setApplicationName(QStringLiteral("test_ui_coherence"));
-    QSettings().clear();
+    use_test_settings("test_ui_coherence");
     QVERIFY(temp_.isValid());
-    QSettings().setValue(QStringLiteral("runs/folder"), temp_.filePath(QStringLiteral("runs")));
+    keep_runs_in(temp_);
   }
 
   void init() { QSettings().remove(QString::fromLatin1(moelab::ui::DiscardQuestion::kSettingsKey)); }

@@ -23,9 +23,11 @@
 #include "charts/time_series_chart.h"
 #include "charts/viridis_color_map.h"
 #include "control_panel.h"
+#include "discard_question.h"
 #include "main_window.h"
 #include "run_controller.h"
 #include "run_controls.h"
+#include "support/ui_test_setup.h"
 
 using moelab::EpochMetrics;
 using moelab::Phase;
@@ -116,12 +118,9 @@ class TestUiField : public QObject {
 
  private Q_SLOTS:
   void initTestCase() {
-    QStandardPaths::setTestModeEnabled(true);
-    QCoreApplication::setOrganizationName(QStringLiteral("MoE Growth Lab Tests"));
-    QCoreApplication::setApplicationName(QStringLiteral("test_ui_field"));
-    QSettings().clear();
+    use_test_settings("test_ui_field");
     QVERIFY(temp_.isValid());
-    QSettings().setValue(QStringLiteral("runs/folder"), temp_.filePath(QStringLiteral("runs")));
+    keep_runs_in(temp_);
   }
 
   void cellsHoldUAndTheCrossingIsMarked() {
@@ -343,7 +342,8 @@ class TestUiField : public QObject {
     QVERIFY(w.minimumSizeHint().height() <= 768);
     QVERIFY(w.minimumSizeHint().width() <= 1000);
     QCOMPARE(w.size(), QSize(1024, 768));  // it did not grow the window when it appeared
-    // A heuristic run after it hides the strip.
+    // A heuristic run after it hides the strip (Start clears the finished run without asking).
+    QSettings().setValue(QString::fromLatin1(moelab::ui::DiscardQuestion::kSettingsKey), false);
     RunConfig heuristic = field_config();
     heuristic.training.growth = moelab::Growth::Heuristic;
     w.control_panel()->set_config(heuristic);

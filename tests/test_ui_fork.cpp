@@ -21,6 +21,7 @@
 #include "main_window.h"
 #include "run_controller.h"
 #include "switch_button.h"
+#include "support/ui_test_setup.h"
 
 using moelab::RunConfig;
 using moelab::RunResult;
@@ -74,10 +75,7 @@ class TestUiFork : public QObject {
 
  private Q_SLOTS:
   void initTestCase() {
-    QStandardPaths::setTestModeEnabled(true);
-    QCoreApplication::setOrganizationName(QStringLiteral("MoE Growth Lab Tests"));
-    QCoreApplication::setApplicationName(QStringLiteral("test_ui_fork"));
-    QSettings().clear();
+    use_test_settings("test_ui_fork");
     QVERIFY(temp_.isValid());
   }
 

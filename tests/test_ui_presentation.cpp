@@ -37,6 +37,8 @@
 #include "switch_button.h"
 #include "text_scale.h"
 #include "window_command_line.h"
+#include "support/window_fit.h"
+#include "support/ui_test_setup.h"
 
 using moelab::ui::ChartGrid;
 using moelab::ui::MainWindow;
@@ -46,41 +48,6 @@ namespace {
 
 const QSize kProjector(1024, 768);
 const QSize kScaledFullHd(1280, 720);
-
-// Empty when `widget` is shown whole inside every ancestor up to `window`; else why not.
-QString cut_off(const QWidget* widget, const QWidget* window) {
-  const QString name = QString::fromLatin1(widget->metaObject()->className());
-  if (!widget->isVisibleTo(window)) return name + QStringLiteral(" is hidden");
-  for (const QWidget* ancestor = widget->parentWidget(); ancestor != nullptr;
-       ancestor = ancestor->parentWidget()) {
-    const QRect rect(widget->mapTo(ancestor, QPoint(0, 0)), widget->size());
-    if (!ancestor->rect().contains(rect)) {
-      return QStringLiteral("%1 (%2 x %3 at %4, %5) is cut by %6 (%7 x %8)")
-          .arg(name)
-          .arg(rect.width())
-          .arg(rect.height())
-          .arg(rect.x())
-          .arg(rect.y())
-          .arg(QString::fromLatin1(ancestor->metaObject()->className()))
-          .arg(ancestor->width())
-          .arg(ancestor->height());
-    }
-    if (ancestor == window) break;
-  }
-  return QString();
-}
-
-QList<QWidget*> key_controls(MainWindow& w) {
-  auto* panel = w.control_panel();
-  auto* run = w.run_controls();
-  return {panel->projection_switch(),
-          panel->cooldown_switch(),
-          panel->entropy_switch(),
-          run->widgetForAction(run->start_action()),
-          run->widgetForAction(run->pause_action()),
-          run->widgetForAction(run->stop_action()),
-          w.report_view()};
-}
 
 QScreen* screen_of_size(QSize size) {
   for (QScreen* screen : QGuiApplication::screens()) {
@@ -107,10 +74,7 @@ class TestUiPresentation : public QObject {
 
  private Q_SLOTS:
   void initTestCase() {
-    QStandardPaths::setTestModeEnabled(true);
-    QCoreApplication::setOrganizationName(QStringLiteral("MoE Growth Lab Tests"));
-    QCoreApplication::setApplicationName(QStringLiteral("test_ui_presentation"));
-    QSettings().clear();
+    use_test_settings("test_ui_presentation");
     QVERIFY2(screen_of_size(kProjector) && screen_of_size(kScaledFullHd),
              "the offscreen platform did not take the two screens of main()");
     platform_points_ = application_points();

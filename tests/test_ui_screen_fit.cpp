@@ -29,6 +29,8 @@
 #include "run_controls.h"
 #include "run_status_bar.h"
 #include "switch_button.h"
+#include "support/window_fit.h"
+#include "support/ui_test_setup.h"
 
 using moelab::ui::MainWindow;
 
@@ -36,45 +38,6 @@ namespace {
 
 constexpr int kFrameWidth = 16;
 constexpr int kFrameHeight = 80;
-
-// Empty when `widget` is shown whole inside every ancestor up to `window`; else why not.
-QString cut_off(const QWidget* widget, const QWidget* window) {
-  const QString name = widget->objectName().isEmpty()
-                           ? QString::fromLatin1(widget->metaObject()->className())
-                           : widget->objectName();
-  if (!widget->isVisibleTo(window)) return name + QStringLiteral(" is hidden");
-  if (widget->width() <= 0 || widget->height() <= 0) return name + QStringLiteral(" has no size");
-  for (const QWidget* ancestor = widget->parentWidget(); ancestor != nullptr;
-       ancestor = ancestor->parentWidget()) {
-    const QRect rect(widget->mapTo(ancestor, QPoint(0, 0)), widget->size());
-    if (!ancestor->rect().contains(rect)) {
-      return QStringLiteral("%1 at (%2, %3) %4 x %5 is cut by %6 (%7 x %8)")
-          .arg(name)
-          .arg(rect.x())
-          .arg(rect.y())
-          .arg(rect.width())
-          .arg(rect.height())
-          .arg(QString::fromLatin1(ancestor->metaObject()->className()))
-          .arg(ancestor->width())
-          .arg(ancestor->height());
-    }
-    if (ancestor == window) break;
-  }
-  return QString();
-}
-
-// The controls a lesson cannot do without.
-QList<QWidget*> key_controls(MainWindow& w) {
-  auto* panel = w.control_panel();
-  auto* run = w.run_controls();
-  return {panel->projection_switch(),
-          panel->cooldown_switch(),
-          panel->entropy_switch(),
-          run->widgetForAction(run->start_action()),
-          run->widgetForAction(run->pause_action()),
-          run->widgetForAction(run->stop_action()),
-          w.report_view()};
-}
 
 moelab::PhaseReport report_with_intervals() {
   moelab::PhaseReport r;
@@ -127,10 +90,7 @@ class TestUiScreenFit : public QObject {
 
  private Q_SLOTS:
   void initTestCase() {
-    QStandardPaths::setTestModeEnabled(true);
-    QCoreApplication::setOrganizationName(QStringLiteral("MoE Growth Lab Tests"));
-    QCoreApplication::setApplicationName(QStringLiteral("test_ui_screen_fit"));
-    QSettings().clear();
+    use_test_settings("test_ui_screen_fit");
   }
 
   void everyControlFitsTheScreen_data() {

@@ -46,6 +46,7 @@
 #include "run_controller.h"
 #include "run_controls.h"
 #include "switch_button.h"
+#include "support/ui_test_setup.h"
 
 using moelab::RunConfig;
 using moelab::ui::ChartPanel;
@@ -85,14 +86,6 @@ std::uint64_t env_number(const char* name, std::uint64_t fallback) {
   bool ok = false;
   const auto number = value.toULongLong(&ok);
   return ok ? number : fallback;
-}
-
-RunConfig tiny_config() {
-  RunConfig c;  // embedded digits
-  c.training.seed_epochs = 2;
-  c.training.growth_epochs = 3;
-  c.training.threads = 1;
-  return c;
 }
 
 // Closes whatever modal dialog opens, as a student would: a message box with any of its buttons
@@ -181,13 +174,9 @@ class TestUiStress : public QObject {
 
  private Q_SLOTS:
   void initTestCase() {
-    QStandardPaths::setTestModeEnabled(true);
-    QCoreApplication::setOrganizationName(QStringLiteral("MoE Growth Lab Tests"));
-    QCoreApplication::setApplicationName(QStringLiteral("test_ui_stress"));
-    QSettings().clear();
+    use_test_settings("test_ui_stress");
     QVERIFY(temp_.isValid());
-    // Each run keeps its folder: here, not in the user's data folder.
-    QSettings().setValue(QStringLiteral("runs/folder"), temp_.filePath(QStringLiteral("runs")));
+    keep_runs_in(temp_);
     // The files a student might open by mistake.
     fifo_ = temp_.filePath(QStringLiteral("a-fifo.json"));
     QVERIFY(::mkfifo(QFile::encodeName(fifo_).constData(), 0644) == 0);

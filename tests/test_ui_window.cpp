@@ -36,6 +36,7 @@
 #include "run_controls.h"
 #include "run_status_bar.h"
 #include "switch_button.h"
+#include "support/ui_test_setup.h"
 
 using moelab::EpochMetrics;
 using moelab::RunConfig;
@@ -58,23 +59,6 @@ std::vector<StepMetrics> steps_of(const QSignalSpy& spy) {
     all.insert(all.end(), batch.begin(), batch.end());
   }
   return all;
-}
-
-RunConfig tiny_config() {
-  RunConfig c;  // embedded digits
-  c.training.seed_epochs = 2;
-  c.training.growth_epochs = 3;
-  c.training.threads = 1;
-  return c;
-}
-
-// Long enough that no test sees it end: every test stops or drops it.
-RunConfig long_config() {
-  RunConfig c;
-  c.training.seed_epochs = 400;
-  c.training.growth_epochs = 400;
-  c.training.threads = 1;
-  return c;
 }
 
 // After a pause, an epoch that ended just before it may still be on its way. Waits until `spy`
@@ -169,13 +153,9 @@ class TestUiWindow : public QObject {
 
  private Q_SLOTS:
   void initTestCase() {
-    QStandardPaths::setTestModeEnabled(true);
-    QCoreApplication::setOrganizationName(QStringLiteral("MoE Growth Lab Tests"));
-    QCoreApplication::setApplicationName(QStringLiteral("test_ui_window"));
-    QSettings().clear();
+    use_test_settings("test_ui_window");
     QVERIFY(temp_.isValid());
-    // Each run keeps its folder: here, not in the user's data folder.
-    QSettings().setValue(QStringLiteral("runs/folder"), temp_.filePath(QStringLiteral("runs")));
+    keep_runs_in(temp_);
     // These tests start, stop and reset runs by the dozen, as a user who ticked "Don't ask
     // again"; the question itself is test_ui_coherence's.
     QSettings().setValue(QString::fromLatin1(moelab::ui::DiscardQuestion::kSettingsKey), false);
@@ -345,7 +325,7 @@ class TestUiWindow : public QObject {
     QVERIFY(panel->cooldown_switch()->isEnabled());
     int locked = 0;
     for (auto* box : panel->findChildren<QGroupBox*>()) locked += box->isEnabled() ? 0 : 1;
-    QCOMPARE(locked, 3);  // data, model, training
+    QCOMPARE(locked, 4);  // data, model, training, growth
     w->controller()->reset();
     for (auto* box : panel->findChildren<QGroupBox*>()) QVERIFY(box->isEnabled());
   }

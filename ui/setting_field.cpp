@@ -1,5 +1,6 @@
 #include "setting_field.h"
 
+#include <QCheckBox>
 #include <QComboBox>
 #include <QLineEdit>
 #include <QSpinBox>
@@ -69,6 +70,7 @@ QWidget* make_editor(const Setting& s) {
       return box;
     }
     case SettingType::Boolean:
+      return new QCheckBox;
     case SettingType::Text:
       break;
   }
@@ -93,6 +95,8 @@ void SettingField::read_into(RunConfig& config) const {
     value = number->value();
   } else if (auto* names = qobject_cast<QComboBox*>(widget_)) {
     value = names->currentData().toString().toStdString();
+  } else if (auto* check = qobject_cast<QCheckBox*>(widget_)) {
+    value = check->isChecked();
   } else if (auto* line = qobject_cast<QLineEdit*>(widget_)) {
     value = line->text().trimmed().toStdString();
   }
@@ -116,6 +120,8 @@ void SettingField::show(const RunConfig& config) {
   } else if (auto* names = qobject_cast<QComboBox*>(widget_)) {
     const int index = names->findData(text_of(std::get<std::string>(value)));
     if (index >= 0) names->setCurrentIndex(index);
+  } else if (auto* check = qobject_cast<QCheckBox*>(widget_)) {
+    check->setChecked(std::get<bool>(value));
   } else if (auto* line = qobject_cast<QLineEdit*>(widget_)) {
     line->setText(text_of(value_text(value)));
   }

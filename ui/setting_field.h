@@ -19,8 +19,8 @@ namespace moelab::ui {
 class SettingField {
  public:
   // Builds the widget: a spin box for an integer that fits one (else a line edit that takes only
-  // digits in range), a number box for a real, a combo box of names for a choice, a line edit for
-  // text. Throws std::invalid_argument for a key the catalog does not know.
+  // digits in range), a number box for a real, a combo box of names for a choice, a check box for
+  // a yes/no setting, a line edit for text. Throws std::invalid_argument for a key the catalog does not know.
   explicit SettingField(const char* key);
 
   QWidget* widget() const { return widget_; }
