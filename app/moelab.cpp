@@ -54,13 +54,19 @@ int main(int argc, char** argv) {
   const bool quit_at_end = parser.isSet(parser.quit);
   moelab::ui::MainWindow window;
   QString config_error;
-  parser.show_window(window, &config_error);
+  QStringList run_errors;
+  parser.show_window(window, &config_error, &run_errors);
   if (!config_error.isEmpty()) {
     complain(config_error);
     if (quit_at_end) return kBadInput;
     QMessageBox::warning(
         &window, QStringLiteral("Open experiment"),
         QStringLiteral("%1\n\nThe last settings are used instead.").arg(config_error));
+  }
+  if (!run_errors.isEmpty()) {
+    for (const QString& error : run_errors) complain(error);
+    if (quit_at_end) return kBadInput;
+    QMessageBox::warning(&window, QStringLiteral("Open run"), run_errors.join(QLatin1Char('\n')));
   }
 
   int exit_code = 0;

@@ -657,7 +657,7 @@ class TestUiWindow : public QObject {
     QTest::newRow("missing value") << QStringList{QStringLiteral("--config")} << 2
                                    << QStringLiteral("moelab: Missing value after '--config'");
     QTest::newRow("stray argument") << QStringList{QStringLiteral("run.json")} << 2
-                                    << QStringLiteral("unexpected argument 'run\\.json'");
+                                    << QStringLiteral("'run\\.json' is not a folder: RUN_DIR");
   }
 
   void helpVersionAndBadOptionNeedNoDisplay() {

@@ -35,6 +35,8 @@
 #include "run_controller.h"
 #include "run_controls.h"
 #include "run_status_bar.h"
+#include "runs/run_list.h"
+#include "runs/run_list_view.h"
 #include "save_file.h"
 #include "text_scale.h"
 
@@ -57,7 +59,7 @@ const char* kExperimentKey = "experiment/last";
 const char* kSpeedKey = "run/step_delay_ms";
 const char* kRunsFolderKey = "runs/folder";
 // Bumped when the docks change, so that an older layout is not restored into the new one.
-constexpr int kStateVersion = 1;
+constexpr int kStateVersion = 2;
 
 QString one_sentence(const std::exception& e) { return QString::fromUtf8(e.what()); }
 
@@ -94,6 +96,7 @@ void MainWindow::build_layout() {
   report_ = new ReportView;
   report_dock_ = add_dock(tr("Report"), QStringLiteral("reportDock"), report_,
                           Qt::RightDockWidgetArea);
+  build_run_list();
 
   charts_ = new ChartPanel;
   preset_label_ = new PresetBanner;
@@ -136,6 +139,8 @@ void MainWindow::build_menus() {
       file->addAction(tr("&Save experiment..."), this, &MainWindow::choose_save_experiment);
   save->setShortcut(QKeySequence::Save);
   file->addSeparator();
+  file->addAction(tr("Open &run..."), runs_view_, &RunListView::choose_and_open);
+  file->addSeparator();
   export_csv_ = file->addAction(tr("Export metrics &CSV..."), this, &MainWindow::choose_export_csv);
   export_csv_->setEnabled(false);
   file->addAction(tr("Export dashboard as &PNG..."), this, [this] { choose_export_image(false); });
@@ -154,6 +159,7 @@ void MainWindow::build_menus() {
   view->addSeparator();
   view->addAction(controls_dock_->toggleViewAction());
   view->addAction(report_dock_->toggleViewAction());
+  view->addAction(runs_dock_->toggleViewAction());
 
   QMenu* presets_menu = menuBar()->addMenu(tr("&Presets"));
   for (int i = 0; i < static_cast<int>(presets().size()); ++i) {
@@ -225,6 +231,7 @@ void MainWindow::connect_run() {
     Q_EMIT runEnded(false);
   });
   connect(c, &RunController::stateChanged, this, &MainWindow::on_state);
+  connect_run_list();
 }
 
 void MainWindow::on_finished(const RunResult& result) {
@@ -284,6 +291,7 @@ void MainWindow::reset_run() {
 }
 
 void MainWindow::drop_run() {
+  runs_->clear_current();  // still in its folder: now a run to overlay like the others
   controller_->reset();
   lesson_.reset();
   charts_->reset({});
@@ -500,7 +508,7 @@ void MainWindow::restore_settings() {
   }
   default_docks_ = !restoreState(settings.value(kStateKey).toByteArray(), kStateVersion);
   run_controls_->set_step_delay_ms(settings.value(kSpeedKey, 0).toInt());
-  controller_->set_runs_folder(
+  set_runs_folder(
       settings
           .value(kRunsFolderKey,
                  QDir(QStandardPaths::writableLocation(QStandardPaths::AppLocalDataLocation))
@@ -514,6 +522,11 @@ void MainWindow::restore_settings() {
       // A config saved by another version: start from the defaults rather than refuse to open.
     }
   }
+}
+
+void MainWindow::change_lab_folder(const QString& folder) {
+  set_runs_folder(folder);
+  QSettings().setValue(kRunsFolderKey, folder);
 }
 
 void MainWindow::save_settings() const {

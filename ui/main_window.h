@@ -2,7 +2,8 @@
 // The lab's window. A composer only: the control panel (a dock, left, scrollable), the live charts
 // (centre), the GO/NO-GO report (a dock, right), the run toolbar and the status bar each own their
 // state; the window wires them to the RunController, keeps the menus, the experiment files and the
-// settings. Forks live in main_window_fork.cpp.
+// settings. Forks live in main_window_fork.cpp, the run list (a dock beside the report) in
+// main_window_runs.cpp.
 
 #include <QMainWindow>
 #include <QPointer>
@@ -25,6 +26,8 @@ class ControlPanel;
 class PresentationMode;
 class ReportView;
 class RunControls;
+class RunList;
+class RunListView;
 class RunStatusBar;
 
 class MainWindow : public QMainWindow {
@@ -65,9 +68,18 @@ class MainWindow : public QMainWindow {
   bool prepare_fork(const QString& parent_folder, int epoch, QString* error);
   bool is_fork() const { return fork_epoch_ >= 0; }
   int fork_epoch() const { return fork_epoch_; }
-  // Where each run keeps its folder (settings key "runs/folder"; default: the lab's data folder).
+  // Where each run keeps its folder (settings key "runs/folder"; default: the lab's data folder):
+  // the lab folder, whose runs the run list shows.
   QString runs_folder() const { return controller_->runs_folder(); }
-  void set_runs_folder(const QString& folder) { controller_->set_runs_folder(folder); }
+  void set_runs_folder(const QString& folder);
+
+  // --- the run list (main_window_runs.cpp) ---
+  RunList* run_list() const { return runs_; }
+  RunListView* run_list_view() const { return runs_view_; }
+  QDockWidget* runs_dock() const { return runs_dock_; }
+  // Adds the run folder at `path` (written by moelab-cli or a window) to the run list and
+  // overlays it on the time charts. False with one sentence in `error` when it holds no run.
+  bool open_run(const QString& path, QString* error);
 
  public Q_SLOTS:
   // Starts a run with the control panel's settings (a message box if they cannot run).
@@ -123,6 +135,12 @@ class MainWindow : public QMainWindow {
   // What Save experiment writes: the settings shown, or, after a run whose switches were flipped
   // by hand, that run's settings with the flips in its schedule.
   RunConfig experiment_to_save() const;
+  void build_run_list();
+  void connect_run_list();
+  // Draws the run in `folder` on the charts while the run list overlays it, else takes it away.
+  void show_overlay(const QString& folder);
+  // Another lab folder, kept in the settings.
+  void change_lab_folder(const QString& folder);
 
   RunController* controller_ = nullptr;
   ControlPanel* controls_ = nullptr;
@@ -132,6 +150,9 @@ class MainWindow : public QMainWindow {
   RunStatusBar* status_ = nullptr;
   QDockWidget* controls_dock_ = nullptr;
   QDockWidget* report_dock_ = nullptr;
+  RunList* runs_ = nullptr;
+  RunListView* runs_view_ = nullptr;
+  QDockWidget* runs_dock_ = nullptr;
   PresentationMode* presentation_ = nullptr;
   PresetBanner* preset_label_ = nullptr;
   QLabel* fork_label_ = nullptr;

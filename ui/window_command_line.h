@@ -28,10 +28,14 @@ class WindowCommandLine {
   bool isSet(const QCommandLineOption& option) const { return parser_.isSet(option); }
   QString value(const QCommandLineOption& option) const { return parser_.value(option); }
 
-  // Loads --config into `window`, then shows it: in presentation mode with --presentation. A
-  // config that cannot be used keeps the window's settings and leaves its reason in
-  // `config_error` (empty otherwise).
-  void show_window(MainWindow& window, QString* config_error) const;
+  // Loads --config into `window` and adds the RUN_DIR arguments to its run list (overlaid), then
+  // shows it: in presentation mode with --presentation. A config that cannot be used keeps the
+  // window's settings and leaves its reason in `config_error` (empty otherwise); each folder
+  // that holds no run leaves one sentence in `run_errors`.
+  void show_window(MainWindow& window, QString* config_error,
+                   QStringList* run_errors = nullptr) const;
+  // The RUN_DIR arguments: run folders to open.
+  QStringList run_folders() const { return parser_.positionalArguments(); }
 
   // A message on stderr, as "moelab: MESSAGE".
   static void complain(const QString& message);

@@ -342,6 +342,7 @@ void ChartPanel::reset(const QStringList& class_names) {
   field_->clear();
   river_->clear();
   draw_parent_run();
+  draw_overlay_runs();
   const bool follow_was_off = !follow_;
   follow_ = true;
   sync_follow_box();

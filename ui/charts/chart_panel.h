@@ -10,6 +10,7 @@
 // redraw, so a single-shot timer coalesces everything that arrived into one redraw, at most about
 // 30 per second and none while nothing changes.
 
+#include <QColor>
 #include <QImage>
 #include <QStringList>
 #include <QTimer>
@@ -79,6 +80,15 @@ class ChartPanel : public QWidget {
   // Right-clicking a point or a split marker of a time chart offers "Fork from here".
   void set_forkable(bool forkable);
   void set_dormant_threshold(double threshold);  // default 0.05, as the engine's default
+
+  // --- other runs overlaid (chart_panel_overlay.cpp) ---
+  // Another run's curves (validation accuracy, total loss, effective experts), epoch by epoch, in
+  // `color`, thinner and under this run's; legend and read-out call them "NAME: validation" and
+  // so on. Kept across reset(); the same key again replaces that run's curves.
+  void set_overlay_run(const QString& key, const QString& name, const QColor& color,
+                       const std::vector<moelab::EpochMetrics>& epochs);
+  void remove_overlay_run(const QString& key);
+  QStringList overlay_runs() const;
 
   // --- view ---
   void set_x_axis(XAxis axis);
@@ -160,6 +170,24 @@ class ChartPanel : public QWidget {
   void on_chart_navigated(TimeSeriesChart* source, double min, double max);
   void sync_follow_box();
   void draw_parent_run();
+  // The curves another run is drawn by, epoch by epoch: the parent's faint, an overlay's in its
+  // colour. `own_line` is this run's curve of the same figure.
+  struct EpochCurve {
+    TimeSeriesChart* chart;
+    int own_line;
+    const char* key;
+    QString name;
+    double (*value)(const moelab::EpochMetrics&);
+  };
+  std::vector<EpochCurve> epoch_curves() const;
+  struct OverlayRun {
+    QString key;
+    QString name;
+    QColor color;
+    std::vector<moelab::EpochMetrics> epochs;
+  };
+  void draw_overlay_run(const OverlayRun& run);
+  void draw_overlay_runs();
   QSize export_size(QSize requested) const;
 
   std::shared_ptr<XClock> clock_;
@@ -206,6 +234,7 @@ class ChartPanel : public QWidget {
   int train_epoch_line_ = -1;
   int val_line_ = -1;
   std::vector<moelab::EpochMetrics> parent_epochs_;
+  std::vector<OverlayRun> overlays_;
 };
 
 }  // namespace moelab::ui

@@ -26,32 +26,17 @@ void ChartPanel::set_parent_run(const std::vector<moelab::EpochMetrics>& epochs)
 
 void ChartPanel::draw_parent_run() {
   if (parent_epochs_.empty()) return;
-  struct ParentLine {
-    TimeSeriesChart* chart;
-    int own_line;
-    const char* key;
-    QString name;
-    double (*value)(const moelab::EpochMetrics&);
-  };
-  const ParentLine lines[] = {
-      {accuracy_, val_line_, "parent_validation", tr("parent: validation"),
-       [](const moelab::EpochMetrics& m) { return m.val_accuracy; }},
-      {loss_, loss_total_line_, "parent_total", tr("parent: total"),
-       [](const moelab::EpochMetrics& m) { return m.loss_total; }},
-      {entropy_, effective_experts_line_, "parent_effective_experts",
-       tr("parent: effective experts"),
-       [](const moelab::EpochMetrics& m) { return m.effective_experts; }},
-  };
-  for (const auto& l : lines) {
-    const int line = l.chart->add_line(QString::fromLatin1(l.key), l.name,
-                                       parent_style(l.chart->line_color(l.own_line),
-                                                    l.chart->line_on_right_axis(l.own_line)));
+  for (const EpochCurve& curve : epoch_curves()) {
+    const int line = curve.chart->add_line(
+        QStringLiteral("parent_") + QString::fromLatin1(curve.key), tr("parent: %1").arg(curve.name),
+        parent_style(curve.chart->line_color(curve.own_line),
+                     curve.chart->line_on_right_axis(curve.own_line)));
     for (const auto& m : parent_epochs_) {
       XStamp at;
       at.step = static_cast<double>(m.step);
       at.wall = m.wall_seconds;
       at.epoch = m.epoch;
-      l.chart->append(line, at, l.value(m));
+      curve.chart->append(line, at, curve.value(m));
     }
   }
 }

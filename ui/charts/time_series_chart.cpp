@@ -171,6 +171,15 @@ void TimeSeriesChart::remove_lines() {
   dirty_ = true;
 }
 
+void TimeSeriesChart::remove_line(int index) {
+  if (index < 0 || index >= line_count()) return;
+  const auto at = lines_.begin() + index;
+  chart()->removeSeries(at->series);
+  delete at->series;
+  lines_.erase(at);
+  dirty_ = true;
+}
+
 // --- view ---
 
 void TimeSeriesChart::set_x_axis(XAxis axis) {
@@ -386,6 +395,10 @@ double TimeSeriesChart::right_y_max() const {
 bool TimeSeriesChart::line_on_right_axis(int line) const {
   return right_axis_ && line >= 0 && line < line_count() &&
          lines_[static_cast<std::size_t>(line)].style.right_axis;
+}
+
+bool TimeSeriesChart::line_behind(int line) const {
+  return line >= 0 && line < line_count() && lines_[static_cast<std::size_t>(line)].style.behind;
 }
 
 const QValueAxis* TimeSeriesChart::axis_of(const Line& line) const {

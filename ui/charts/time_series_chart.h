@@ -59,6 +59,8 @@ class TimeSeriesChart : public QChartView {
     // Measured against the second y axis on the right (see set_right_axis()), for a figure on
     // another scale than the chart's main one.
     bool right_axis = false;
+    // Drawn before (under) the lines without it: another run's curves under this run's.
+    bool behind = false;
   };
 
   // `clock` maps stamps to x values; charts of one panel share it. Null: a private clock.
@@ -83,6 +85,8 @@ class TimeSeriesChart : public QChartView {
   void clear();
   // Drops the lines too (for charts whose lines come and go with the run, like experts).
   void remove_lines();
+  // Drops one line with its legend entry; the lines after it move down one index.
+  void remove_line(int line);
 
   // --- view ---
   void set_x_axis(XAxis axis);
@@ -146,6 +150,7 @@ class TimeSeriesChart : public QChartView {
   double right_y_min() const;  // NaN without a right axis
   double right_y_max() const;
   bool line_on_right_axis(int line) const;
+  bool line_behind(int line) const;  // drawn under the other lines (LineStyle::behind)
   // The hover read-out at x (nearest point of every line), as rich text.
   QString tooltip_text(double x) const;
   // The plot area in viewport coordinates, x_min() at its left edge and x_max() at its right.

@@ -93,8 +93,8 @@ void TimeSeriesChart::draw_curves(QPainter* painter, const QRectF& plot) {
       painter->drawPolyline(polygon);
     }
   }
-  for (const Line& line : lines_) {
-    if (line.shown.isEmpty() || !use_axis_of(line)) continue;
+  auto draw_bold = [&](const Line& line) {
+    if (line.shown.isEmpty() || !use_axis_of(line)) return;
     to_pixels(line.shown);
     const QPen pen = pen_for(line);
     painter->setPen(pen);
@@ -117,6 +117,13 @@ void TimeSeriesChart::draw_curves(QPainter* painter, const QRectF& plot) {
       const double r = line.style.width + 0.8;
       for (const QPointF& p : polygon) painter->drawEllipse(p, r, r);
     }
+  };
+  // The lines drawn behind first, so that this run's curves lie on top of other runs'.
+  for (const Line& line : lines_) {
+    if (line.style.behind) draw_bold(line);
+  }
+  for (const Line& line : lines_) {
+    if (!line.style.behind) draw_bold(line);
   }
 }
 

@@ -44,6 +44,7 @@ double XClock::interpolate(const QVector<Anchor>& anchors, double step) {
 }
 
 double XClock::epoch_x(const XStamp& stamp) const {
+  if (stamp.epoch_end) return stamp.epoch;
   const double lo = stamp.epoch - 1.0;
   const double hi = stamp.epoch;
   if (epoch_ends_.size() >= 2) {

@@ -13,6 +13,9 @@ struct XStamp {
   double step = 0;  // global optimiser step
   double wall = 0;  // seconds since the run started
   int epoch = 0;    // 1-based epoch the point belongs to
+  // The point is its epoch's end (another run's epoch row): its epoch x is `epoch` itself, which
+  // this run's steps per epoch could not place.
+  bool epoch_end = false;
 };
 
 // Maps stamps to x values. Epoch x is fractional (epoch - 1 + progress through the epoch) and is
