@@ -155,7 +155,7 @@ void TestUiCharts::data_reaches_every_chart_after_the_timer() {
     QTRY_VERIFY(chart->line_count() > 0);
     for (int line = 0; line < chart->line_count(); ++line) {
       QTRY_VERIFY2(chart->series_point_count(line) > 0,
-                   qPrintable(chart->chart()->title() + " / " + chart->line_name(line)));
+                   qPrintable(chart->title() + " / " + chart->line_name(line)));
     }
   }
   QCOMPARE(panel.entropy_chart()->point_count(0), 3 * kStepsPerEpoch / kLogInterval);

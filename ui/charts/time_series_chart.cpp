@@ -26,7 +26,8 @@ constexpr double kFollowHeadroom = 0.1;
 TimeSeriesChart::TimeSeriesChart(const QString& title, const QString& y_title,
                                  std::shared_ptr<const XClock> clock, QWidget* parent)
     : QChartView(new QChart(), parent),
-      clock_(clock ? std::move(clock) : std::make_shared<const XClock>()) {
+      clock_(clock ? std::move(clock) : std::make_shared<const XClock>()),
+      title_(title) {
   setRenderHint(QPainter::Antialiasing, true);
   setRubberBand(QChartView::NoRubberBand);
   setMouseTracking(true);
@@ -36,7 +37,7 @@ TimeSeriesChart::TimeSeriesChart(const QString& title, const QString& y_title,
 
   QChart* c = chart();
   ChartStyle::apply(c);
-  c->setTitle(title);
+  update_top_margin();
   x_axis_ = new QValueAxis(this);
   y_axis_ = new QValueAxis(this);
   ChartStyle::apply(x_axis_, x_title());

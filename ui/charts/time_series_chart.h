@@ -1,16 +1,18 @@
 #pragma once
 // A live line chart over training time, TensorBoard-style: faint raw curves behind smoothed ones,
-// event markers (splits, switch changes), reference lines, x zoom/pan and a hover read-out.
+// event markers (splits, switch changes) on an event lane above the plot, reference lines, x
+// zoom/pan and a hover read-out.
 //
 // Data goes into full-resolution buffers only; refresh() (called by ChartPanel's throttle timer)
 // decimates the visible part to the plot's pixel width (min/max per column) and swaps it in whole.
 //
-// Qt Charts draws the frame: title, axes, grid, legend. The curves are painted by this view over
-// the plot area (drawForeground). Qt Charts 6.4's QLineSeries re-strokes a hit-test outline
-// (QPainterPathStroker, mitre joins, two atan2 per point) on every replace() and again on every
-// axis change, then paints segment by segment: eight curves of ~1,600 points took several times
-// the whole refresh budget (bench/chart_refresh_bench.cpp). The QLineSeries stay, empty, as the
-// legend's entries.
+// Qt Charts draws the frame: axes, grid, legend. The view draws the title itself, with the event
+// lane between it and the plot (Qt Charts lays its title out right on top of the plot). The curves
+// are painted by this view over the plot area (drawForeground). Qt Charts 6.4's QLineSeries
+// re-strokes a hit-test outline (QPainterPathStroker, mitre joins, two atan2 per point) on every
+// replace() and again on every axis change, then paints segment by segment: eight curves of ~1,600
+// points took several times the whole refresh budget (bench/chart_refresh_bench.cpp). The
+// QLineSeries stay, empty, as the legend's entries.
 
 #include <QColor>
 #include <QList>
@@ -26,6 +28,7 @@
 #include <vector>
 
 #include "charts/ema_smoother.h"
+#include "charts/event_lane.h"
 #include "charts/min_max_decimator.h"
 #include "charts/x_clock.h"
 
@@ -142,6 +145,13 @@ class TimeSeriesChart : public QChartView {
   QString marker_detail(int marker) const;
   double marker_x(int marker) const;
   MarkerKind marker_kind(int marker) const;
+  const QString& title() const { return title_; }
+  // The event lane above the plot and its labels as they are drawn now (plot_rect()'s
+  // coordinates): every marker in view is a member of exactly one label.
+  QRectF event_lane_rect() const;
+  std::vector<EventLane::Label> event_lane_labels() const;
+  // The lane's tooltip at pos: the events of the label there, one a line; empty off the labels.
+  QString event_lane_tooltip(const QPointF& pos) const;
   int reference_count() const { return static_cast<int>(references_.size()); }
   double x_min() const;
   double x_max() const;
@@ -239,12 +249,18 @@ class TimeSeriesChart : public QChartView {
   double pixel_to_x(double px, const QRectF& plot) const;
   double y_to_pixel(double y, const QRectF& plot) const;
   const QValueAxis* axis_of(const Line& line) const;
+  void draw_title(QPainter* painter) const;
+  void update_top_margin();
+  QRectF lane_rect(const QRectF& plot) const;
+  // The markers in view as lane events, and `marker_of` their indices in markers_.
+  std::vector<EventLane::Event> lane_events(const QRectF& plot, std::vector<int>* marker_of) const;
   void draw_markers(QPainter* painter, const QRectF& plot);
   void draw_references(QPainter* painter, const QRectF& plot);
   void navigate_to(double min, double max);
 
   std::shared_ptr<const XClock> clock_;
   std::uint64_t clock_version_ = 0;
+  QString title_;
   QValueAxis* x_axis_ = nullptr;
   QValueAxis* y_axis_ = nullptr;
   QValueAxis* right_axis_ = nullptr;

@@ -1,6 +1,4 @@
 // TimeSeriesChart's interaction: wheel zoom, drag pan, double-click reset, hover values.
-#include "charts/time_series_chart.h"
-
 #include <QContextMenuEvent>
 #include <QMenu>
 #include <QMouseEvent>
@@ -14,6 +12,7 @@
 
 #include "charts/chart_style.h"
 #include "charts/sorted_points.h"
+#include "charts/time_series_chart.h"
 
 namespace moelab::ui {
 
@@ -165,6 +164,8 @@ void TimeSeriesChart::mouseMoveEvent(QMouseEvent* event) {
     } else {
       QToolTip::showText(event->globalPosition().toPoint() + QPoint(16, 8), text, this);
     }
+  } else if (const QString events = event_lane_tooltip(pos); !events.isEmpty()) {
+    QToolTip::showText(event->globalPosition().toPoint() + QPoint(16, 8), events, this);
   } else if (hovering_) {
     QToolTip::hideText();
   }

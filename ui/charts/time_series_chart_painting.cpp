@@ -1,7 +1,5 @@
 // TimeSeriesChart's painting: the decimated curves, reference lines and split/switch markers
 // drawn over the Qt Charts plot area, and the mapping between data and pixels.
-#include "charts/time_series_chart.h"
-
 #include <QEvent>
 #include <QFontMetricsF>
 #include <QPainter>
@@ -11,6 +9,7 @@
 #include <cmath>
 
 #include "charts/chart_style.h"
+#include "charts/time_series_chart.h"
 
 namespace moelab::ui {
 
@@ -18,13 +17,51 @@ void TimeSeriesChart::changeEvent(QEvent* event) {
   // Qt Charts keeps the fonts it was given: when the type's scale changes, give them again.
   if (event->type() == QEvent::FontChange) {
     ChartStyle::apply_fonts(chart());
+    update_top_margin();
     dirty_ = true;
   }
   QChartView::changeEvent(event);
 }
 
+namespace {
+
+// The lane's text and the ticks under it: a tick reaches from the lane's bottom to the plot.
+constexpr double kTickLength = 5;
+
+double title_height() { return QFontMetricsF(ChartStyle::title_font()).height() + 4; }
+double lane_height() { return QFontMetricsF(ChartStyle::small_font()).height() + 2 + kTickLength; }
+
+}  // namespace
+
+void TimeSeriesChart::update_top_margin() {
+  QMargins margins = chart()->margins();
+  margins.setTop(static_cast<int>(std::ceil(title_height() + lane_height())));
+  chart()->setMargins(margins);
+}
+
+QRectF TimeSeriesChart::lane_rect(const QRectF& plot) const {
+  const double h = lane_height();
+  return QRectF(plot.left(), plot.top() - h, plot.width(), h);
+}
+
+QRectF TimeSeriesChart::event_lane_rect() const { return lane_rect(plot_rect()); }
+
+void TimeSeriesChart::draw_title(QPainter* painter) const {
+  const QRectF frame = chart()->geometry();
+  const QRectF box(frame.left() + 4, frame.top() + 2, frame.width() - 8, title_height() - 2);
+  painter->setFont(ChartStyle::fitted_title_font(title_, box.width()));
+  painter->setPen(ChartStyle::text());
+  painter->drawText(
+      box, Qt::AlignCenter,
+      painter->fontMetrics().elidedText(title_, Qt::ElideRight, static_cast<int>(box.width())));
+}
+
 void TimeSeriesChart::drawForeground(QPainter* painter, const QRectF& rect) {
   QChartView::drawForeground(painter, rect);
+  painter->save();
+  painter->setRenderHint(QPainter::TextAntialiasing, true);
+  draw_title(painter);
+  painter->restore();
   const QRectF plot = plot_rect();
   if (plot.width() < 2 || plot.height() < 2) return;
   painter->save();
@@ -32,12 +69,16 @@ void TimeSeriesChart::drawForeground(QPainter* painter, const QRectF& rect) {
   painter->setRenderHint(QPainter::Antialiasing, true);
   draw_curves(painter, plot);
   draw_references(painter, plot);
-  draw_markers(painter, plot);
   if (hovering_) {
     const double px = x_to_pixel(hover_x_, plot);
     painter->setPen(QPen(ChartStyle::axis_line(), 1.0));
     painter->drawLine(QPointF(px, plot.top()), QPointF(px, plot.bottom()));
   }
+  painter->restore();
+  // The lane lies above the plot, outside its clip.
+  painter->save();
+  painter->setRenderHint(QPainter::Antialiasing, true);
+  draw_markers(painter, plot);
   painter->restore();
 }
 
@@ -188,75 +229,73 @@ void TimeSeriesChart::draw_references(QPainter* painter, const QRectF& plot) {
   }
 }
 
-void TimeSeriesChart::draw_markers(QPainter* painter, const QRectF& plot) {
-  if (markers_.empty()) return;
-  struct Placed {
-    double px;
-    const Marker* marker;
-  };
-  std::vector<Placed> placed;
-  placed.reserve(markers_.size());
-  for (const Marker& m : markers_) {
+std::vector<EventLane::Event> TimeSeriesChart::lane_events(const QRectF& plot,
+                                                           std::vector<int>* marker_of) const {
+  std::vector<EventLane::Event> events;
+  for (int i = 0; i < marker_count(); ++i) {
+    const Marker& m = markers_[static_cast<std::size_t>(i)];
     const double px = x_to_pixel(clock_->x(m.at, axis_), plot);
-    if (px >= plot.left() - 1 && px <= plot.right() + 1) placed.push_back({px, &m});
+    if (px < plot.left() - 1 || px > plot.right() + 1) continue;
+    events.push_back(
+        {px, m.label,
+         m.kind == MarkerKind::Split ? EventLane::Kind::Split : EventLane::Kind::Switch});
+    if (marker_of) marker_of->push_back(i);
   }
-  std::stable_sort(placed.begin(), placed.end(),
-                   [](const Placed& a, const Placed& b) { return a.px < b.px; });
+  return events;
+}
 
+std::vector<EventLane::Label> TimeSeriesChart::event_lane_labels() const {
+  const QRectF plot = plot_rect();
+  QRectF lane = lane_rect(plot);
+  lane.setBottom(lane.bottom() - kTickLength);
+  return EventLane::layout(lane_events(plot, nullptr), lane,
+                           QFontMetricsF(ChartStyle::small_font()));
+}
+
+QString TimeSeriesChart::event_lane_tooltip(const QPointF& pos) const {
+  const QRectF plot = plot_rect();
+  const std::vector<EventLane::Event> events = lane_events(plot, nullptr);
+  for (const EventLane::Label& label : event_lane_labels()) {
+    if (label.box.contains(pos)) return EventLane::tooltip(events, label);
+  }
+  return {};
+}
+
+void TimeSeriesChart::draw_markers(QPainter* painter, const QRectF& plot) {
+  const std::vector<EventLane::Event> events = lane_events(plot, nullptr);
+  if (events.empty()) return;
+  const auto colour = [](EventLane::Kind kind) {
+    return kind == EventLane::Kind::Split ? ChartStyle::split_marker()
+                                          : ChartStyle::switch_marker();
+  };
+  // A thin guide through the plot and a tick in the lane, per event.
+  const QRectF lane = lane_rect(plot);
+  for (const EventLane::Event& e : events) {
+    QColor guide = colour(e.kind);
+    guide.setAlpha(110);
+    painter->setPen(
+        QPen(guide, 1.0, e.kind == EventLane::Kind::Split ? Qt::DashLine : Qt::DashDotLine));
+    painter->drawLine(QPointF(e.px, plot.top()), QPointF(e.px, plot.bottom()));
+    painter->setPen(QPen(colour(e.kind), 2.0, Qt::SolidLine, Qt::FlatCap));
+    painter->drawLine(QPointF(e.px, plot.top() - kTickLength), QPointF(e.px, plot.top()));
+  }
+  // The labels, one per event or cluster; a cluster of one kind takes that kind's colour.
   const QFont font = ChartStyle::small_font();
-  const QFontMetricsF fm(font);
   painter->setFont(font);
-  for (const Placed& p : placed) {
-    const bool split = p.marker->kind == MarkerKind::Split;
-    QPen pen(split ? ChartStyle::split_marker() : ChartStyle::switch_marker(), 1.4,
-             split ? Qt::DashLine : Qt::DashDotLine);
-    painter->setPen(pen);
-    painter->drawLine(QPointF(p.px, plot.top()), QPointF(p.px, plot.bottom()));
-  }
-
-  // Labels run upwards along their line, from the top of the plot; in a plot too short for
-  // that they lie flat beside it, in rows. A label that would overprint an earlier one moves down
-  // below it; one that finds no room is left out (the line stays, and the label nearby names the
-  // crowd).
-  const double gap = 4;
-  double longest = 0;
-  for (const Placed& p : placed) {
-    longest = std::max(longest, fm.horizontalAdvance(p.marker->label) + 6);
-  }
-  const bool upright = longest + 2 * gap <= plot.height();
-  std::vector<QRectF> taken;
-  for (const Placed& p : placed) {
-    const double room = upright ? plot.height() - 2 * gap : plot.width() / 2;
-    const QString text = fm.elidedText(p.marker->label, Qt::ElideRight, room);
-    const double length = fm.horizontalAdvance(text) + 6;
-    const double across = upright ? fm.height() : length;
-    // Past the right edge the label goes on the left of its line.
-    const double left = p.px + across + 2 > plot.right() ? p.px - across - 1 : p.px + 1;
-    QRectF box(left, plot.top() + gap, across, upright ? length : fm.height());
-    bool moved = true;
-    while (moved) {
-      moved = false;
-      for (const QRectF& other : taken) {
-        if (box.intersects(other.adjusted(-1, -1, 1, 1))) {
-          box.moveTop(other.bottom() + (upright ? gap : 1));
-          moved = true;
-        }
-      }
+  for (const EventLane::Label& label : event_lane_labels()) {
+    const EventLane::Kind kind = events[static_cast<std::size_t>(label.members.front())].kind;
+    const bool one_kind = std::all_of(label.members.begin(), label.members.end(), [&](int m) {
+      return events[static_cast<std::size_t>(m)].kind == kind;
+    });
+    painter->setPen(one_kind ? colour(kind) : ChartStyle::text());
+    painter->drawText(label.box, Qt::AlignCenter, label.text);
+    if (label.members.size() > 1) {
+      // A cluster's label spans its first to its last tick with a bracket under the text.
+      const double first = events[static_cast<std::size_t>(label.members.front())].px;
+      const double last = events[static_cast<std::size_t>(label.members.back())].px;
+      painter->drawLine(QPointF(first, lane.bottom() - kTickLength),
+                        QPointF(last, lane.bottom() - kTickLength));
     }
-    if (box.bottom() > plot.bottom() - gap) continue;
-    taken.push_back(box);
-    const bool split = p.marker->kind == MarkerKind::Split;
-    painter->save();
-    QRectF local = box;
-    if (upright) {
-      painter->translate(box.left(), box.bottom());
-      painter->rotate(-90);
-      local = QRectF(0, 0, box.height(), box.width());
-    }
-    painter->fillRect(local, QColor(255, 255, 255, 190));
-    painter->setPen(split ? ChartStyle::split_marker() : ChartStyle::switch_marker());
-    painter->drawText(local, Qt::AlignCenter, text);
-    painter->restore();
   }
 }
 
