@@ -29,6 +29,7 @@
 #include "training/loss_term_catalog.h"
 
 using moelab::EpochMetrics;
+using moelab::RunConfig;
 using moelab::SplitEvent;
 using moelab::StepMetrics;
 using moelab::SwitchEvent;
@@ -240,18 +241,27 @@ void TestUiCharts::dormant_experts_are_marked() {
   QVERIFY(util->line_dormant(e3));
   QCOMPARE(util->line_name(e3), QString("e3 (dormant)"));
   QCOMPARE(util->series(e3)->name(), QString("e3 (dormant)"));
-  QCOMPARE(util->line_pen(e3).style(), Qt::DashLine);
-  QVERIFY(util->line_pen(e3).color().alpha() < 255);
+  QVERIFY(util->point_dormant(e3, 0));
   QVERIFY(!util->line_dormant(util->find_line("e0")));
+  QVERIFY(!util->point_dormant(util->find_line("e0"), 0));
   QCOMPARE(util->reference_count(), 1);  // the 5% threshold
   QVERIFY(panel.utilization_bars()->is_dormant(3));
   QVERIFY(!panel.utilization_bars()->is_dormant(0));
 
-  // Recovered at the next epoch: back to a solid line and a plain name.
+  // Recovered at the next epoch: a plain name, and only the first epoch is marked dormant (an
+  // expert is drawn dormant where it was, not over its whole history).
   panel.add_epoch(make_epoch(2, 4, {}));
   panel.flush();
   QVERIFY(!util->line_dormant(e3));
   QCOMPARE(util->line_name(e3), QString("e3"));
+  QVERIFY(util->point_dormant(e3, 0));
+  QVERIFY(!util->point_dormant(e3, 1));
+  QCOMPARE(util->line_pen(e3).style(), Qt::SolidLine);
+  panel.add_epoch(make_epoch(3, 4, {3}));
+  panel.flush();
+  QVERIFY(util->point_dormant(e3, 2));
+  QVERIFY(!util->point_dormant(e3, 1));
+  QVERIFY(!util->grab().toImage().isNull());
 }
 
 void TestUiCharts::ema_of_constant_is_constant_data() {
@@ -789,6 +799,28 @@ void TestUiCharts::heatmap_paints_and_looks_up_cells() {
   const QColor high = image.pixelColor(map.cell_rect(9, 4).topLeft().toPoint() + QPoint(2, 2));
   QVERIFY(high.lightness() > low.lightness());
   QVERIFY(map.minimumSizeHint().width() > 0 && map.minimumSizeHint().height() > 0);
+
+  // At k = 2 no cell can exceed 50%: the scale tops out there, and a 50% cell takes the top
+  // colour that a 100% cell took at k = 1.
+  QCOMPARE(map.scale_max(), 1.0);
+  std::vector<std::vector<float>> halves(10, std::vector<float>(5, 0.1f));
+  halves[0][0] = 0.5f;
+  map.set_matrix(halves, 8);
+  map.set_top_k(2);
+  QCOMPARE(map.scale_max(), 0.5);
+  QVERIFY(map.caption().contains(QStringLiteral("top-2")));
+  QVERIFY(map.caption().contains(QStringLiteral("50%")));
+  const QColor top_at_k2 =
+      map.grab().toImage().pixelColor(map.cell_rect(0, 0).topLeft().toPoint() + QPoint(2, 2));
+  QCOMPARE(top_at_k2, high);
+  ChartPanel panel;
+  RunConfig config;
+  config.model.top_k = 1;
+  panel.configure(config);
+  QCOMPARE(panel.routing_heatmap()->scale_max(), 1.0);
+  config.model.top_k = 4;
+  panel.configure(config);
+  QCOMPARE(panel.routing_heatmap()->scale_max(), 0.25);
 }
 
 void TestUiCharts::bars_follow_latest_epoch() {
@@ -863,7 +895,7 @@ void TestUiCharts::render_realistic_run() {
       const double t = static_cast<double>(step) / (34.0 * steps_per_epoch);
       // The catalog's first term is the task's; the others are regularisers, smaller.
       for (std::size_t i = 0; i < moelab::loss_term_catalog().size(); ++i) {
-        const double v = i == 0 ? 0.15 + 2.1 * std::exp(-7.0 * t) + 0.12 * noise()
+        const double v = i == 0   ? 0.15 + 2.1 * std::exp(-7.0 * t) + 0.12 * noise()
                          : i == 1 ? (epoch >= 25 ? 0.0 : -0.1) * (0.9 + 0.05 * noise())
                                   : 0.05 * (0.3 + 0.2 * std::exp(-3 * t)) + 0.01 * noise();
         m.loss_terms.push_back(v);
@@ -921,6 +953,40 @@ void TestUiCharts::render_realistic_run() {
   QTest::qWait(50);
   const QImage image = panel.grab().toImage();
   QVERIFY(!image.isNull());
+  // Not just an image: each visible time chart's curves are in it, in their colours, inside its
+  // plot (and the validation curve on the accuracy chart), and the river's bands in theirs.
+  const auto pixels_near = [&image](const QRect& area, const QColor& color) {
+    int count = 0;
+    for (int y = std::max(0, area.top()); y <= std::min(image.height() - 1, area.bottom()); ++y) {
+      for (int x = std::max(0, area.left()); x <= std::min(image.width() - 1, area.right()); ++x) {
+        const QColor c = image.pixelColor(x, y);
+        const int distance = std::abs(c.red() - color.red()) + std::abs(c.green() - color.green()) +
+                             std::abs(c.blue() - color.blue());
+        if (distance < 40) ++count;
+      }
+    }
+    return count;
+  };
+  for (TimeSeriesChart* chart : panel.time_charts()) {
+    if (!chart->isVisible()) continue;
+    const QRect plot =
+        chart->plot_rect().toRect().translated(chart->viewport()->mapTo(&panel, QPoint(0, 0)));
+    int best = 0;
+    for (int line = 0; line < chart->line_count(); ++line) {
+      best = std::max(best, pixels_near(plot, chart->line_color(line)));
+    }
+    QVERIFY2(best > 50, qPrintable(chart->title()));
+    if (chart == panel.accuracy_chart()) {
+      const int validation = chart->find_line(QStringLiteral("validation"));
+      QVERIFY(validation >= 0);
+      QVERIFY(pixels_near(plot, chart->line_color(validation)) > 50);
+    }
+  }
+  const moelab::ui::ExpertRiver* river = panel.expert_river();
+  QVERIFY(river->isVisible());
+  const QRect river_plot =
+      river->plot_rect().toRect().translated(river->mapTo(&panel, QPoint(0, 0)));
+  QVERIFY(pixels_near(river_plot, moelab::ui::ExpertPalette::color(0)) > 500);
   const QString path = QString::fromLocal8Bit(qgetenv("MOELAB_CHARTS_SCREENSHOT"));
   if (!path.isEmpty()) {
     QVERIFY(image.save(path));

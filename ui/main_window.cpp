@@ -3,21 +3,21 @@
 #include <QAction>
 #include <QApplication>
 #include <QCloseEvent>
-#include <QDockWidget>
 #include <QDir>
+#include <QDockWidget>
 #include <QFile>
 #include <QFileDialog>
 #include <QFileInfo>
 #include <QLabel>
-#include <QVBoxLayout>
 #include <QMenuBar>
 #include <QMessageBox>
 #include <QPixmap>
 #include <QSaveFile>
 #include <QScreen>
 #include <QSettings>
-#include <QStandardPaths>
 #include <QShowEvent>
+#include <QStandardPaths>
+#include <QVBoxLayout>
 #include <algorithm>
 #include <stdexcept>
 
@@ -28,7 +28,8 @@
 #include "control_panel.h"
 #include "discard_question.h"
 #include "io/run_writer.h"
-#include "training/switch_events.h"
+#include "lesson/breakpoint_banner.h"
+#include "lesson/lesson_controls.h"
 #include "panel_scroll_area.h"
 #include "presentation_mode.h"
 #include "report_view.h"
@@ -39,6 +40,8 @@
 #include "runs/run_list_view.h"
 #include "save_file.h"
 #include "text_scale.h"
+#include "theme.h"
+#include "training/switch_events.h"
 
 // resources/moelab.qrc is compiled into the static moelab_ui library, where the linker would drop
 // it as unreferenced; this references it. Q_INIT_RESOURCE must be used outside any namespace.
@@ -69,9 +72,12 @@ MainWindow::MainWindow(QWidget* parent) : QMainWindow(parent) {
   init_moelab_resources();
   setWindowTitle(tr("MoE Growth Lab"));
   TextScale::instance();  // the type at the scale last chosen, before anything is laid out
+  Theme::instance();      // and the colours, before any chart takes them
   controller_ = new RunController(this);
   build_layout();
   presentation_ = new PresentationMode(this, controls_, charts_);
+  lesson_controls_ = new LessonControls(this);
+  controller_->set_breakpoints(lesson_controls_->settings());
   build_menus();
   connect_run();
   restore_settings();
@@ -91,11 +97,11 @@ void MainWindow::build_layout() {
   controls_ = new ControlPanel;
   auto* scroll = new PanelScrollArea;
   scroll->setWidget(controls_);
-  controls_dock_ = add_dock(tr("Controls"), QStringLiteral("controlsDock"), scroll,
-                            Qt::LeftDockWidgetArea);
+  controls_dock_ =
+      add_dock(tr("Controls"), QStringLiteral("controlsDock"), scroll, Qt::LeftDockWidgetArea);
   report_ = new ReportView;
-  report_dock_ = add_dock(tr("Report"), QStringLiteral("reportDock"), report_,
-                          Qt::RightDockWidgetArea);
+  report_dock_ =
+      add_dock(tr("Report"), QStringLiteral("reportDock"), report_, Qt::RightDockWidgetArea);
   build_run_list();
 
   charts_ = new ChartPanel;
@@ -113,6 +119,8 @@ void MainWindow::build_layout() {
   centre_layout->setSpacing(4);
   centre_layout->addWidget(preset_label_);
   centre_layout->addWidget(fork_label_);
+  breakpoint_banner_ = new BreakpointBanner;
+  centre_layout->addWidget(breakpoint_banner_);
   centre_layout->addWidget(charts_, 1);
   setCentralWidget(centre);
 
@@ -151,11 +159,18 @@ void MainWindow::build_menus() {
 
   QMenu* run = menuBar()->addMenu(tr("&Run"));
   run->addActions(run_controls_->run_actions());
+  run->addSeparator();
+  QMenu* breakpoints = run->addMenu(tr("&Breakpoints"));
+  breakpoints->setToolTipsVisible(true);
+  breakpoints->addActions(lesson_controls_->actions());
+  breakpoints->insertSeparator(lesson_controls_->actions().back());
 
   QMenu* view = menuBar()->addMenu(tr("&View"));
   view->addAction(presentation_->toggle_action());
   view->addSeparator();
   view->addActions(TextScale::instance()->make_actions(this));
+  QMenu* theme = view->addMenu(tr("&Theme"));
+  theme->addActions(Theme::instance()->make_actions(theme));
   view->addSeparator();
   view->addAction(controls_dock_->toggleViewAction());
   view->addAction(report_dock_->toggleViewAction());
@@ -187,9 +202,8 @@ void MainWindow::connect_run() {
   connect(run_controls_, &RunControls::stepDelayChanged, c, &RunController::set_step_delay);
   connect(controls_, &ControlPanel::fixesChanged, c, &RunController::set_fixes);
   connect(controls_, &ControlPanel::presetChosen, this, &MainWindow::apply_preset);
-  connect(controls_, &ControlPanel::presetStateChanged, this, [this] {
-    preset_label_->show_state(controls_->chosen_preset(), controls_->fixes());
-  });
+  connect(controls_, &ControlPanel::presetStateChanged, this,
+          [this] { preset_label_->show_state(controls_->chosen_preset(), controls_->fixes()); });
 
   connect(c, &RunController::started, this, &MainWindow::on_started);
   connect(c, &RunController::dataLoaded, this, [this](const DatasetInfo& info) {
@@ -203,7 +217,9 @@ void MainWindow::connect_run() {
   connect(c, &RunController::stepsReported, charts_, &ChartPanel::add_steps);
   // The status bar shows where the run is: the batch's last step is enough.
   connect(c, &RunController::stepsReported, status_,
-          [status = status_](const std::vector<StepMetrics>& steps) { status->add_step(steps.back()); });
+          [status = status_](const std::vector<StepMetrics>& steps) {
+            status->add_step(steps.back());
+          });
   connect(c, &RunController::epochReported, this, &MainWindow::on_epoch);
   connect(c, &RunController::splitReported, charts_, &ChartPanel::add_split);
   connect(c, &RunController::splitReported, this, [this](const SplitEvent& e) {
@@ -231,6 +247,15 @@ void MainWindow::connect_run() {
     Q_EMIT runEnded(false);
   });
   connect(c, &RunController::stateChanged, this, &MainWindow::on_state);
+  connect(lesson_controls_, &LessonControls::changed, c, &RunController::set_breakpoints);
+  connect(c, &RunController::breakpointHit, this, [this](const BreakpointHit& hit) {
+    breakpoint_banner_->show_hit(hit);
+    status_->showMessage(tr("Paused at a breakpoint after epoch %1: %2.")
+                             .arg(hit.epoch)
+                             .arg(QString::fromUtf8(breakpoint_info(hit.kind).name)),
+                         8000);
+  });
+  connect(breakpoint_banner_, &BreakpointBanner::playOnRequested, c, &RunController::resume);
   connect_run_list();
 }
 
@@ -303,8 +328,7 @@ void MainWindow::on_started(const RunConfig& config) {
   epochs_done_ = std::max(fork_epoch_, 0);
   charts_->reset({});
   charts_->set_forkable(!controller_->run_folder().isEmpty());
-  charts_->set_dormant_threshold(config.training.dormant_threshold);
-  charts_->set_growth_by_field(config.training.growth == Growth::Schnakenberg);
+  charts_->configure(config);
   status_->begin(config);
   const auto& t = config.training;
   report_->clear(t.growth_epochs > 0
@@ -323,6 +347,8 @@ void MainWindow::on_epoch(const EpochMetrics& m) {
 }
 
 void MainWindow::on_state(RunController::State state) {
+  // The caption explains a pause: once the run goes on (or ends) it is history.
+  if (state != RunController::State::Paused) breakpoint_banner_->hide();
   run_controls_->set_state(state);
   status_->set_state(state);
   controls_->set_running(controller_->active() || is_fork());
@@ -460,6 +486,11 @@ void MainWindow::apply_preset(int index) {
   if (is_fork()) applied.settings.clear();
   controls_->show_preset(index);
   controls_->set_config(applied.apply(config));
+  // A preset is a lesson: at full speed a room sees only the end. The Speed slider shows the
+  // pace, and a pace chosen before is kept.
+  if (run_controls_->step_delay_ms() == 0) {
+    run_controls_->set_step_delay_ms(LessonControls::kLessonPaceMs);
+  }
   if (!preset.settings.empty() && is_fork()) {
     status_->showMessage(tr("A fork keeps its parent's settings: only the preset's switches were "
                             "applied."),
@@ -508,12 +539,11 @@ void MainWindow::restore_settings() {
   }
   default_docks_ = !restoreState(settings.value(kStateKey).toByteArray(), kStateVersion);
   run_controls_->set_step_delay_ms(settings.value(kSpeedKey, 0).toInt());
-  set_runs_folder(
-      settings
-          .value(kRunsFolderKey,
-                 QDir(QStandardPaths::writableLocation(QStandardPaths::AppLocalDataLocation))
-                     .filePath(QStringLiteral("runs")))
-          .toString());
+  set_runs_folder(settings
+                      .value(kRunsFolderKey, QDir(QStandardPaths::writableLocation(
+                                                      QStandardPaths::AppLocalDataLocation))
+                                                 .filePath(QStringLiteral("runs")))
+                      .toString());
   const QString last = settings.value(kExperimentKey).toString();
   if (!last.isEmpty()) {
     try {

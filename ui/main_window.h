@@ -20,8 +20,10 @@ class QDockWidget;
 
 namespace moelab::ui {
 
+class BreakpointBanner;
 class ChartPanel;
 class ComparisonWindow;
+class LessonControls;
 class ControlPanel;
 class PresentationMode;
 class ReportView;
@@ -60,6 +62,10 @@ class MainWindow : public QMainWindow {
   // The teaching preset's title and explanation, above the charts (hidden until one is chosen);
   // it follows the switches.
   PresetBanner* preset_label() const { return preset_label_; }
+  // The lesson's breakpoints (Run > Breakpoints) and the caption above the charts while one
+  // holds the run.
+  LessonControls* lesson_controls() const { return lesson_controls_; }
+  BreakpointBanner* breakpoint_banner() const { return breakpoint_banner_; }
 
   // Makes this window a fork of the run kept in `parent_folder`, from its state after `epoch`:
   // the control panel shows the parent's settings with its switches as they stood then (change
@@ -156,13 +162,15 @@ class MainWindow : public QMainWindow {
   PresentationMode* presentation_ = nullptr;
   PresetBanner* preset_label_ = nullptr;
   QLabel* fork_label_ = nullptr;
+  LessonControls* lesson_controls_ = nullptr;
+  BreakpointBanner* breakpoint_banner_ = nullptr;
   QString fork_parent_;
   int fork_epoch_ = -1;
-  RunResult parent_;                // a fork's parent, read from its folder
-  int epochs_done_ = 0;             // epochs this window's run has finished (a fork: from its point)
-  std::optional<RunConfig> lesson_; // the last run's settings with its hand flips, if it had any
-  int preset_ = -1;                 // the preset applied last, until an experiment is loaded
-  RunConfig before_preset_;         // the settings it was applied to
+  RunResult parent_;     // a fork's parent, read from its folder
+  int epochs_done_ = 0;  // epochs this window's run has finished (a fork: from its point)
+  std::optional<RunConfig> lesson_;  // the last run's settings with its hand flips, if it had any
+  int preset_ = -1;                  // the preset applied last, until an experiment is loaded
+  RunConfig before_preset_;          // the settings it was applied to
   QPointer<ComparisonWindow> comparison_;
   QAction* export_csv_ = nullptr;
   QString last_dir_;

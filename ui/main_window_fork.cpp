@@ -46,8 +46,8 @@ bool MainWindow::prepare_fork(const QString& parent_folder, int epoch, QString* 
     const std::string folder = QFile::encodeName(parent_folder).toStdString();
     parent_ = read_run_folder(folder).result;
     if (epoch > static_cast<int>(parent_.epochs.size())) {
-      throw std::invalid_argument("the parent has finished " + std::to_string(parent_.epochs.size()) +
-                                  " epochs");
+      throw std::invalid_argument("the parent has finished " +
+                                  std::to_string(parent_.epochs.size()) + " epochs");
     }
     RunConfig config = parent_.config;
     config.fixes = fixes_after_epoch(folder, epoch);
@@ -71,7 +71,7 @@ bool MainWindow::prepare_fork(const QString& parent_folder, int epoch, QString* 
   fork_label_->show();
   charts_->reset({});
   charts_->set_parent_run(parent_.epochs);
-  charts_->set_growth_by_field(parent_.config.training.growth == Growth::Schnakenberg);
+  charts_->configure(parent_.config);
   show_parent_past();
   charts_->flush();
   return true;

@@ -11,6 +11,7 @@ void register_meta_types() {
   qRegisterMetaType<moelab::EpochMetrics>("moelab::EpochMetrics");
   qRegisterMetaType<moelab::SplitEvent>("moelab::SplitEvent");
   qRegisterMetaType<moelab::SwitchEvent>("moelab::SwitchEvent");
+  qRegisterMetaType<moelab::BreakpointHit>("moelab::BreakpointHit");
   qRegisterMetaType<moelab::PhaseReport>("moelab::PhaseReport");
   qRegisterMetaType<moelab::RunResult>("moelab::RunResult");
 }

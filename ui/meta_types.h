@@ -7,6 +7,7 @@
 
 #include "config/run_config.h"
 #include "report/phase_report.h"
+#include "training/breakpoints.h"
 #include "training/run_metrics.h"
 #include "training/run_result.h"
 
@@ -20,6 +21,7 @@ Q_DECLARE_METATYPE(moelab::SplitEvent)
 Q_DECLARE_METATYPE(moelab::SwitchEvent)
 Q_DECLARE_METATYPE(moelab::PhaseReport)
 Q_DECLARE_METATYPE(moelab::RunResult)
+Q_DECLARE_METATYPE(moelab::BreakpointHit)
 
 namespace moelab::ui {
 

@@ -84,6 +84,7 @@ void RunController::launch(const RunConfig& config, const SessionOptions& option
 
   auto control = std::make_shared<TrainingControl>(config.fixes);
   control->set_step_delay(std::chrono::milliseconds(step_delay_ms_));
+  control->set_breakpoints(breakpoints_);
   auto* thread = new QThread;  // deleted by forget() once finished, or by shutdown()
   thread->setObjectName(QStringLiteral("moelab-run-%1").arg(id));
   auto* worker = new TrainingWorker(config, control, options);
@@ -116,6 +117,13 @@ void RunController::launch(const RunConfig& config, const SessionOptions& option
   relay_to_gui(worker, &TrainingWorker::phaseReport, &mailbox_, [this, id](const PhaseReport& r) {
     if (is_current(id)) Q_EMIT phaseReport(r);
   });
+  relay_to_gui(worker, &TrainingWorker::breakpointHit, &mailbox_,
+               [this, id](const BreakpointHit& hit) {
+                 // The run has paused itself; a resume or stop since then keeps its own state.
+                 if (!is_current(id) || state_ != State::Running) return;
+                 set_state(State::Paused);
+                 Q_EMIT breakpointHit(hit);
+               });
   relay_to_gui(worker, &TrainingWorker::finished, &mailbox_, [this, id](const RunResult& result) {
     if (!is_current(id)) return;
     result_ = result;
@@ -182,6 +190,11 @@ void RunController::set_step_delay(int milliseconds) {
   step_delay_ms_ = std::max(0, milliseconds);
   if (auto* run = current())
     run->control->set_step_delay(std::chrono::milliseconds(step_delay_ms_));
+}
+
+void RunController::set_breakpoints(const BreakpointSettings& settings) {
+  breakpoints_ = settings;
+  if (auto* run = current()) run->control->set_breakpoints(settings);
 }
 
 void RunController::retire_current() {

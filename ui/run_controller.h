@@ -65,6 +65,9 @@ class RunController : public QObject {
   void set_fixes(const FixSwitches& fixes);
   // Artificial delay after each optimiser step, 0 (full speed) to a few hundred ms.
   void set_step_delay(int milliseconds);
+  // The breakpoints of this run and the next ones.
+  void set_breakpoints(const BreakpointSettings& settings);
+  const BreakpointSettings& breakpoints() const { return breakpoints_; }
   int step_delay() const { return step_delay_ms_; }
 
   // Stops every run and waits for all threads. Safe to call more than once.
@@ -89,6 +92,8 @@ class RunController : public QObject {
   void splitReported(const moelab::SplitEvent& event);
   void switchReported(const moelab::SwitchEvent& event);
   void phaseReport(const moelab::PhaseReport& report);
+  // A breakpoint paused the run (the state is Paused by then).
+  void breakpointHit(const moelab::BreakpointHit& hit);
   void finished(const moelab::RunResult& result);
   void failed(const QString& message);
   void stateChanged(moelab::ui::RunController::State state);
@@ -117,6 +122,7 @@ class RunController : public QObject {
   QString runs_folder_;
   QString run_folder_;
   int step_delay_ms_ = 0;
+  BreakpointSettings breakpoints_;
   std::optional<RunResult> result_;
   // Every run's reports reach the GUI thread through it. Declared last: destroyed first, after
   // the destructor has joined every run's thread, dropping what is still pending.

@@ -31,8 +31,8 @@ constexpr auto kStepBatchInterval = std::chrono::milliseconds(25);
 // up to its fork point are not reported again.
 class SignalObserver final : public TrainingObserver {
  public:
-  SignalObserver(TrainingWorker& worker, int shown_epochs)
-      : worker_(worker), shown_epochs_(shown_epochs) {}
+  SignalObserver(TrainingWorker& worker, TrainingControl& control, int shown_epochs)
+      : worker_(worker), control_(control), shown_epochs_(shown_epochs) {}
 
   void on_step(const StepMetrics& m) override {
     if (m.epoch <= shown_epochs_) return;
@@ -40,23 +40,39 @@ class SignalObserver final : public TrainingObserver {
     if (std::chrono::steady_clock::now() - last_steps_sent_ >= kStepBatchInterval) flush_steps();
   }
   void on_epoch(const EpochMetrics& m) override {
+    const auto hit = breakpoints_.on_epoch(m, settings_for(m.epoch));
     if (m.epoch <= shown_epochs_) return;
     flush_steps();
     Q_EMIT worker_.epochReported(m);
+    if (hit) pause_at(*hit);
   }
   void on_split(const SplitEvent& e) override {
+    const auto hit = breakpoints_.on_split(e, settings_for(e.epoch));
     if (e.epoch <= shown_epochs_) return;
     flush_steps();
     Q_EMIT worker_.splitReported(e);
+    if (hit) pause_at(*hit);
   }
   void on_switch(const SwitchEvent& e) override {
+    const auto hit = breakpoints_.on_switch(e, settings_for(e.epoch));
     if (e.epoch <= shown_epochs_) return;
     flush_steps();
     Q_EMIT worker_.switchReported(e);
+    if (hit) pause_at(*hit);
   }
   void on_phase_report(const PhaseReport& r) override {
     flush_steps();
     Q_EMIT worker_.phaseReport(r);
+  }
+
+  // The epochs a fork replays are old news: its breakpoints follow them without firing.
+  BreakpointSettings settings_for(int epoch) const {
+    return epoch <= shown_epochs_ ? BreakpointSettings{} : control_.breakpoints();
+  }
+  // Pauses here, on the training thread, so the run stops before its next step.
+  void pause_at(const BreakpointHit& hit) {
+    control_.pause();
+    Q_EMIT worker_.breakpointHit(hit);
   }
 
   void flush_steps() {
@@ -68,7 +84,9 @@ class SignalObserver final : public TrainingObserver {
 
  private:
   TrainingWorker& worker_;
+  TrainingControl& control_;
   int shown_epochs_;
+  Breakpoints breakpoints_;
   std::vector<StepMetrics> pending_steps_;
   std::chrono::steady_clock::time_point last_steps_sent_{};
 };
@@ -111,7 +129,7 @@ void TrainingWorker::start() {
     yield_cpu_to_gui();
     TrainingSession session(config_, options_);
     Q_EMIT dataLoaded(session.data());
-    SignalObserver observer(*this, session.starting_epoch());
+    SignalObserver observer(*this, *control_, session.starting_epoch());
     auto result = session.run(&observer, control_.get());
     observer.flush_steps();  // a stopped run's last steps
     Q_EMIT finished(result);

@@ -39,6 +39,8 @@ class TrainingWorker : public QObject {
   void splitReported(const moelab::SplitEvent& event);
   void switchReported(const moelab::SwitchEvent& event);
   void phaseReport(const moelab::PhaseReport& report);
+  // A breakpoint fired: the run has paused itself, right after the report that fired it.
+  void breakpointHit(const moelab::BreakpointHit& hit);
   // The run ended: completed, or stopped early (result.stopped).
   void finished(const moelab::RunResult& result);
   // The run could not go on; `message` is one sentence a user can act on.

@@ -72,6 +72,16 @@ std::uint64_t TrainingControl::fixes_version() const {
   return fixes_version_;
 }
 
+void TrainingControl::set_breakpoints(const BreakpointSettings& settings) {
+  std::lock_guard lock(mutex_);
+  breakpoints_ = settings;
+}
+
+BreakpointSettings TrainingControl::breakpoints() const {
+  std::lock_guard lock(mutex_);
+  return breakpoints_;
+}
+
 bool TrainingControl::wait_before_step() {
   std::unique_lock lock(mutex_);
   wake_.wait(lock, [this] { return stop_ || !paused_ || epoch_budget_ > 0; });

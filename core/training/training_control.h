@@ -8,6 +8,7 @@
 #include <mutex>
 
 #include "config/run_config.h"
+#include "training/breakpoints.h"
 
 namespace moelab {
 
@@ -32,6 +33,10 @@ class TrainingControl {
   // Monotonic counter, bumped by every set_fixes; lets the trainer skip the lock when unchanged.
   std::uint64_t fixes_version() const;
 
+  // The lesson's breakpoints: which pause the run (the window's worker checks every report).
+  void set_breakpoints(const BreakpointSettings& settings);
+  BreakpointSettings breakpoints() const;
+
   // --- called by the trainer ---
   // Blocks while paused (returns early on stop). Returns false when the run must stop.
   bool wait_before_step();
@@ -47,6 +52,7 @@ class TrainingControl {
   std::chrono::milliseconds step_delay_{0};
   FixSwitches fixes_;
   std::uint64_t fixes_version_ = 0;
+  BreakpointSettings breakpoints_;
 };
 
 }  // namespace moelab

@@ -47,6 +47,9 @@ QList<QList<QWidget*>> ChartGrid::rows_of(Arrangement arrangement) const {
       return {{time_[0], time_[1]}};
     case Arrangement::FocusStacked:
       return {{time_[0]}, {time_[1]}};
+    case Arrangement::Single:
+      if (maximised_) return {{maximised_}};
+      return {};
   }
   return {};
 }
@@ -71,6 +74,7 @@ QSize ChartGrid::needed(Arrangement arrangement) const {
 }
 
 ChartGrid::Arrangement ChartGrid::choose(QSize room) const {
+  if (maximised_) return Arrangement::Single;
   if (focus_) {
     const bool side_by_side_fits = room.width() >= needed(Arrangement::FocusSideBySide).width();
     const bool stacked_fits = room.height() >= needed(Arrangement::FocusStacked).height();
@@ -98,6 +102,14 @@ void ChartGrid::set_focus(bool focus) {
   fit(room_);
 }
 
+void ChartGrid::set_maximised(QWidget* cell) {
+  if (cell && !time_.contains(cell) && !now_.contains(cell)) cell = nullptr;
+  if (cell == maximised_) return;
+  maximised_ = cell;
+  arranged_ = false;  // Single to Single with another cell is a new arrangement
+  fit(room_);
+}
+
 void ChartGrid::arrange(Arrangement arrangement) {
   if (arranged_ && arrangement == arrangement_) return;
   arranged_ = true;
@@ -109,8 +121,9 @@ void ChartGrid::arrange(Arrangement arrangement) {
   }
   const auto rows = rows_of(arrangement);
   for (QWidget* cell : time_ + now_) {
-    const bool shown = std::any_of(rows.begin(), rows.end(),
-                                   [cell](const QList<QWidget*>& row) { return row.contains(cell); });
+    const bool shown = std::any_of(rows.begin(), rows.end(), [cell](const QList<QWidget*>& row) {
+      return row.contains(cell);
+    });
     cell->setVisible(shown);
   }
   for (int r = 0; r < rows.size(); ++r) {
@@ -141,6 +154,10 @@ void ChartGrid::arrange(Arrangement arrangement) {
       grid_->setColumnStretch(0, 1);
       grid_->setRowStretch(0, 1);
       grid_->setRowStretch(1, 1);
+      break;
+    case Arrangement::Single:
+      grid_->setColumnStretch(0, 1);
+      grid_->setRowStretch(0, 1);
       break;
   }
 }

@@ -4,7 +4,8 @@
 // current utilisation, the routing matrix):
 //   Wide    three columns, two rows: time on the left two columns, "now" on the right;
 //   Narrow  two columns, three rows: "now" underneath the time charts;
-//   Focus   the first two time cells alone, enlarged, side by side or stacked (presentation).
+//   Focus   the first two time cells alone, enlarged, side by side or stacked (presentation);
+//   Single  one cell alone, filling the grid (a chart maximised by double-clicking its title).
 // Wide is taken from kWideFrom px, and also below it when three rows would not fit the height
 // but three columns fit the width (a 1280 x 720 screen); Narrow otherwise. What does not fit
 // scrolls (the grid lives in a PanelScrollArea), so the window's minimum never depends on it.
@@ -23,7 +24,7 @@ class ChartGrid : public QWidget {
   Q_OBJECT
 
  public:
-  enum class Arrangement { Wide, Narrow, FocusSideBySide, FocusStacked };
+  enum class Arrangement { Wide, Narrow, FocusSideBySide, FocusStacked, Single };
   static constexpr int kWideFrom = 1150;
   static constexpr int kNarrowBelow = 1080;  // hysteresis: a dragged edge must not flicker
   static constexpr int kSpacing = 6;
@@ -38,6 +39,10 @@ class ChartGrid : public QWidget {
   // Presentation: only the first two time cells, enlarged.
   void set_focus(bool focus);
   bool focused() const { return focus_; }
+  // One cell alone, filling the grid; null (or a cell not in the grid): the arrangement the room
+  // calls for again.
+  void set_maximised(QWidget* cell);
+  QWidget* maximised() const { return maximised_; }
   Arrangement arrangement() const { return arrangement_; }
   // The least room `arrangement` needs: its cells' minimum sizes, with the spacing.
   QSize needed(Arrangement arrangement) const;
@@ -57,6 +62,7 @@ class ChartGrid : public QWidget {
   QList<QWidget*> now_;
   QSize room_;
   bool focus_ = false;
+  QWidget* maximised_ = nullptr;
   bool arranged_ = false;
   Arrangement arrangement_ = Arrangement::Wide;
 };

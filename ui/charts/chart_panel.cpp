@@ -2,10 +2,10 @@
 
 #include <QCheckBox>
 #include <QComboBox>
+#include <QEvent>
 #include <QHBoxLayout>
 #include <QLabel>
 #include <QPushButton>
-#include <QEvent>
 #include <QSlider>
 #include <QStackedWidget>
 #include <QTabBar>
@@ -15,6 +15,7 @@
 #include <cmath>
 #include <limits>
 
+#include "charts/chart_cell_controls.h"
 #include "charts/chart_grid.h"
 #include "charts/chart_style.h"
 #include "charts/expert_palette.h"
@@ -135,6 +136,15 @@ void ChartPanel::build_toolbar() {
       tr("Show the whole run again (wheel: zoom, drag: pan, double-click: reset)."));
   connect(reset_zoom_button, &QPushButton::clicked, this, &ChartPanel::reset_zoom);
 
+  focus_button_ = new QPushButton(tr("Focus growth"), this);
+  focus_button_->setCheckable(true);
+  focus_button_->setChecked(growth_focus_);
+  focus_button_->setToolTip(
+      tr("Once the growth phase starts, show it and the last %n seed epoch(s) before it; "
+         "unpress to see the whole run.",
+         nullptr, kFocusSeedEpochs));
+  connect(focus_button_, &QPushButton::toggled, this, &ChartPanel::set_growth_focus);
+
   bar->addWidget(smoothing);
   bar->addWidget(smoothing_slider_);
   bar->addWidget(smoothing_label_);
@@ -144,6 +154,7 @@ void ChartPanel::build_toolbar() {
   bar->addSpacing(8);
   bar->addWidget(follow_box_);
   bar->addWidget(reset_zoom_button);
+  bar->addWidget(focus_button_);
   bar->addStretch(1);
   static_cast<QVBoxLayout*>(layout())->addWidget(toolbar_);
 }
@@ -206,8 +217,7 @@ void ChartPanel::build_charts() {
     });
   }
   loss_ = new TimeSeriesChart(tr("Loss terms"), tr("loss"), clock_, grid_);
-  entropy_ =
-      new TimeSeriesChart(tr("Router balance"), tr("normalised entropy"), clock_, grid_);
+  entropy_ = new TimeSeriesChart(tr("Router balance"), tr("normalised entropy"), clock_, grid_);
   bars_ = new UtilizationBarChart(grid_);
   heatmap_ = new RoutingHeatmap(grid_);
 
@@ -270,6 +280,15 @@ void ChartPanel::build_charts() {
   // The per-expert cell first: its river is the chart a room looks at first, and one of the two
   // that presentation enlarges.
   grid_->set_cells({expert_cell_, accuracy_, loss_, entropy_}, {bars_, heatmap_});
+  cell_controls_ = new ChartCellControls(grid_);
+  cell_controls_->add(accuracy_, accuracy_, QStringLiteral("accuracy"), accuracy_);
+  cell_controls_->add(river_, expert_cell_, QStringLiteral("expert-river"));
+  cell_controls_->add(utilization_, expert_cell_, QStringLiteral("utilisation"), utilization_);
+  cell_controls_->add(task_grad_, expert_cell_, QStringLiteral("task-gradient"), task_grad_);
+  cell_controls_->add(loss_, loss_, QStringLiteral("loss"), loss_);
+  cell_controls_->add(entropy_, entropy_, QStringLiteral("router-balance"), entropy_);
+  cell_controls_->add(bars_, bars_, QStringLiteral("utilisation-now"));
+  cell_controls_->add(heatmap_, heatmap_, QStringLiteral("routing"));
   scroll_ = new PanelScrollArea(this);
   scroll_->setWidget(grid_);
   scroll_->installEventFilter(this);
@@ -341,6 +360,9 @@ void ChartPanel::reset(const QStringList& class_names) {
   heatmap_->set_class_names(class_names);
   field_->clear();
   river_->clear();
+  seed_epoch_ends_.clear();
+  growth_start_.reset();
+  apply_growth_focus();
   draw_parent_run();
   draw_overlay_runs();
   const bool follow_was_off = !follow_;
@@ -359,6 +381,7 @@ void ChartPanel::add_step(const moelab::StepMetrics& m) {
   const std::size_t terms = std::min(m.loss_terms.size(), loss_term_lines_.size());
   for (std::size_t i = 0; i < terms; ++i) loss_->append(loss_term_lines_[i], at, m.loss_terms[i]);
   accuracy_->append(train_step_line_, at, m.train_accuracy);
+  if (m.phase == moelab::Phase::Growth) note_growth_started();
   schedule_redraw();
 }
 
@@ -369,6 +392,11 @@ void ChartPanel::add_steps(const std::vector<moelab::StepMetrics>& steps) {
 void ChartPanel::add_epoch(const moelab::EpochMetrics& m) {
   clock_->add_epoch_end(m.epoch, m.step, m.wall_seconds);
   const XStamp at = stamp_of(m.step, m.wall_seconds, m.epoch);
+  if (m.phase == moelab::Phase::Seed) {
+    seed_epoch_ends_.push_back(at);
+  } else {
+    note_growth_started();
+  }
   accuracy_->append(train_epoch_line_, at, m.train_accuracy);
   accuracy_->append(val_line_, at, m.val_accuracy);
   entropy_->append(effective_experts_line_, at, m.effective_experts);
@@ -384,11 +412,13 @@ void ChartPanel::add_epoch(const moelab::EpochMetrics& m) {
   }
   task_grad_->append(task_grad_->find_line(kTaskNormKey), at, m.router_task_grad_norm);
   for (TimeSeriesChart* chart : {utilization_, task_grad_}) {
-    for (int line = 0; line < chart->line_count(); ++line) {
-      if (chart->line_key(line) == kTaskNormKey) continue;
-      const int expert = chart->line_key(line).mid(1).toInt();
+    // Every expert with a line (its index is below the chart's line count: e0, e1, ... in order).
+    for (int expert = 0; expert < chart->line_count(); ++expert) {
+      const int line = chart->find_line(expert_key(expert));
+      if (line < 0) continue;
       const bool dormant = std::find(m.dormant.begin(), m.dormant.end(), expert) != m.dormant.end();
       chart->set_line_dormant(line, dormant);
+      if (dormant) chart->mark_last_point_dormant(line);
       chart->set_line_name(
           line, dormant ? tr("e%1 (dormant)").arg(expert) : QStringLiteral("e%1").arg(expert));
     }
@@ -470,6 +500,12 @@ void ChartPanel::set_dormant_threshold(double threshold) {
   schedule_redraw();
 }
 
+void ChartPanel::configure(const moelab::RunConfig& config) {
+  set_dormant_threshold(config.training.dormant_threshold);
+  set_growth_by_field(config.training.growth == moelab::Growth::Schnakenberg);
+  heatmap_->set_top_k(config.model.top_k);
+}
+
 int ChartPanel::ensure_expert_line(TimeSeriesChart* chart, int expert) {
   const QString key = expert_key(expert);
   const int existing = chart->find_line(key);
@@ -537,6 +573,34 @@ void ChartPanel::set_follow(bool follow) {
 void ChartPanel::reset_zoom() {
   set_follow(true);
   flush();
+}
+
+void ChartPanel::set_growth_focus(bool on) {
+  const bool changed = on != growth_focus_;
+  growth_focus_ = on;
+  apply_growth_focus();
+  // Pressing the button shows what it says, even after a zoom.
+  set_follow(true);
+  if (changed) Q_EMIT growth_focus_changed(on);
+}
+
+void ChartPanel::note_growth_started() {
+  if (growth_start_) return;
+  // Where the last kFocusSeedEpochs seed epochs begin; the run's start when it had no more.
+  const std::size_t seeds = seed_epoch_ends_.size();
+  growth_start_ =
+      seeds > kFocusSeedEpochs ? seed_epoch_ends_[seeds - 1 - kFocusSeedEpochs] : XStamp{};
+  apply_growth_focus();
+}
+
+void ChartPanel::apply_growth_focus() {
+  const std::optional<XStamp> start = growth_focus_ ? growth_start_ : std::nullopt;
+  for (TimeSeriesChart* chart : time_charts()) chart->set_follow_start(start);
+  if (focus_button_->isChecked() != growth_focus_) {
+    const QSignalBlocker block(focus_button_);
+    focus_button_->setChecked(growth_focus_);
+  }
+  schedule_redraw();
 }
 
 void ChartPanel::set_expert_view(ExpertView view) {
@@ -629,7 +693,7 @@ void ChartPanel::align_field() {
 
 void ChartPanel::align_river() {
   river_->set_x_axis(axis_);
-  if (follow_) {
+  if (follow_ && !focusing_growth()) {
     river_->set_x_range(0, 0);
   } else {
     river_->set_x_range(accuracy_->x_min(), accuracy_->x_max());

@@ -2,9 +2,10 @@
 // The live dashboard: time charts on a shared x axis (per expert, under three tabs, the expert
 // river of each expert's share of the routed slots, utilisation or the task's gradient on its
 // router row, and for a run that grows by the field the field's u per expert in a strip
-// underneath, its epochs under the chart's; accuracy; loss terms; router balance), the current utilisation per expert and the class x expert routing heat map,
-// under a small toolbar (smoothing, x axis, follow, reset zoom). The cells are arranged for the
-// room there is by a ChartGrid, which scrolls when even its narrowest arrangement does not fit.
+// underneath, its epochs under the chart's; accuracy; loss terms; router balance), the current
+// utilisation per expert and the class x expert routing heat map, under a small toolbar (smoothing,
+// x axis, follow, reset zoom, focus on the growth phase). The cells are arranged for the room there
+// is by a ChartGrid, which scrolls when even its narrowest arrangement does not fit.
 //
 // The add_* calls only buffer: a training run reports far faster than a screen can usefully
 // redraw, so a single-shot timer coalesces everything that arrived into one redraw, at most about
@@ -20,12 +21,14 @@
 #include <vector>
 
 #include "charts/x_clock.h"
+#include "config/run_config.h"
 #include "training/run_metrics.h"
 
 QT_BEGIN_NAMESPACE
 class QCheckBox;
 class QComboBox;
 class QLabel;
+class QPushButton;
 class QSlider;
 class QStackedWidget;
 class QTabBar;
@@ -33,6 +36,7 @@ QT_END_NAMESPACE
 
 namespace moelab::ui {
 
+class ChartCellControls;
 class ChartGrid;
 class ExpertRiver;
 class FieldHeatmap;
@@ -80,6 +84,9 @@ class ChartPanel : public QWidget {
   // Right-clicking a point or a split marker of a time chart offers "Fork from here".
   void set_forkable(bool forkable);
   void set_dormant_threshold(double threshold);  // default 0.05, as the engine's default
+  // What the charts take from a run's settings: the dormant threshold, whether the field decides
+  // growth, k (the routing map's scale).
+  void configure(const moelab::RunConfig& config);
 
   // --- other runs overlaid (chart_panel_overlay.cpp) ---
   // Another run's curves (validation accuracy, total loss, effective experts), epoch by epoch, in
@@ -101,6 +108,14 @@ class ChartPanel : public QWidget {
   bool follows() const { return follow_; }
   // Whole run on every chart, following again.
   void reset_zoom();
+  // The growth phase in focus: once it starts, following shows it and only the last
+  // kFocusSeedEpochs seed epochs before it (the seed phase, flat, took most of the axis). On by
+  // default; off: the whole run.
+  void set_growth_focus(bool on);
+  bool growth_focus() const { return growth_focus_; }
+  // The view starts where the growth focus puts it (focus on and the growth phase under way).
+  bool focusing_growth() const { return growth_focus_ && growth_start_.has_value(); }
+  static constexpr int kFocusSeedEpochs = 2;
   void set_expert_view(ExpertView view);
   ExpertView expert_view() const { return expert_view_; }
 
@@ -117,6 +132,8 @@ class ChartPanel : public QWidget {
   void set_presentation(bool presentation);
   bool presenting() const;
   ChartGrid* grid() const { return grid_; }
+  // Each chart's title: double-click to maximise it, right-click to export it alone.
+  ChartCellControls* cell_controls() const { return cell_controls_; }
   // The dashboard needs more height than it has and scrolls.
   bool scrolls() const;
 
@@ -140,6 +157,7 @@ class ChartPanel : public QWidget {
 
  Q_SIGNALS:
   void follow_changed(bool follow);
+  void growth_focus_changed(bool on);
   void smoothing_changed(double weight);
   void x_axis_changed(moelab::ui::XAxis axis);
   void expert_view_changed(moelab::ui::ChartPanel::ExpertView view);
@@ -155,8 +173,9 @@ class ChartPanel : public QWidget {
   // Puts the field's columns under the per-expert chart shown: its plot area's left and right
   // edges, its x axis and range.
   void align_field();
-  // The river follows the x axis, and the charts' zoom once the user has zoomed; following, it
-  // shows the whole run edge to edge (its names sit at the river's right end).
+  // The river follows the x axis, and the charts' range once the user has zoomed or while the
+  // growth is in focus; following the whole run, it shows it edge to edge (its names sit at the
+  // river's right end).
   void align_river();
   void align_follow_extents();
   bool refresh_epoch_widgets();
@@ -169,6 +188,9 @@ class ChartPanel : public QWidget {
   void add_task_norm_line();
   void on_chart_navigated(TimeSeriesChart* source, double min, double max);
   void sync_follow_box();
+  // The run has entered its growth phase: where the focus starts.
+  void note_growth_started();
+  void apply_growth_focus();
   void draw_parent_run();
   // The curves another run is drawn by, epoch by epoch: the parent's faint, an overlay's in its
   // colour. `own_line` is this run's curve of the same figure.
@@ -193,7 +215,7 @@ class ChartPanel : public QWidget {
   std::shared_ptr<XClock> clock_;
   QTimer redraw_timer_;
   int redraw_count_ = 0;
-  int stagger_cursor_ = 0;      // next slot of the staggered round (time charts, then epoch widgets)
+  int stagger_cursor_ = 0;  // next slot of the staggered round (time charts, then epoch widgets)
   bool round_changed_ = false;  // the current round redrew something
 
   XAxis axis_ = XAxis::Step;
@@ -208,9 +230,14 @@ class ChartPanel : public QWidget {
   QComboBox* axis_box_ = nullptr;
   ExpertView expert_view_ = ExpertView::River;
   QCheckBox* follow_box_ = nullptr;
+  QPushButton* focus_button_ = nullptr;
+  bool growth_focus_ = true;
+  std::vector<XStamp> seed_epoch_ends_;
+  std::optional<XStamp> growth_start_;  // where the focus starts; set once growth has begun
 
   PanelScrollArea* scroll_ = nullptr;
   ChartGrid* grid_ = nullptr;  // the dashboard: every chart below the toolbar
+  ChartCellControls* cell_controls_ = nullptr;
   TimeSeriesChart* accuracy_ = nullptr;
   QWidget* expert_cell_ = nullptr;  // one grid cell: the tabs over the two per-expert charts
   QTabBar* expert_tabs_ = nullptr;

@@ -45,14 +45,23 @@ QFont ChartStyle::axis_title_font() { return sized(9.5); }
 
 QFont ChartStyle::small_font() { return sized(9.0); }
 
-QColor ChartStyle::background() { return Qt::white; }
-QColor ChartStyle::text() { return QColor(0x1f, 0x29, 0x37); }
-QColor ChartStyle::muted_text() { return QColor(0x4b, 0x55, 0x63); }
-QColor ChartStyle::grid() { return QColor(0xe5, 0xe7, 0xeb); }
-QColor ChartStyle::axis_line() { return QColor(0x9c, 0xa3, 0xaf); }
-QColor ChartStyle::split_marker() { return QColor(0x6d, 0x28, 0xd9); }
-QColor ChartStyle::switch_marker() { return QColor(0xc2, 0x41, 0x0c); }
-QColor ChartStyle::reference_line() { return QColor(0x4b, 0x55, 0x63); }
+namespace {
+bool dark_theme = false;
+// Light, then dark.
+QColor pick(QRgb light, QRgb dark) { return QColor::fromRgb(dark_theme ? dark : light); }
+}  // namespace
+
+void ChartStyle::set_dark(bool dark) { dark_theme = dark; }
+bool ChartStyle::dark() { return dark_theme; }
+
+QColor ChartStyle::background() { return pick(0xffffff, 0x1f2328); }
+QColor ChartStyle::text() { return pick(0x1f2937, 0xe6edf3); }
+QColor ChartStyle::muted_text() { return pick(0x4b5563, 0xa3acb9); }
+QColor ChartStyle::grid() { return pick(0xe5e7eb, 0x353b44); }
+QColor ChartStyle::axis_line() { return pick(0x9ca3af, 0x6e7681); }
+QColor ChartStyle::split_marker() { return pick(0x6d28d9, 0xb197fc); }
+QColor ChartStyle::switch_marker() { return pick(0xc2410c, 0xfb923c); }
+QColor ChartStyle::reference_line() { return pick(0x4b5563, 0xa3acb9); }
 
 qreal ChartStyle::line_width() { return 2.0; }
 
@@ -60,21 +69,32 @@ void ChartStyle::apply(QChart* chart) {
   // Live data: an animation would restart on every refresh and never finish.
   chart->setAnimationOptions(QChart::NoAnimation);
   chart->setTheme(QChart::ChartThemeLight);
-  chart->setBackgroundBrush(background());
   chart->setBackgroundRoundness(0);
   chart->setBackgroundPen(Qt::NoPen);
   chart->setMargins(QMargins(4, 2, 8, 2));
   chart->layout()->setContentsMargins(0, 0, 0, 0);
-  chart->setTitleBrush(text());
   chart->setDropShadowEnabled(false);
   QLegend* legend = chart->legend();
   legend->setVisible(true);
   legend->setAlignment(Qt::AlignBottom);
-  legend->setLabelColor(text());
   legend->setMarkerShape(QLegend::MarkerShapeRectangle);
   legend->setShowToolTips(true);
   legend->setContentsMargins(0, 0, 0, 0);
   apply_fonts(chart);
+  apply_colors(chart);
+}
+
+void ChartStyle::apply_colors(QChart* chart) {
+  chart->setBackgroundBrush(background());
+  chart->setPlotAreaBackgroundVisible(false);
+  chart->setTitleBrush(text());
+  chart->legend()->setLabelColor(text());
+  for (QAbstractAxis* axis : chart->axes()) {
+    axis->setTitleBrush(muted_text());
+    axis->setLabelsColor(muted_text());
+    axis->setGridLineColor(grid());
+    axis->setLinePenColor(axis_line());
+  }
 }
 
 void ChartStyle::apply_fonts(QChart* chart) {

@@ -1,8 +1,8 @@
 #pragma once
-// The dashboard's look in one place: a light theme with fonts and line widths chosen to stay
-// readable on a classroom projector. Every chart takes its fonts and neutral colours from here.
-// The fonts are sized relative to the application's font, so that they follow the type's scale
-// (TextScale) and a desktop's larger default.
+// The dashboard's look in one place: a light and a dark theme (Theme chooses) with fonts and line
+// widths chosen to stay readable on a classroom projector. Every chart takes its fonts and neutral
+// colours from here. The fonts are sized relative to the application's font, so that they follow
+// the type's scale (TextScale) and a desktop's larger default.
 
 #include <QColor>
 #include <QFont>
@@ -25,6 +25,10 @@ class ChartStyle {
   // Sets a Qt chart's title, legend and axis fonts (again, after the type's scale changed).
   static void apply_fonts(QChart* chart);
 
+  // Dark colours from now on (Theme); charts paint with whatever is current.
+  static void set_dark(bool dark);
+  static bool dark();
+
   static QColor background();
   static QColor text();
   static QColor muted_text();
@@ -37,6 +41,8 @@ class ChartStyle {
   static qreal line_width();
 
   static void apply(QChart* chart);
+  // The current theme's colours on a Qt chart, its legend and axes (again, after a theme change).
+  static void apply_colors(QChart* chart);
   static void apply(QValueAxis* axis, const QString& title);
 };
 

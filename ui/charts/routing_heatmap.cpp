@@ -64,6 +64,19 @@ double RoutingHeatmap::value_at(int class_index, int expert) const {
   return row[static_cast<std::size_t>(expert)];
 }
 
+void RoutingHeatmap::set_top_k(int k) {
+  top_k_ = std::max(1, k);
+  scale_max_ = 1.0 / top_k_;
+  update();
+}
+
+QString RoutingHeatmap::caption() const {
+  if (top_k_ == 1) return tr("cell: % of the class's samples routed to the expert");
+  return tr("cell: % of the class's top-%1 slots (at most %2%)")
+      .arg(top_k_)
+      .arg(std::lround(scale_max_ * 100.0));
+}
+
 QString RoutingHeatmap::class_name(int class_index) const {
   if (class_index >= 0 && class_index < class_names_.size()) return class_names_[class_index];
   return tr("class %1").arg(class_index);
@@ -174,10 +187,10 @@ void RoutingHeatmap::paintEvent(QPaintEvent*) {
     for (int e = 0; e < experts_; ++e) {
       const QRectF cell(l.grid.left() + e * l.cell_w, y, l.cell_w, l.cell_h);
       const double v = value_at(c, e);
-      p.fillRect(cell, ViridisColorMap::at(v));
+      p.fillRect(cell, ViridisColorMap::at(v / scale_max_));
       if (text && !std::isnan(v)) {
         p.setFont(ChartStyle::small_font());
-        p.setPen(ViridisColorMap::text_color(v));
+        p.setPen(ViridisColorMap::text_color(v / scale_max_));
         p.drawText(cell, Qt::AlignCenter, QString::number(std::lround(v * 100.0)));
         p.setFont(label_font);
       }
@@ -224,15 +237,14 @@ void RoutingHeatmap::paintEvent(QPaintEvent*) {
   for (double v : {0.0, 0.5, 1.0}) {
     const double y = l.color_bar.bottom() - v * l.color_bar.height();
     p.drawText(QRectF(l.color_bar.right() + 4, y - small.height() / 2, 60, small.height()),
-               Qt::AlignLeft | Qt::AlignVCenter, QStringLiteral("%1%").arg(std::lround(v * 100)));
+               Qt::AlignLeft | Qt::AlignVCenter,
+               QStringLiteral("%1%").arg(std::lround(v * scale_max_ * 100)));
   }
   p.setFont(label_font);
-  const QString caption =
-      text ? tr("% of each class's top-k slots") : tr("share of each class's top-k slots");
   const double caption_width = width() - l.grid.left() - 4;
   p.drawText(QRectF(l.grid.left(), l.grid.bottom() + 4, caption_width, label.height()),
              Qt::AlignLeft | Qt::AlignVCenter,
-             label.elidedText(caption, Qt::ElideRight, caption_width));
+             label.elidedText(caption(), Qt::ElideRight, caption_width));
 }
 
 bool RoutingHeatmap::event(QEvent* event) {

@@ -1,6 +1,8 @@
 #pragma once
 // Class x expert routing matrix at the latest epoch: which classes each expert takes. Rows are
-// classes, columns experts, colour the share of a class's top-k slots (viridis, 0..1).
+// classes, columns experts, colour the share of a class's top-k slots (viridis). A sample's k
+// slots go to k different experts, so no cell can exceed 1/k: the scale runs from 0 to 1/k and
+// the caption says so.
 
 #include <QStringList>
 #include <QWidget>
@@ -18,6 +20,10 @@ class RoutingHeatmap : public QWidget {
   // matrix[class][expert] in [0, 1]; rows may be ragged (missing cells are drawn empty).
   void set_matrix(const std::vector<std::vector<float>>& matrix, int epoch);
   void set_dormant(const std::vector<int>& dormant);
+  // The run's k: the colour scale's top is 1/k, the most of a class an expert can take.
+  void set_top_k(int k);
+  double scale_max() const { return scale_max_; }
+  QString caption() const;
   void clear();
 
   int class_count() const { return static_cast<int>(matrix_.size()); }
@@ -52,6 +58,8 @@ class RoutingHeatmap : public QWidget {
   QStringList class_names_;
   std::vector<std::vector<float>> matrix_;
   std::vector<bool> dormant_;
+  int top_k_ = 1;
+  double scale_max_ = 1.0;
   int experts_ = 0;
   int epoch_ = 0;
 };

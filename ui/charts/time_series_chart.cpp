@@ -18,7 +18,6 @@ namespace moelab::ui {
 
 namespace {
 
-constexpr int kDormantAlpha = 120;
 constexpr double kFollowHeadroom = 0.1;
 
 }  // namespace
@@ -100,6 +99,7 @@ void TimeSeriesChart::append(int index, const XStamp& at, double y) {
   Line& line = lines_[static_cast<std::size_t>(index)];
   const double x = clock_->x(at, axis_);
   line.stamps.push_back(at);
+  line.dormant_points.push_back(0);
   line.raw.push_back(QPointF(x, y));
   if (smoothing_applies(line)) line.smooth.push_back(QPointF(x, line.ema.push(y)));
   dirty_ = true;
@@ -116,9 +116,15 @@ void TimeSeriesChart::set_line_name(int index, const QString& name) {
 void TimeSeriesChart::set_line_dormant(int index, bool dormant) {
   if (index < 0 || index >= line_count()) return;
   Line& line = lines_[static_cast<std::size_t>(index)];
-  if (line.dormant == dormant) return;
   line.dormant = dormant;
-  apply_pen(line);
+}
+
+void TimeSeriesChart::mark_last_point_dormant(int index) {
+  if (index < 0 || index >= line_count()) return;
+  Line& line = lines_[static_cast<std::size_t>(index)];
+  if (line.dormant_points.isEmpty()) return;
+  line.dormant_points.back() = 1;
+  line.any_dormant_point = true;
   dirty_ = true;
 }
 
@@ -144,6 +150,8 @@ void TimeSeriesChart::set_reference_line(const QString& key, double y, const QSt
 void TimeSeriesChart::clear() {
   for (Line& line : lines_) {
     line.stamps.clear();
+    line.dormant_points.clear();
+    line.any_dormant_point = false;
     line.raw.clear();
     line.smooth.clear();
     line.ema.reset();
@@ -226,6 +234,16 @@ void TimeSeriesChart::reset_zoom() {
   dirty_ = true;
 }
 
+void TimeSeriesChart::set_follow_start(std::optional<XStamp> start) {
+  const bool same =
+      start.has_value() == follow_start_.has_value() &&
+      (!start || (start->step == follow_start_->step && start->epoch == follow_start_->epoch));
+  if (same) return;
+  follow_start_ = start;
+  follow_range_valid_ = false;
+  dirty_ = true;
+}
+
 void TimeSeriesChart::set_y_range(YRange mode, double lo, double hi) {
   y_mode_ = mode;
   y_lo_ = lo;
@@ -300,6 +318,12 @@ QString TimeSeriesChart::line_name(int line) const {
 
 bool TimeSeriesChart::line_dormant(int line) const {
   return line >= 0 && line < line_count() && lines_[static_cast<std::size_t>(line)].dormant;
+}
+
+bool TimeSeriesChart::point_dormant(int line, int point) const {
+  if (line < 0 || line >= line_count()) return false;
+  const QVector<char>& flags = lines_[static_cast<std::size_t>(line)].dormant_points;
+  return point >= 0 && point < flags.size() && flags[point] != 0;
 }
 
 QColor TimeSeriesChart::line_color(int line) const {
@@ -417,10 +441,8 @@ const QVector<QPointF>& TimeSeriesChart::drawn(const Line& line) const {
 }
 
 QPen TimeSeriesChart::pen_for(const Line& line) const {
-  QColor color = line.style.color;
-  if (line.dormant) color.setAlpha(kDormantAlpha);
-  QPen pen(color, line.style.width);
-  pen.setStyle(line.dormant ? Qt::DashLine : line.style.pen_style);
+  QPen pen(line.style.color, line.style.width);
+  pen.setStyle(line.style.pen_style);
   // Curves are drawn as separate segments: square caps close the joints between them.
   pen.setCapStyle(Qt::SquareCap);
   pen.setJoinStyle(Qt::BevelJoin);
@@ -469,6 +491,7 @@ void TimeSeriesChart::update_x_range_from_data() {
   }
   for (const Marker& m : markers_) hi = std::max(hi, clock_->x(m.at, axis_));
   hi = std::max(hi, follow_extent_);
+  if (follow_start_) lo = std::max(lo, clock_->x(*follow_start_, axis_));
   if (!(hi > lo)) hi = lo + 1.0;
   // The range grows in steps of a tenth rather than with every report: the axis stays still
   // enough to read while the run goes on, and the pixel columns stay put so the decimation only

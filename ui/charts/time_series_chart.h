@@ -24,6 +24,7 @@
 #include <QtCharts/QChartView>
 #include <limits>
 #include <memory>
+#include <optional>
 #include <utility>
 #include <vector>
 
@@ -45,6 +46,7 @@ class TimeSeriesChart : public QChartView {
  public:
   enum class MarkerKind { Split, Switch };
   static constexpr int kFaintAlpha = 60;
+  static constexpr int kDormantAlpha = 120;  // the stretch up to a dormant point
   // The smallest a chart gets: two side by side next to the docks at 1024 px, three rows of them
   // at 768 px (ChartGrid).
   static constexpr int kMinimumWidth = 220;
@@ -77,8 +79,11 @@ class TimeSeriesChart : public QChartView {
   int find_line(const QString& key) const;
   void append(int line, const XStamp& at, double y);
   void set_line_name(int line, const QString& name);
-  // Dormant lines are drawn dashed and faded.
+  // Whether the line's expert is dormant now (its name says so; nothing else changes).
   void set_line_dormant(int line, bool dormant);
+  // The line's last point was measured while its expert was dormant: that point is a hollow dot
+  // and the stretch up to it dashed and faded, so an expert is drawn dormant only where it was.
+  void mark_last_point_dormant(int line);
   // `detail` (plain text, optional) is added to the hover read-out near the marker.
   void add_marker(const XStamp& at, const QString& label, MarkerKind kind,
                   const QString& detail = QString());
@@ -103,6 +108,9 @@ class TimeSeriesChart : public QChartView {
   // Shows [min, max] and stops following (what zooming and panning do).
   void set_x_range(double min, double max);
   void reset_zoom();
+  // While following, the view starts at `start` instead of the run's beginning (ChartPanel's
+  // focus on the growth phase); none: the whole run.
+  void set_follow_start(std::optional<XStamp> start);
   void set_y_range(YRange mode, double lo = 0.0, double hi = 1.0);
   // A second y axis on the right, for the lines whose style asks for it; it takes its range
   // from those lines alone. Without this call there is none.
@@ -127,6 +135,7 @@ class TimeSeriesChart : public QChartView {
   QString line_key(int line) const;
   QString line_name(int line) const;
   bool line_dormant(int line) const;
+  bool point_dormant(int line, int point) const;
   QColor line_color(int line) const;
   int point_count(int line) const;
   double last_value(int line) const;                 // NaN when empty
@@ -203,6 +212,8 @@ class TimeSeriesChart : public QChartView {
     LineStyle style;
     bool dormant = false;
     QVector<XStamp> stamps;
+    QVector<char> dormant_points;  // by point, as stamps
+    bool any_dormant_point = false;
     QVector<QPointF> raw;     // x on the current axis
     QVector<QPointF> smooth;  // same x, smoothed y; kept only for smoothable lines
     EmaSmoother ema;
@@ -274,6 +285,7 @@ class TimeSeriesChart : public QChartView {
   double view_min_ = 0.0;
   double view_max_ = 1.0;
   double follow_extent_ = -std::numeric_limits<double>::infinity();
+  std::optional<XStamp> follow_start_;
   bool follow_range_valid_ = false;  // view_min_/view_max_ hold a range chosen while following
   YRange y_mode_ = YRange::Auto;
   double y_lo_ = 0.0;

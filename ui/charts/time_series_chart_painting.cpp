@@ -9,6 +9,7 @@
 #include <cmath>
 
 #include "charts/chart_style.h"
+#include "charts/sorted_points.h"
 #include "charts/time_series_chart.h"
 
 namespace moelab::ui {
@@ -18,6 +19,11 @@ void TimeSeriesChart::changeEvent(QEvent* event) {
   if (event->type() == QEvent::FontChange) {
     ChartStyle::apply_fonts(chart());
     update_top_margin();
+    dirty_ = true;
+  }
+  // The theme changed (Theme sets the application's palette): its colours again.
+  if (event->type() == QEvent::PaletteChange) {
+    ChartStyle::apply_colors(chart());
     dirty_ = true;
   }
   QChartView::changeEvent(event);
@@ -140,7 +146,26 @@ void TimeSeriesChart::draw_curves(QPainter* painter, const QRectF& plot) {
     const QPen pen = pen_for(line);
     painter->setPen(pen);
     painter->setBrush(Qt::NoBrush);
-    if (polygon.size() > 1 && pen.style() == Qt::SolidLine) {
+    // By drawn point: measured while the line's expert was dormant (empty: never).
+    std::vector<char> dormant;
+    if (line.any_dormant_point) {
+      dormant.resize(static_cast<std::size_t>(polygon.size()));
+      for (qsizetype i = 0; i < line.shown.size(); ++i) {
+        const qsizetype at = lower_index(line.raw, line.shown[i].x());
+        dormant[static_cast<std::size_t>(i)] =
+            at < line.dormant_points.size() ? line.dormant_points[at] : 0;
+      }
+    }
+    if (!dormant.empty() && polygon.size() > 1) {
+      // The stretch that ends at a dormant point is dashed and faded, the others as they are.
+      QColor faded = pen.color();
+      faded.setAlpha(kDormantAlpha);
+      QPen dormant_pen(faded, pen.widthF(), Qt::DashLine);
+      for (qsizetype i = 1; i < polygon.size(); ++i) {
+        painter->setPen(dormant[static_cast<std::size_t>(i)] ? dormant_pen : pen);
+        painter->drawLine(polygon[i - 1], polygon[i]);
+      }
+    } else if (polygon.size() > 1 && pen.style() == Qt::SolidLine) {
       // Separate segments take the raster engine's line rasteriser; a wide polyline is stroked
       // into one outline whose scanline fill costs (rows x segments) on a min/max zigzag.
       segments.resize(polygon.size() - 1);
@@ -152,11 +177,14 @@ void TimeSeriesChart::draw_curves(QPainter* painter, const QRectF& plot) {
       painter->drawPolyline(polygon);  // a dash pattern must run on across the joints
     }
     if (line.style.show_points) {
-      // Hollow dots for a dormant expert: still measured, it just gets (almost) nothing.
-      painter->setPen(line.dormant ? QPen(pen.color(), 1.2) : QPen(Qt::NoPen));
-      painter->setBrush(line.dormant ? QColor(Qt::white) : pen.color());
+      // Hollow dots where the expert was dormant: still measured, it just got (almost) nothing.
       const double r = line.style.width + 0.8;
-      for (const QPointF& p : polygon) painter->drawEllipse(p, r, r);
+      for (qsizetype i = 0; i < polygon.size(); ++i) {
+        const bool hollow = !dormant.empty() && dormant[static_cast<std::size_t>(i)];
+        painter->setPen(hollow ? QPen(pen.color(), 1.2) : QPen(Qt::NoPen));
+        painter->setBrush(hollow ? ChartStyle::background() : pen.color());
+        painter->drawEllipse(polygon[i], r, r);
+      }
     }
   };
   // The lines drawn behind first, so that this run's curves lie on top of other runs'.

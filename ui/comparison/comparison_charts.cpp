@@ -1,5 +1,6 @@
 #include "comparison/comparison_charts.h"
 
+#include <QEvent>
 #include <QGridLayout>
 #include <QLabel>
 #include <QVBoxLayout>
@@ -45,11 +46,16 @@ ComparisonCharts::ComparisonCharts(QWidget* parent) : QWidget(parent) {
 
 QString ComparisonCharts::metric_title(Metric metric) {
   switch (metric) {
-    case Accuracy: return tr("Validation accuracy (%)");
-    case Experts: return tr("Experts");
-    case Dormant: return tr("Dormant experts");
-    case Entropy: return tr("Router entropy");
-    default: return {};
+    case Accuracy:
+      return tr("Validation accuracy (%)");
+    case Experts:
+      return tr("Experts");
+    case Dormant:
+      return tr("Dormant experts");
+    case Entropy:
+      return tr("Router entropy");
+    default:
+      return {};
   }
 }
 
@@ -61,13 +67,15 @@ void ComparisonCharts::reset(const QStringList& arm_names, const std::vector<QCo
   traces_.clear();
   QString html;
   for (int a = 0; a < names_.size(); ++a) {
-    html += QStringLiteral("<span style='color:%1; font-size:16px'>&#9632;</span>&nbsp;%2"
-                           "&nbsp;&nbsp;&nbsp; ")
+    html += QStringLiteral(
+                "<span style='color:%1; font-size:16px'>&#9632;</span>&nbsp;%2"
+                "&nbsp;&nbsp;&nbsp; ")
                 .arg(colors_[static_cast<std::size_t>(a)].name(), names_[a].toHtmlEscaped());
   }
   if (!names_.isEmpty()) {
-    html += tr("<span style='color:#4b5563'>(line: mean over seeds, shading: min–max, "
-               "&#9650;: a split)</span>");
+    html +=
+        tr("<span style='color:#4b5563'>(line: mean over seeds, shading: min–max, "
+           "&#9650;: a split)</span>");
   }
   legend_->setText(html);
   structure_dirty_ = true;
@@ -117,7 +125,8 @@ std::vector<ComparisonCharts::BandPoint> ComparisonCharts::band(int arm, Metric 
   std::map<int, std::vector<double>> by_epoch;
   for (const auto& [key, trace] : traces_) {
     if (key.first != arm) continue;
-    for (const auto& [e, v] : trace.epochs) by_epoch[e].push_back(v[static_cast<std::size_t>(metric)]);
+    for (const auto& [e, v] : trace.epochs)
+      by_epoch[e].push_back(v[static_cast<std::size_t>(metric)]);
   }
   std::vector<BandPoint> out;
   for (const auto& [e, values] : by_epoch) {
@@ -166,6 +175,13 @@ void ComparisonCharts::rebuild() {
     grid_->setRowStretch(i, i < rows ? 1 : 0);
   }
   structure_dirty_ = false;
+}
+
+void ComparisonCharts::changeEvent(QEvent* event) {
+  if (event->type() == QEvent::PaletteChange) {
+    for (auto* view : views_) ChartStyle::apply_colors(view->chart());
+  }
+  QWidget::changeEvent(event);
 }
 
 QChart* ComparisonCharts::make_chart(const QString& title) {

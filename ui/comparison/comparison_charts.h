@@ -59,6 +59,9 @@ class ComparisonCharts : public QWidget {
   };
   std::vector<BandPoint> band(int arm, Metric metric) const;
 
+ protected:
+  void changeEvent(QEvent* event) override;  // the theme's colours again
+
  private:
   struct Trace {
     std::vector<std::pair<int, std::array<double, MetricCount>>> epochs;
