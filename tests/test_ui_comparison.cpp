@@ -20,16 +20,20 @@
 #include <QSignalSpy>
 #include <QSortFilterProxyModel>
 #include <QSpinBox>
-#include <QTableView>
 #include <QStandardPaths>
+#include <QTableView>
 #include <QTemporaryDir>
 #include <QtTest>
+#include <algorithm>
+#include <array>
+#include <cmath>
 #include <memory>
 
+#include "ablation/comparison_file.h"
 #include "ablation/preset.h"
+#include "comparison/arm_palette.h"
 #include "comparison/comparison_charts.h"
 #include "comparison/comparison_controller.h"
-#include "ablation/comparison_file.h"
 #include "comparison/comparison_window.h"
 #include "comparison/summary_table_model.h"
 #include "comparison/sweep_chooser.h"
@@ -39,6 +43,7 @@
 #include "training/loss_term_catalog.h"
 
 using moelab::RunConfig;
+using moelab::ui::ComparisonCharts;
 using moelab::ui::ComparisonWindow;
 using moelab::ui::MainWindow;
 using moelab::ui::SummaryTableModel;
@@ -161,23 +166,45 @@ class TestUiComparison : public QObject {
         ++n;
       }
       QCOMPARE(n, 2);
-      const double shown =
-          model->index(row, SummaryTableModel::TestAccuracy).data(SummaryTableModel::kSortRole).toDouble();
+      const double shown = model->index(row, SummaryTableModel::TestAccuracy)
+                               .data(SummaryTableModel::kSortRole)
+                               .toDouble();
       QCOMPARE(shown, sum / n);
-      QCOMPARE(model->index(row, SummaryTableModel::Runs).data().toString(), QStringLiteral("2 / 2"));
+      QCOMPARE(model->index(row, SummaryTableModel::Runs).data().toString(),
+               QStringLiteral("2 / 2"));
     }
     // The charts hold a band of every epoch for each arm.
     QVERIFY(w->charts()->band(0, moelab::ui::ComparisonCharts::Accuracy).size() == 4);
     // Sortable by the numbers behind the cells.
     w->table_view()->sortByColumn(SummaryTableModel::TestAccuracy, Qt::DescendingOrder);
     const auto* proxy = w->table_proxy();
-    QVERIFY(proxy->index(0, SummaryTableModel::TestAccuracy).data(SummaryTableModel::kSortRole).toDouble() >=
-            proxy->index(1, SummaryTableModel::TestAccuracy).data(SummaryTableModel::kSortRole).toDouble());
+    QVERIFY(proxy->index(0, SummaryTableModel::TestAccuracy)
+                .data(SummaryTableModel::kSortRole)
+                .toDouble() >= proxy->index(1, SummaryTableModel::TestAccuracy)
+                                   .data(SummaryTableModel::kSortRole)
+                                   .toDouble());
     // Small multiples: one chart per arm.
     w->set_layout_mode(true);
     QCOMPARE(w->charts()->chart_count(), 2);
     w->set_layout_mode(false);
-    QCOMPARE(w->charts()->chart_count(), 4);
+    QCOMPARE(w->charts()->chart_count(), static_cast<int>(ComparisonCharts::MetricCount));
+    // Every per-epoch figure the runs report is charted: the new ones are the runs' own means.
+    for (const auto metric : {ComparisonCharts::EffectiveExperts, ComparisonCharts::LoadViolation,
+                              ComparisonCharts::Similarity}) {
+      const auto band = w->charts()->band(0, metric);
+      QCOMPARE(band.size(), std::size_t(4));
+      double sum = 0;
+      int n = 0;
+      for (const auto& r : results) {
+        if (r.arm != 0) continue;
+        const auto& last = r.result.epochs.back();
+        sum += metric == ComparisonCharts::EffectiveExperts ? last.effective_experts
+               : metric == ComparisonCharts::LoadViolation  ? last.load_violation
+                                                            : last.expert_similarity;
+        ++n;
+      }
+      QVERIFY(qAbs(band.back().mean - sum / n) < 1e-9);
+    }
     // Exports are the core's table.
     QString error;
     const QString csv = temp_.filePath(QStringLiteral("t.csv"));
@@ -228,6 +255,50 @@ class TestUiComparison : public QObject {
     QVERIFY(!other->open_comparison(temp_.filePath(QStringLiteral("missing.json")), &error));
   }
 
+  // A/B arms must stay apart for a colour-blind reader: simulated deuteranopia and protanopia
+  // (Machado et al. 2009, full severity) keep the two arms' colours far apart, which the
+  // palette before this one (tab10's blue and cyan for no fixes and all fixes) did not.
+  void armColoursStayApartForColourBlindReaders() {
+    using moelab::ui::ArmPalette;
+    const auto linear = [](int c) {
+      const double v = c / 255.0;
+      return v <= 0.04045 ? v / 12.92 : std::pow((v + 0.055) / 1.055, 2.4);
+    };
+    const auto encoded = [](double v) {
+      v = std::clamp(v, 0.0, 1.0);
+      return 255.0 * (v <= 0.0031308 ? 12.92 * v : 1.055 * std::pow(v, 1 / 2.4) - 0.055);
+    };
+    using Matrix = std::array<std::array<double, 3>, 3>;
+    const Matrix deutan = {{{0.367322, 0.860646, -0.227968},
+                            {0.280085, 0.672501, 0.047413},
+                            {-0.011820, 0.042940, 0.968881}}};
+    const Matrix protan = {{{0.152286, 1.052583, -0.204868},
+                            {0.114503, 0.786281, 0.099216},
+                            {-0.003882, -0.048116, 1.051998}}};
+    const auto distance = [&](const QColor& a, const QColor& b, const Matrix& m) {
+      double squares = 0;
+      for (int row = 0; row < 3; ++row) {
+        const auto seen = [&](const QColor& c) {
+          return encoded(m[row][0] * linear(c.red()) + m[row][1] * linear(c.green()) +
+                         m[row][2] * linear(c.blue()));
+        };
+        squares += std::pow(seen(a) - seen(b), 2);
+      }
+      return std::sqrt(squares);
+    };
+    const auto apart = [&](const QColor& a, const QColor& b) {
+      return std::min(distance(a, b, deutan), distance(a, b, protan)) > 150;
+    };
+    QVERIFY(apart(ArmPalette::color(0), ArmPalette::color(7)));  // no fixes, all fixes
+    QVERIFY(apart(ArmPalette::color(0), ArmPalette::color(1)));  // a sweep's first two
+    QVERIFY(!apart(QColor(0x1f77b4), QColor(0x17becf)));         // what it was
+    for (int a = 0; a < ArmPalette::kSize; ++a) {
+      for (int b = a + 1; b < ArmPalette::kSize; ++b) {
+        QVERIFY(ArmPalette::color(a) != ArmPalette::color(b));
+      }
+    }
+  }
+
   void fileKeepsTheScienceFields() {
     const moelab::Comparison written = science_comparison();
     const QByteArray bytes = QByteArray::fromStdString(moelab::comparison_to_json(written));
@@ -275,9 +346,10 @@ class TestUiComparison : public QObject {
 
   void fileWithoutTheScienceFieldsStillReads() {
     // A file from before the test split: none of the new keys.
-    QJsonObject root = QJsonDocument::fromJson(
-                           QByteArray::fromStdString(moelab::comparison_to_json(science_comparison())))
-                           .object();
+    QJsonObject root =
+        QJsonDocument::fromJson(
+            QByteArray::fromStdString(moelab::comparison_to_json(science_comparison())))
+            .object();
     QJsonArray runs = root["runs"].toArray();
     QJsonObject run = runs[0].toObject();
     for (const char* key : {"seed_test_accuracy", "test_accuracy", "diverged"}) run.remove(key);
@@ -301,8 +373,9 @@ class TestUiComparison : public QObject {
     root["runs"] = runs;
     moelab::Comparison read;
     std::string error;
-    QVERIFY2(moelab::comparison_from_json(QJsonDocument(root).toJson().toStdString(), &read, &error),
-             error.c_str());
+    QVERIFY2(
+        moelab::comparison_from_json(QJsonDocument(root).toJson().toStdString(), &read, &error),
+        error.c_str());
     const moelab::RunResult& r = read.results.at(0).result;
     QVERIFY(r.epochs.at(0).loss_terms.empty());
     QVERIFY(r.epochs.at(0).router_task_grad.empty());
@@ -368,7 +441,10 @@ class TestUiComparison : public QObject {
     QCOMPARE(w->table_model()->rowCount(), 2);
     int runs = 0;
     for (int r = 0; r < 2; ++r) {
-      runs += w->table_model()->index(r, SummaryTableModel::Runs).data(SummaryTableModel::kSortRole).toInt();
+      runs += w->table_model()
+                  ->index(r, SummaryTableModel::Runs)
+                  .data(SummaryTableModel::kSortRole)
+                  .toInt();
     }
     QCOMPARE(runs, kept);
     QVERIFY(w->start_button()->isEnabled());
@@ -406,7 +482,8 @@ class TestUiComparison : public QObject {
       QVERIFY(!w.preset_label()->isHidden());
       const QString text = w.preset_label()->text();
       QVERIFY(text.contains(QString::fromStdString(p.title).toHtmlEscaped()));
-      const QString first_line = QString::fromStdString(p.explanation).section(QLatin1Char('\n'), 0, 0);
+      const QString first_line =
+          QString::fromStdString(p.explanation).section(QLatin1Char('\n'), 0, 0);
       QVERIFY2(text.contains(first_line.toHtmlEscaped()), qPrintable(text));
       // Its other settings too, and the previous preset's are taken back.
       const RunConfig expected = p.apply(RunConfig());
@@ -447,8 +524,8 @@ class TestUiComparison : public QObject {
     QVERIFY(w.save_comparison(QString::fromLocal8Bit(path) + QStringLiteral(".json"), &error));
     w.set_layout_mode(true);
     QTest::qWait(200);
-    QVERIFY(w.save_screenshot(QString::fromLocal8Bit(path).replace(QStringLiteral(".png"),
-                                                                     QStringLiteral("-multiples.png")),
+    QVERIFY(w.save_screenshot(QString::fromLocal8Bit(path).replace(
+                                  QStringLiteral(".png"), QStringLiteral("-multiples.png")),
                               &error));
   }
 

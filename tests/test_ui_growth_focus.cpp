@@ -1,6 +1,7 @@
 // The growth phase in focus: while the seed phase trains the charts show the whole run; once the
 // growth phase starts, every time chart and the river start kFocusSeedEpochs seed epochs before
-// it, on every x axis; "Focus growth" unpressed shows the whole run, pressed again the growth.
+// it, on every x axis; the view button's "Show all" shows the whole run, its "Focus growth" the
+// growth again.
 // Runs offscreen (QT_QPA_PLATFORM=offscreen).
 
 #include <QApplication>
@@ -52,13 +53,6 @@ void feed(ChartPanel& panel, int first, int last) {
   }
 }
 
-QPushButton* focus_button(const ChartPanel& panel) {
-  for (QPushButton* button : panel.findChildren<QPushButton*>()) {
-    if (button->isCheckable() && button->text() == QStringLiteral("Focus growth")) return button;
-  }
-  return nullptr;
-}
-
 }  // namespace
 
 class TestUiGrowthFocus : public QObject {
@@ -91,21 +85,33 @@ void TestUiGrowthFocus::growthPhaseTakesTheAxisOnceItStarts() {
   }
   QCOMPARE(panel.expert_river()->x_range().first, start);
 
-  QPushButton* button = focus_button(panel);
-  QVERIFY(button);
-  QVERIFY(button->isChecked());
-  button->click();  // the whole run
+  // One click shows all: the whole run, and the button then offers the focus back.
+  QPushButton* button = panel.view_button();
+  QCOMPARE(button->text(), QStringLiteral("Show all"));
+  button->click();
   panel.flush();
   QVERIFY(!panel.growth_focus());
   for (const TimeSeriesChart* chart : panel.time_charts()) QCOMPARE(chart->x_min(), 0.0);
   QCOMPARE(panel.expert_river()->x_range().first, 0.0);
+  QCOMPARE(button->text(), QStringLiteral("Focus growth"));
+  button->click();
+  panel.flush();
+  QVERIFY(panel.focusing_growth());
+  for (const TimeSeriesChart* chart : panel.time_charts()) QCOMPARE(chart->x_min(), start);
+  QCOMPARE(button->text(), QStringLiteral("Show all"));
 
-  // A zoom, then the button: the growth again, following.
+  // Zoomed with the focus off: "Show all" resets the zoom to the whole run.
+  button->click();
   panel.accuracy_chart()->set_x_range(5, 15);
+  panel.set_follow(false);
+  QCOMPARE(button->text(), QStringLiteral("Show all"));
   button->click();
   panel.flush();
   QVERIFY(panel.follows());
-  for (const TimeSeriesChart* chart : panel.time_charts()) QCOMPARE(chart->x_min(), start);
+  QVERIFY(!panel.growth_focus());
+  for (const TimeSeriesChart* chart : panel.time_charts()) QCOMPARE(chart->x_min(), 0.0);
+  QCOMPARE(button->text(), QStringLiteral("Focus growth"));
+  panel.set_growth_focus(true);
 }
 
 void TestUiGrowthFocus::focusFollowsTheXAxisAndANewRun() {
@@ -126,12 +132,14 @@ void TestUiGrowthFocus::focusFollowsTheXAxisAndANewRun() {
   panel.flush();
   QVERIFY(!panel.focusing_growth());
   for (const TimeSeriesChart* chart : panel.time_charts()) QCOMPARE(chart->x_min(), 0.0);
-  // A run with fewer seed epochs than the focus keeps: nothing to leave out.
+  // A run with no more seed epochs than the focus keeps: nothing to leave out, the river edge to
+  // edge as without growth.
   panel.reset({});
   feed(panel, kSeedEpochs - 1, kSeedEpochs + 1);
   panel.flush();
-  QVERIFY(panel.focusing_growth());
-  for (const TimeSeriesChart* chart : panel.time_charts()) QVERIFY(chart->x_min() <= 18.0);
+  QVERIFY(!panel.focusing_growth());
+  for (const TimeSeriesChart* chart : panel.time_charts()) QCOMPARE(chart->x_min(), 0.0);
+  QCOMPARE(panel.expert_river()->x_range().first, 0.0);
 }
 
 QTEST_MAIN(TestUiGrowthFocus)

@@ -43,9 +43,12 @@ BreakpointSettings only(BreakpointKind kind) {
   return s;
 }
 
-// Splits every growth epoch: all three fixes off.
+// The collapse, short: all three fixes off, the default 20 seed epochs (the plateau rule splits
+// only after a plateau) and four growth epochs, which split after epochs 21 and 23 and leave an
+// expert dormant (about a second and a half).
 moelab::RunConfig growing_config() {
   moelab::RunConfig c = tiny_config();
+  c.training.seed_epochs = 20;
   c.training.growth_epochs = 4;
   c.fixes.projection_fix = false;
   c.fixes.cooldown = false;

@@ -6,9 +6,11 @@
 #include <QAbstractButton>
 #include <QApplication>
 #include <QDir>
+#include <QDockWidget>
 #include <QFile>
 #include <QFileInfo>
 #include <QListView>
+#include <QMainWindow>
 #include <QMessageBox>
 #include <QPlainTextEdit>
 #include <QProcess>
@@ -16,6 +18,7 @@
 #include <QSettings>
 #include <QSignalSpy>
 #include <QStandardPaths>
+#include <QTabBar>
 #include <QTemporaryDir>
 #include <QTimer>
 #include <QtTest>
@@ -39,6 +42,16 @@ using moelab::ui::RunList;
 using moelab::ui::TimeSeriesChart;
 
 namespace {
+
+// The title of the dock in front of the report's tab group (the window's tab bar for its docks).
+QString front_dock_tab(const QMainWindow& window) {
+  for (const QTabBar* bar : window.findChildren<QTabBar*>()) {
+    for (int i = 0; i < bar->count(); ++i) {
+      if (bar->tabText(i) == QStringLiteral("Report")) return bar->tabText(bar->currentIndex());
+    }
+  }
+  return {};
+}
 
 constexpr int kRunTimeoutMs = 120000;
 
@@ -103,7 +116,9 @@ QString overlay_key(const QString& folder, const char* curve) {
   return QStringLiteral("overlay:%1:%2").arg(folder, QString::fromLatin1(curve));
 }
 
-QString clean(const QString& folder) { return QDir::cleanPath(QFileInfo(folder).absoluteFilePath()); }
+QString clean(const QString& folder) {
+  return QDir::cleanPath(QFileInfo(folder).absoluteFilePath());
+}
 
 }  // namespace
 
@@ -132,11 +147,16 @@ class TestUiRunList : public QObject {
 
   void openingACliRunFolderAddsAndOverlaysIt() {
     MainWindow w;
+    w.show();
+    QVERIFY(QTest::qWaitForWindowExposed(&w));
     RunList* list = w.run_list();
     QCOMPARE(w.runs_folder(), lab());
     const int listed = list->count();
     QString error;
+    QCOMPARE(front_dock_tab(w), QStringLiteral("Report"));  // in front at the start
     QVERIFY2(w.open_run(before(), &error), qPrintable(error));
+    // The list that shows the run overlaid comes to the front of its tabs.
+    QTRY_COMPARE(front_dock_tab(w), QStringLiteral("Runs"));
     QCOMPARE(list->count(), listed + 1);
     const int row = list->row_of(before());
     QVERIFY(row >= 0);
@@ -149,19 +169,22 @@ class TestUiRunList : public QObject {
     QVERIFY2(list->name(row).contains(QStringLiteral("off")), qPrintable(list->name(row)));
     // Selected in the pane, which shows its state and folder.
     QCOMPARE(w.run_list_view()->selected_row(), row);
-    QVERIFY(w.run_list_view()->detail_label()->text().remove(QChar(0x200B)).contains(
-        QDir::toNativeSeparators(clean(before()))));
+    QVERIFY(w.run_list_view()
+                ->detail_label()
+                ->text()
+                .remove(QChar(0x200B))
+                .contains(QDir::toNativeSeparators(clean(before()))));
     // Its epochs on the charts: 4 epochs, each chart's curve.
-    const int epochs = static_cast<int>(moelab::RunFolder::rows(before().toStdString(), "metrics.csv").size());
+    const int epochs =
+        static_cast<int>(moelab::RunFolder::rows(before().toStdString(), "metrics.csv").size());
     QCOMPARE(epochs, 4);
     ChartPanel* charts = w.chart_panel();
     for (TimeSeriesChart* chart :
          {charts->accuracy_chart(), charts->loss_chart(), charts->entropy_chart()}) {
-      const int line = chart->find_line(overlay_key(clean(before()), chart == charts->accuracy_chart()
-                                                                          ? "validation"
-                                                                          : chart == charts->loss_chart()
-                                                                                ? "total"
-                                                                                : "effective_experts"));
+      const int line = chart->find_line(
+          overlay_key(clean(before()), chart == charts->accuracy_chart() ? "validation"
+                                       : chart == charts->loss_chart()   ? "total"
+                                                                         : "effective_experts"));
       QVERIFY(line >= 0);
       QCOMPARE(chart->point_count(line), epochs);
       QCOMPARE(chart->line_color(line), list->color(row));
@@ -172,7 +195,10 @@ class TestUiRunList : public QObject {
     QVERIFY(w.open_run(before() + QStringLiteral("/"), &error));
     QCOMPARE(list->count(), listed + 1);
     // Remembered: opened from outside the lab folder.
-    QVERIFY(QSettings().value(QString::fromLatin1(RunList::kOpenedKey)).toStringList().contains(clean(before())));
+    QVERIFY(QSettings()
+                .value(QString::fromLatin1(RunList::kOpenedKey))
+                .toStringList()
+                .contains(clean(before())));
   }
 
   void overlayAddsAndRemovesSeries() {
@@ -244,7 +270,8 @@ class TestUiRunList : public QObject {
       QVERIFY(list->name(row).contains(QStringLiteral("Top-k 1")));
       QTRY_COMPARE_WITH_TIMEOUT(finished.count(), 1, kRunTimeoutMs);
       row = list->row_of(run_folder);
-      QVERIFY2(list->state(row).startsWith(QStringLiteral("finished")), qPrintable(list->state(row)));
+      QVERIFY2(list->state(row).startsWith(QStringLiteral("finished")),
+               qPrintable(list->state(row)));
       QString error;
       QVERIFY(!list->remove(row, &error));
       QVERIFY(!error.isEmpty());
@@ -320,17 +347,25 @@ class TestUiRunList : public QObject {
     QCOMPARE(list->row_of(outside), -1);
     QVERIFY(QFileInfo::exists(QDir(outside).filePath(QStringLiteral("metrics.csv"))));
     QVERIFY(!w.chart_panel()->overlay_runs().contains(clean(outside)));
-    QVERIFY(!QSettings().value(QString::fromLatin1(RunList::kOpenedKey)).toStringList().contains(clean(outside)));
+    QVERIFY(!QSettings()
+                 .value(QString::fromLatin1(RunList::kOpenedKey))
+                 .toStringList()
+                 .contains(clean(outside)));
   }
 
   void badFoldersAreRefusedWithAMessage_data() {
     QTest::addColumn<QString>("name");
     QTest::addColumn<QString>("expected");
-    QTest::newRow("missing") << "missing" << "does not exist";
-    QTest::newRow("a file") << "file.txt" << "is a file";
-    QTest::newRow("empty folder") << "empty" << "not a run folder";
-    QTest::newRow("no settings yet") << "no-config" << "cannot be opened as a run";
-    QTest::newRow("damaged status") << "bad-status" << "cannot be opened as a run";
+    QTest::newRow("missing") << "missing"
+                             << "does not exist";
+    QTest::newRow("a file") << "file.txt"
+                            << "is a file";
+    QTest::newRow("empty folder") << "empty"
+                                  << "not a run folder";
+    QTest::newRow("no settings yet") << "no-config"
+                                     << "cannot be opened as a run";
+    QTest::newRow("damaged status") << "bad-status"
+                                    << "cannot be opened as a run";
   }
 
   void badFoldersAreRefusedWithAMessage() {
@@ -343,7 +378,8 @@ class TestUiRunList : public QObject {
     if (name == "no-config") {
       // A run killed before it wrote its settings: a status, nothing else.
       QVERIFY(QDir().mkpath(bad));
-      QVERIFY(QFile::copy(QDir(before()).filePath("status.json"), QDir(bad).filePath("status.json")));
+      QVERIFY(
+          QFile::copy(QDir(before()).filePath("status.json"), QDir(bad).filePath("status.json")));
     }
     if (name == "bad-status") {
       QVERIFY(copy_run(before(), bad));
@@ -354,7 +390,8 @@ class TestUiRunList : public QObject {
     QString error;
     QVERIFY(!w.open_run(bad, &error));
     QVERIFY2(error.contains(expected), qPrintable(error));
-    QVERIFY2(error.endsWith(QLatin1Char('.')) && !error.contains(QLatin1Char('\n')), qPrintable(error));
+    QVERIFY2(error.endsWith(QLatin1Char('.')) && !error.contains(QLatin1Char('\n')),
+             qPrintable(error));
     QCOMPARE(w.run_list()->count(), count);
     QVERIFY(w.chart_panel()->overlay_runs().isEmpty());
     // The pane's Open run says the same in a message box.
@@ -393,14 +430,16 @@ class TestUiRunList : public QObject {
     line.show_window(w, &config_error, &run_errors);
     QVERIFY(config_error.isEmpty());
     QCOMPARE(run_errors.size(), 1);
-    QVERIFY2(run_errors.first().contains(QStringLiteral("not a run folder")), qPrintable(run_errors.first()));
+    QVERIFY2(run_errors.first().contains(QStringLiteral("not a run folder")),
+             qPrintable(run_errors.first()));
     const QStringList overlays = w.chart_panel()->overlay_runs();
     QVERIFY(overlays.contains(clean(before())) && overlays.contains(clean(after())));
     w.close();
 
     // No folder at all: refused before any window opens.
     moelab::ui::WindowCommandLine missing(QStringLiteral("test"), QStringLiteral("0"));
-    const auto code = missing.parse({QStringLiteral("moelab"), temp_.filePath(QStringLiteral("nowhere"))});
+    const auto code =
+        missing.parse({QStringLiteral("moelab"), temp_.filePath(QStringLiteral("nowhere"))});
     QVERIFY(code.has_value());
     QCOMPARE(*code, moelab::ui::WindowCommandLine::kBadInput);
 
@@ -416,7 +455,8 @@ class TestUiRunList : public QObject {
     QCOMPARE(gui.exitStatus(), QProcess::NormalExit);
     const QString err = QString::fromLocal8Bit(gui.readAllStandardError());
     QCOMPARE(gui.exitCode(), 2);
-    QVERIFY2(err.contains(QStringLiteral("moelab: ")) && err.contains(QStringLiteral("not a run folder")),
+    QVERIFY2(err.contains(QStringLiteral("moelab: ")) &&
+                 err.contains(QStringLiteral("not a run folder")),
              qPrintable(err));
     QVERIFY2(!err.contains(QDir::toNativeSeparators(clean(before()))), qPrintable(err));
   }

@@ -8,7 +8,6 @@
 #include <QAction>
 #include <QApplication>
 #include <QComboBox>
-#include <QSpinBox>
 #include <QElapsedTimer>
 #include <QGroupBox>
 #include <QImage>
@@ -19,6 +18,7 @@
 #include <QSet>
 #include <QSettings>
 #include <QSignalSpy>
+#include <QSpinBox>
 #include <QStandardPaths>
 #include <QTemporaryDir>
 #include <QTimer>
@@ -35,8 +35,8 @@
 #include "run_controller.h"
 #include "run_controls.h"
 #include "run_status_bar.h"
-#include "switch_button.h"
 #include "support/ui_test_setup.h"
+#include "switch_button.h"
 
 using moelab::EpochMetrics;
 using moelab::RunConfig;
@@ -196,13 +196,33 @@ class TestUiWindow : public QObject {
     QVERIFY(charts->series_point_count() > 0);
     const QString png = temp_.filePath(QStringLiteral("charts.png"));
     QString error;
+    // Above the charts the export says what they show: the switches and the verdict.
+    QVERIFY2(charts->export_details().contains(QStringLiteral("Load balancing on")),
+             qPrintable(charts->export_details()));
+    QVERIFY2(charts->export_details().contains(QStringLiteral("GO: test ")),
+             qPrintable(charts->export_details()));
+    QVERIFY(charts->export_title().startsWith(QStringLiteral("MoE Growth Lab")));
     QVERIFY2(charts->export_png(png, &error), qPrintable(error));
     QVERIFY(!QImage(png).isNull());
+    const QImage with_caption = charts->render_image(QSize(900, 600));
+    QVERIFY(with_caption.height() > 600);
+    QCOMPARE(with_caption.width(), 900);
     const QString csv = temp_.filePath(QStringLiteral("metrics.csv"));
     QVERIFY2(w->export_metrics_csv(csv, &error), qPrintable(error));
     QFile file(csv);
     QVERIFY(file.open(QIODevice::ReadOnly));
     QCOMPARE(file.readAll().count('\n'), 6);  // header + 5 epochs
+    // Beside it, every step report the window received, and the events.
+    QFile steps_file(temp_.filePath(QStringLiteral("metrics-steps.csv")));
+    QVERIFY(steps_file.open(QIODevice::ReadOnly));
+    const QList<QByteArray> step_rows = steps_file.readAll().trimmed().split('\n');
+    QVERIFY(step_rows.front().startsWith("step,epoch,phase,wall_seconds,loss_total,"));
+    QVERIFY(step_rows.size() > 6);
+    const qint64 last_step = step_rows.back().split(',').front().toLongLong();
+    QVERIFY(last_step > 0 && last_step <= c->result()->epochs.back().step);
+    QFile events(temp_.filePath(QStringLiteral("metrics-events.csv")));
+    QVERIFY(events.open(QIODevice::ReadOnly));
+    QVERIFY(events.readAll().startsWith("kind,epoch,step,"));
   }
 
   void divergedRunEndsEarlyWithANoGoReport() {
@@ -524,11 +544,11 @@ class TestUiWindow : public QObject {
     QFETCH(int, loss);
     moelab::ui::ControlPanel panel;
     // The chooser lists the core's names, in the core's order.
-    QCOMPARE(panel.split_mode_box()->count(),
-             static_cast<int>(moelab::split_mode_names().size()));
+    QCOMPARE(panel.split_mode_box()->count(), static_cast<int>(moelab::split_mode_names().size()));
     for (int i = 0; i < panel.diversity_loss_box()->count(); ++i) {
-      QCOMPARE(panel.diversity_loss_box()->itemText(i),
-               QString::fromLatin1(moelab::diversity_loss_names()[static_cast<std::size_t>(i)].first));
+      QCOMPARE(
+          panel.diversity_loss_box()->itemText(i),
+          QString::fromLatin1(moelab::diversity_loss_names()[static_cast<std::size_t>(i)].first));
     }
     RunConfig c;
     c.training.split_mode = static_cast<moelab::SplitMode>(mode);

@@ -81,6 +81,7 @@ MainWindow::MainWindow(QWidget* parent) : QMainWindow(parent) {
   build_menus();
   connect_run();
   restore_settings();
+  update_export_caption();
 }
 
 MainWindow::~MainWindow() {
@@ -202,8 +203,10 @@ void MainWindow::connect_run() {
   connect(run_controls_, &RunControls::stepDelayChanged, c, &RunController::set_step_delay);
   connect(controls_, &ControlPanel::fixesChanged, c, &RunController::set_fixes);
   connect(controls_, &ControlPanel::presetChosen, this, &MainWindow::apply_preset);
-  connect(controls_, &ControlPanel::presetStateChanged, this,
-          [this] { preset_label_->show_state(controls_->chosen_preset(), controls_->fixes()); });
+  connect(controls_, &ControlPanel::presetStateChanged, this, [this] {
+    preset_label_->show_state(controls_->chosen_preset(), controls_->fixes());
+    update_export_caption();
+  });
 
   connect(c, &RunController::started, this, &MainWindow::on_started);
   connect(c, &RunController::dataLoaded, this, [this](const DatasetInfo& info) {
@@ -215,6 +218,9 @@ void MainWindow::connect_run() {
   });
   connect(charts_, &ChartPanel::fork_requested, this, &MainWindow::fork_from);
   connect(c, &RunController::stepsReported, charts_, &ChartPanel::add_steps);
+  connect(c, &RunController::stepsReported, this, [this](const std::vector<StepMetrics>& steps) {
+    steps_.insert(steps_.end(), steps.begin(), steps.end());
+  });
   // The status bar shows where the run is: the batch's last step is enough.
   connect(c, &RunController::stepsReported, status_,
           [status = status_](const std::vector<StepMetrics>& steps) {
@@ -325,6 +331,7 @@ void MainWindow::drop_run() {
 }
 
 void MainWindow::on_started(const RunConfig& config) {
+  steps_.clear();
   epochs_done_ = std::max(fork_epoch_, 0);
   charts_->reset({});
   charts_->set_forkable(!controller_->run_folder().isEmpty());
@@ -346,7 +353,39 @@ void MainWindow::on_epoch(const EpochMetrics& m) {
   }
 }
 
+void MainWindow::update_export_caption() {
+  QString title = tr("MoE Growth Lab");
+  if (const int preset = controls_->chosen_preset(); preset >= 0) {
+    title += QStringLiteral(": ") +
+             QString::fromStdString(presets()[static_cast<std::size_t>(preset)].title);
+    if (controls_->preset_modified()) title += tr(" (modified)");
+  }
+  // The switches as the catalog names them: each one's event from its opposite ("Cooldown on").
+  const FixSwitches fixes = controls_->fixes();
+  FixSwitches opposite = fixes;
+  opposite.projection_fix = !fixes.projection_fix;
+  opposite.cooldown = !fixes.cooldown;
+  opposite.entropy_loss = !fixes.entropy_loss;
+  QStringList details;
+  for (const SwitchEvent& e : diff_switches(opposite, fixes)) {
+    details << QString::fromStdString(describe_switch_event(e));
+  }
+  const auto& result = controller_->result();
+  if (result && result->report) {
+    details << tr("%1: test %2% against the seed's %3%")
+                   .arg(QString::fromUtf8(result->report->verdict()))
+                   .arg(result->test_accuracy * 100.0, 0, 'f', 1)
+                   .arg(result->seed_test_accuracy * 100.0, 0, 'f', 1);
+  } else if (result && result->stopped) {
+    details << tr("stopped after epoch %1, no verdict").arg(result->epochs.size());
+  } else if (controller_->active()) {
+    details << tr("running, no verdict yet");
+  }
+  charts_->set_export_caption(title, details.join(QStringLiteral(" \u00b7 ")));
+}
+
 void MainWindow::on_state(RunController::State state) {
+  update_export_caption();
   // The caption explains a pause: once the run goes on (or ends) it is history.
   if (state != RunController::State::Paused) breakpoint_banner_->hide();
   run_controls_->set_state(state);
@@ -393,7 +432,14 @@ bool MainWindow::export_metrics_csv(const QString& path, QString* error) const {
     if (error) *error = tr("There are no metrics yet: run an experiment first.");
     return false;
   }
-  return save_file(path, QByteArray::fromStdString(metrics_csv(*controller_->result())), error);
+  const RunResult& result = *controller_->result();
+  const QFileInfo info(path);
+  const QString base = info.dir().filePath(info.completeBaseName());
+  return save_file(path, QByteArray::fromStdString(metrics_csv(result)), error) &&
+         save_file(base + QStringLiteral("-steps.csv"),
+                   QByteArray::fromStdString(steps_csv(steps_)), error) &&
+         save_file(base + QStringLiteral("-events.csv"),
+                   QByteArray::fromStdString(events_csv(result)), error);
 }
 
 bool MainWindow::save_screenshot(const QString& path, QString* error) {

@@ -9,6 +9,7 @@
 #include <QPointer>
 #include <QString>
 #include <optional>
+#include <vector>
 
 #include "meta_types.h"
 #include "preset_banner.h"
@@ -43,6 +44,8 @@ class MainWindow : public QMainWindow {
   // set `error` to one sentence and change nothing.
   bool load_experiment(const QString& path, QString* error);
   bool save_experiment(const QString& path, QString* error) const;
+  // The last run's epochs to `path` (metrics.csv's columns) and beside it its step reports
+  // (NAME-steps.csv) and its splits and switch changes (NAME-events.csv).
   bool export_metrics_csv(const QString& path, QString* error) const;
   // The whole window as a PNG.
   bool save_screenshot(const QString& path, QString* error);
@@ -118,6 +121,8 @@ class MainWindow : public QMainWindow {
                         Qt::DockWidgetArea area);
   void build_menus();
   void connect_run();
+  // What an exported dashboard says above its charts: the preset, the switches, the verdict.
+  void update_export_caption();
   void restore_settings();
   void save_settings() const;
   void step_epoch();
@@ -163,6 +168,7 @@ class MainWindow : public QMainWindow {
   PresetBanner* preset_label_ = nullptr;
   QLabel* fork_label_ = nullptr;
   LessonControls* lesson_controls_ = nullptr;
+  std::vector<StepMetrics> steps_;  // the run's step reports, for the CSV export
   BreakpointBanner* breakpoint_banner_ = nullptr;
   QString fork_parent_;
   int fork_epoch_ = -1;

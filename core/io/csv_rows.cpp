@@ -47,6 +47,26 @@ std::string metrics_header() {
   return csv.str();
 }
 
+std::string steps_header() {
+  std::ostringstream csv;
+  csv << "step,epoch,phase,wall_seconds,loss_total";
+  for (const auto& term : loss_term_catalog()) csv << ",loss_" << term.name;
+  csv << ",train_accuracy,usage_entropy,sample_entropy,slot_share\n";
+  return csv.str();
+}
+
+std::string steps_row(const StepMetrics& s) {
+  std::ostringstream csv;
+  csv << s.step << ',' << s.epoch << ',' << phase_name(s.phase) << ','
+      << format_number(s.wall_seconds) << ',' << format_number(s.loss_total);
+  for (std::size_t t = 0; t < loss_term_catalog().size(); ++t) {
+    csv << ',' << (t < s.loss_terms.size() ? format_number(s.loss_terms[t]) : "");
+  }
+  csv << ',' << format_number(s.train_accuracy) << ',' << format_number(s.usage_entropy) << ','
+      << format_number(s.sample_entropy) << ',' << join(s.slot_share, 6) << '\n';
+  return csv.str();
+}
+
 std::string metrics_row(const EpochMetrics& e) {
   std::ostringstream csv;
   csv << e.epoch << ',' << phase_name(e.phase) << ',' << e.step << ',' << e.experts << ','
@@ -58,9 +78,9 @@ std::string metrics_row(const EpochMetrics& e) {
   csv << ',' << format_number(e.train_accuracy) << ',' << format_number(e.val_accuracy) << ','
       << format_number(e.usage_entropy) << ',' << format_number(e.sample_entropy) << ','
       << format_number(e.effective_experts) << ',' << format_number(e.load_violation) << ','
-      << format_number(e.expert_similarity) << ',' << format_number(e.router_task_grad_norm)
-      << ',' << e.dormant.size() << ',' << join(e.dormant, 0) << ',' << join(e.utilization, 6)
-      << ',' << join(e.router_task_grad, 6) << '\n';
+      << format_number(e.expert_similarity) << ',' << format_number(e.router_task_grad_norm) << ','
+      << e.dormant.size() << ',' << join(e.dormant, 0) << ',' << join(e.utilization, 6) << ','
+      << join(e.router_task_grad, 6) << '\n';
   return csv.str();
 }
 
@@ -71,16 +91,16 @@ std::string events_header() {
 
 std::string switch_row(const SwitchEvent& e) {
   std::ostringstream csv;
-  csv << (is_expert_event(e) ? e.name : std::string("switch")) << ',' << e.epoch << ',' << e.step << ",,,,,," << e.name << ',' << e.from << ','
-      << e.to << '\n';
+  csv << (is_expert_event(e) ? e.name : std::string("switch")) << ',' << e.epoch << ',' << e.step
+      << ",,,,,," << e.name << ',' << e.from << ',' << e.to << '\n';
   return csv.str();
 }
 
 std::string split_row(const SplitEvent& e) {
   std::ostringstream csv;
   csv << "split," << e.epoch << ',' << e.step << ',' << e.parent << ',' << e.child << ','
-      << format_number(e.val_accuracy_before) << ',' << format_number(e.val_accuracy_after)
-      << ',' << format_number(e.changed_predictions) << ",,,\n";
+      << format_number(e.val_accuracy_before) << ',' << format_number(e.val_accuracy_after) << ','
+      << format_number(e.changed_predictions) << ",,,\n";
   return csv.str();
 }
 
@@ -120,11 +140,10 @@ std::string field_row(const EpochMetrics& m, int max_experts) {
   return row + '\n';
 }
 
-int epoch_of_row(const std::string& file_name, const std::string& line,
-                 const std::string& header) {
+int epoch_of_row(const std::string& file_name, const std::string& line, const std::string& header) {
   const bool events = file_name == "events.csv";
-  const auto expected = !header.empty() ? header
-                        : events        ? events_header()
+  const auto expected = !header.empty()             ? header
+                        : events                    ? events_header()
                         : file_name == "timing.csv" ? timing_header()
                                                     : metrics_header();
   // Every row has as many fields as the header; a row cut short by a kill has fewer.

@@ -22,6 +22,10 @@ std::string epoch_event_rows(const std::vector<SwitchEvent>& switches,
 std::string switch_row(const SwitchEvent& event);
 std::string split_row(const SplitEvent& event);
 
+// The step reports (StepMetrics), for the window's export: a run folder keeps epochs only.
+std::string steps_header();
+std::string steps_row(const StepMetrics& metrics);
+
 std::string timing_header();
 std::string timing_row(const EpochMetrics& metrics);
 

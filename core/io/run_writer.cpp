@@ -15,10 +15,16 @@ std::string events_csv(const RunResult& r) {
   // Both lists are in time order; merge them by step so the file reads as a timeline.
   std::size_t s = 0, w = 0;
   while (s < r.splits.size() || w < r.switches.size()) {
-    const bool take_switch = w < r.switches.size() &&
-                             (s == r.splits.size() || r.switches[w].step <= r.splits[s].step);
+    const bool take_switch =
+        w < r.switches.size() && (s == r.splits.size() || r.switches[w].step <= r.splits[s].step);
     csv += take_switch ? switch_row(r.switches[w++]) : split_row(r.splits[s++]);
   }
+  return csv;
+}
+
+std::string steps_csv(const std::vector<StepMetrics>& steps) {
+  std::string csv = steps_header();
+  for (const auto& s : steps) csv += steps_row(s);
   return csv;
 }
 

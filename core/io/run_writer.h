@@ -10,6 +10,8 @@ namespace moelab {
 
 std::string metrics_csv(const RunResult& result);
 std::string events_csv(const RunResult& result);
+// The step reports a window received (a run folder keeps epochs only).
+std::string steps_csv(const std::vector<StepMetrics>& steps);
 std::string timing_csv(const RunResult& result);
 // Growth by pattern's field.csv; empty for a run of another growth policy (it writes none).
 std::string field_csv(const RunResult& result);

@@ -11,6 +11,8 @@ double nice_interval(double span, int ticks, bool integer_steps) {
   const double magnitude = std::pow(10.0, std::floor(std::log10(raw)));
   double nice = 10.0 * magnitude;
   for (double m : {1.0, 2.0, 2.5, 5.0}) {
+    // Whole steps never take 2.5 (ticks at 2.5, 5, 7.5 epochs).
+    if (integer_steps && m * magnitude < 10 && m == 2.5) continue;
     if (raw <= m * magnitude) {
       nice = m * magnitude;
       break;

@@ -4,8 +4,8 @@
 
 namespace moelab::ui::axis_ticks {
 
-// A 1, 2, 2.5 or 5 times a power of ten that cuts `span` into about `ticks` intervals; at least
-// 1 when `integer_steps` (steps are whole numbers).
+// A 1, 2, 2.5 or 5 times a power of ten that cuts `span` into about `ticks` intervals; a whole
+// number of at least 1 when `integer_steps` (steps and epochs are whole numbers).
 double nice_interval(double span, int ticks, bool integer_steps);
 // The decimals a label needs to show multiples of `interval` exactly.
 int decimals_for(double interval);

@@ -3,6 +3,7 @@
 #include <QCheckBox>
 #include <QComboBox>
 #include <QEvent>
+#include <QFontMetrics>
 #include <QHBoxLayout>
 #include <QLabel>
 #include <QPushButton>
@@ -102,8 +103,8 @@ void ChartPanel::build_toolbar() {
   smoothing_slider_ = new QSlider(Qt::Horizontal, this);
   smoothing_slider_->setRange(0, kSliderSteps);
   smoothing_slider_->setValue(static_cast<int>(std::lround(smoothing_ * 100)));
-  // Gives up width before anything else in the bar does, down to a usable 80 px.
-  smoothing_slider_->setMinimumWidth(80);
+  // Gives up width before anything else in the bar does, down to a usable 56 px.
+  smoothing_slider_->setMinimumWidth(56);
   smoothing_slider_->setMaximumWidth(160);
   smoothing_slider_->setToolTip(
       tr("Exponential moving average of the step curves (TensorBoard's); the raw curve stays "
@@ -131,19 +132,20 @@ void ChartPanel::build_toolbar() {
       tr("Keep the whole run in view. Untick to hold the view still while training goes on."));
   connect(follow_box_, &QCheckBox::toggled, this, &ChartPanel::set_follow);
 
-  auto* reset_zoom_button = new QPushButton(tr("Reset zoom"), this);
-  reset_zoom_button->setToolTip(
-      tr("Show the whole run again (wheel: zoom, drag: pan, double-click: reset)."));
-  connect(reset_zoom_button, &QPushButton::clicked, this, &ChartPanel::reset_zoom);
-
-  focus_button_ = new QPushButton(tr("Focus growth"), this);
-  focus_button_->setCheckable(true);
-  focus_button_->setChecked(growth_focus_);
-  focus_button_->setToolTip(
-      tr("Once the growth phase starts, show it and the last %n seed epoch(s) before it; "
-         "unpress to see the whole run.",
-         nullptr, kFocusSeedEpochs));
-  connect(focus_button_, &QPushButton::toggled, this, &ChartPanel::set_growth_focus);
+  // One button for the view's two states, so that the bar keeps its width at 1024 px: "Show all"
+  // while zoomed or while the growth is in focus, "Focus growth" while the whole run is shown.
+  view_button_ = new QPushButton(this);
+  update_view_button();
+  fit_view_button();
+  connect(view_button_, &QPushButton::clicked, this, [this] {
+    if (offers_focus()) {
+      set_growth_focus(true);
+    } else if (focusing_growth()) {
+      set_growth_focus(false);
+    } else {
+      reset_zoom();
+    }
+  });
 
   bar->addWidget(smoothing);
   bar->addWidget(smoothing_slider_);
@@ -153,8 +155,7 @@ void ChartPanel::build_toolbar() {
   bar->addWidget(axis_box_);
   bar->addSpacing(8);
   bar->addWidget(follow_box_);
-  bar->addWidget(reset_zoom_button);
-  bar->addWidget(focus_button_);
+  bar->addWidget(view_button_);
   bar->addStretch(1);
   static_cast<QVBoxLayout*>(layout())->addWidget(toolbar_);
 }
@@ -314,7 +315,10 @@ bool ChartPanel::eventFilter(QObject* watched, QEvent* event) {
 }
 
 void ChartPanel::changeEvent(QEvent* event) {
-  if (event->type() == QEvent::FontChange) fit_expert_tabs_font();
+  if (event->type() == QEvent::FontChange) {
+    fit_expert_tabs_font();
+    fit_view_button();
+  }
   QWidget::changeEvent(event);
 }
 
@@ -361,6 +365,7 @@ void ChartPanel::reset(const QStringList& class_names) {
   field_->clear();
   river_->clear();
   seed_epoch_ends_.clear();
+  growth_started_ = false;
   growth_start_.reset();
   apply_growth_focus();
   draw_parent_run();
@@ -585,22 +590,45 @@ void ChartPanel::set_growth_focus(bool on) {
 }
 
 void ChartPanel::note_growth_started() {
-  if (growth_start_) return;
-  // Where the last kFocusSeedEpochs seed epochs begin; the run's start when it had no more.
+  if (growth_started_) return;
+  growth_started_ = true;
+  // Where the last kFocusSeedEpochs seed epochs begin; a run with no more seed epochs than that
+  // has nothing to leave out.
   const std::size_t seeds = seed_epoch_ends_.size();
-  growth_start_ =
-      seeds > kFocusSeedEpochs ? seed_epoch_ends_[seeds - 1 - kFocusSeedEpochs] : XStamp{};
+  if (seeds > kFocusSeedEpochs) growth_start_ = seed_epoch_ends_[seeds - 1 - kFocusSeedEpochs];
   apply_growth_focus();
 }
 
 void ChartPanel::apply_growth_focus() {
   const std::optional<XStamp> start = growth_focus_ ? growth_start_ : std::nullopt;
   for (TimeSeriesChart* chart : time_charts()) chart->set_follow_start(start);
-  if (focus_button_->isChecked() != growth_focus_) {
-    const QSignalBlocker block(focus_button_);
-    focus_button_->setChecked(growth_focus_);
-  }
+  update_view_button();
   schedule_redraw();
+}
+
+bool ChartPanel::offers_focus() const {
+  return !growth_focus_ && growth_start_.has_value() && follow_;
+}
+
+void ChartPanel::fit_view_button() {
+  // As wide as its longer text needs, so that the bar does not change width with it.
+  const QFontMetrics fm(view_button_->font());
+  const int padding = view_button_->sizeHint().width() - fm.horizontalAdvance(view_button_->text());
+  view_button_->setMinimumWidth(
+      std::max(fm.horizontalAdvance(tr("Show all")), fm.horizontalAdvance(tr("Focus growth"))) +
+      padding);
+}
+
+void ChartPanel::update_view_button() {
+  if (offers_focus()) {
+    view_button_->setText(tr("Focus growth"));
+    view_button_->setToolTip(tr("Show the growth phase and the last %n seed epoch(s) before it.",
+                                nullptr, kFocusSeedEpochs));
+  } else {
+    view_button_->setText(tr("Show all"));
+    view_button_->setToolTip(
+        tr("Show the whole run (wheel: zoom, drag: pan, double-click: reset the zoom)."));
+  }
 }
 
 void ChartPanel::set_expert_view(ExpertView view) {
@@ -637,6 +665,7 @@ void ChartPanel::on_chart_navigated(TimeSeriesChart* source, double min, double 
 }
 
 void ChartPanel::sync_follow_box() {
+  update_view_button();
   if (follow_box_->isChecked() == follow_) return;
   const QSignalBlocker block(follow_box_);
   follow_box_->setChecked(follow_);

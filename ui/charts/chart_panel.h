@@ -28,6 +28,7 @@ QT_BEGIN_NAMESPACE
 class QCheckBox;
 class QComboBox;
 class QLabel;
+class QPainter;
 class QPushButton;
 class QSlider;
 class QStackedWidget;
@@ -110,12 +111,15 @@ class ChartPanel : public QWidget {
   void reset_zoom();
   // The growth phase in focus: once it starts, following shows it and only the last
   // kFocusSeedEpochs seed epochs before it (the seed phase, flat, took most of the axis). On by
-  // default; off: the whole run.
+  // default; off: the whole run. The toolbar's view button says "Show all" (the whole run,
+  // focus off, zoom reset) or, when the whole run is shown, "Focus growth".
   void set_growth_focus(bool on);
   bool growth_focus() const { return growth_focus_; }
-  // The view starts where the growth focus puts it (focus on and the growth phase under way).
+  // The view starts where the growth focus puts it (focus on, the growth phase under way after
+  // more than kFocusSeedEpochs seed epochs).
   bool focusing_growth() const { return growth_focus_ && growth_start_.has_value(); }
   static constexpr int kFocusSeedEpochs = 2;
+  QPushButton* view_button() const { return view_button_; }
   void set_expert_view(ExpertView view);
   ExpertView expert_view() const { return expert_view_; }
 
@@ -148,7 +152,12 @@ class ChartPanel : public QWidget {
   FieldHeatmap* field_heatmap() const { return field_; }
   ExpertRiver* expert_river() const { return river_; }
 
-  // --- export (the charts without the toolbar) ---
+  // --- export (the charts without the toolbar, under a caption) ---
+  // What an exported dashboard says above its charts: a title (the preset, say) and a line of
+  // details (the switches, the verdict). Empty: no caption.
+  void set_export_caption(const QString& title, const QString& details);
+  QString export_title() const { return export_title_; }
+  QString export_details() const { return export_details_; }
   // Renders at `size` logical pixels (invalid: the current size, or 1600 x 900 when the panel
   // has never been laid out), scaled by `pixel_ratio` for sharp slides.
   QImage render_image(QSize size = QSize(), qreal pixel_ratio = 1.0);
@@ -191,6 +200,10 @@ class ChartPanel : public QWidget {
   // The run has entered its growth phase: where the focus starts.
   void note_growth_started();
   void apply_growth_focus();
+  // The view button offers "Focus growth": the whole run is shown, and there is growth to focus.
+  bool offers_focus() const;
+  void update_view_button();
+  void fit_view_button();
   void draw_parent_run();
   // The curves another run is drawn by, epoch by epoch: the parent's faint, an overlay's in its
   // colour. `own_line` is this run's curve of the same figure.
@@ -211,6 +224,9 @@ class ChartPanel : public QWidget {
   void draw_overlay_run(const OverlayRun& run);
   void draw_overlay_runs();
   QSize export_size(QSize requested) const;
+  // The caption's height at `width` (0 without one) and its painting.
+  double caption_height(double width) const;
+  void paint_caption(QPainter& painter, double width) const;
 
   std::shared_ptr<XClock> clock_;
   QTimer redraw_timer_;
@@ -230,14 +246,17 @@ class ChartPanel : public QWidget {
   QComboBox* axis_box_ = nullptr;
   ExpertView expert_view_ = ExpertView::River;
   QCheckBox* follow_box_ = nullptr;
-  QPushButton* focus_button_ = nullptr;
+  QPushButton* view_button_ = nullptr;
   bool growth_focus_ = true;
+  bool growth_started_ = false;
   std::vector<XStamp> seed_epoch_ends_;
   std::optional<XStamp> growth_start_;  // where the focus starts; set once growth has begun
 
   PanelScrollArea* scroll_ = nullptr;
   ChartGrid* grid_ = nullptr;  // the dashboard: every chart below the toolbar
   ChartCellControls* cell_controls_ = nullptr;
+  QString export_title_;
+  QString export_details_;
   TimeSeriesChart* accuracy_ = nullptr;
   QWidget* expert_cell_ = nullptr;  // one grid cell: the tabs over the two per-expert charts
   QTabBar* expert_tabs_ = nullptr;

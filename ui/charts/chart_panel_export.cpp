@@ -1,13 +1,14 @@
 // ChartPanel's export: the dashboard rendered alone, at a size of its own, to PNG or SVG.
-#include "charts/chart_panel.h"
-
 #include <QCoreApplication>
+#include <QFontMetricsF>
 #include <QPainter>
 #include <QSaveFile>
 #include <QSvgGenerator>
 #include <algorithm>
+#include <cmath>
 
 #include "charts/chart_grid.h"
+#include "charts/chart_panel.h"
 #include "charts/chart_style.h"
 #include "panel_scroll_area.h"
 
@@ -75,6 +76,45 @@ class ScopedExportLayout {
 
 }  // namespace
 
+void ChartPanel::set_export_caption(const QString& title, const QString& details) {
+  export_title_ = title;
+  export_details_ = details;
+}
+
+namespace {
+constexpr double kCaptionMargin = 10;
+QRectF details_box(const QString& details, double width, double top) {
+  const QFontMetricsF fm(ChartStyle::label_font());
+  // Wrapped, never cut: the whole line of switches and the verdict.
+  return fm.boundingRect(QRectF(kCaptionMargin, top, width - 2 * kCaptionMargin, 10000),
+                         Qt::TextWordWrap | Qt::AlignLeft, details);
+}
+}  // namespace
+
+double ChartPanel::caption_height(double width) const {
+  if (export_title_.isEmpty() && export_details_.isEmpty()) return 0;
+  const double title = QFontMetricsF(ChartStyle::title_font()).height();
+  const double details =
+      export_details_.isEmpty() ? 0 : details_box(export_details_, width, 0).height() + 2;
+  return kCaptionMargin + title + details + kCaptionMargin;
+}
+
+void ChartPanel::paint_caption(QPainter& painter, double width) const {
+  if (export_title_.isEmpty() && export_details_.isEmpty()) return;
+  painter.save();
+  painter.setPen(ChartStyle::text());
+  painter.setFont(ChartStyle::fitted_title_font(export_title_, width - 2 * kCaptionMargin));
+  const double title_h = QFontMetricsF(ChartStyle::title_font()).height();
+  painter.drawText(QRectF(kCaptionMargin, kCaptionMargin, width - 2 * kCaptionMargin, title_h),
+                   Qt::AlignLeft | Qt::AlignVCenter, export_title_);
+  painter.setFont(ChartStyle::label_font());
+  painter.setPen(ChartStyle::muted_text());
+  const QRectF box = details_box(export_details_, width, kCaptionMargin + title_h + 2);
+  painter.drawText(QRectF(box.left(), box.top(), width - 2 * kCaptionMargin, box.height()),
+                   Qt::TextWordWrap | Qt::AlignLeft, export_details_);
+  painter.restore();
+}
+
 QSize ChartPanel::export_size(QSize requested) const {
   if (requested.isValid() && !requested.isEmpty()) return requested;
   // A panel never shown has no layout yet; its 640 x 480 default would cram six charts.
@@ -90,11 +130,14 @@ QImage ChartPanel::render_image(QSize size, qreal pixel_ratio) {
   const ScopedExportLayout scoped(scroll_, grid_, logical);
   flush();
   settle_layouts();
-  QImage image(logical * pixel_ratio, QImage::Format_ARGB32_Premultiplied);
+  const int caption = static_cast<int>(std::ceil(caption_height(logical.width())));
+  const QSize whole(logical.width(), logical.height() + caption);
+  QImage image(whole * pixel_ratio, QImage::Format_ARGB32_Premultiplied);
   image.setDevicePixelRatio(pixel_ratio);
   image.fill(ChartStyle::background());
   QPainter painter(&image);
-  grid_->render(&painter);
+  paint_caption(painter, whole.width());
+  grid_->render(&painter, QPoint(0, caption));
   painter.end();
   return image;
 }
@@ -130,10 +173,12 @@ bool ChartPanel::export_svg(const QString& path, QString* error) {
     const ScopedExportLayout scoped(scroll_, grid_, logical);
     flush();
     settle_layouts();
+    const int caption = static_cast<int>(std::ceil(caption_height(logical.width())));
+    const QSize whole(logical.width(), logical.height() + caption);
     QSvgGenerator svg;
     svg.setOutputDevice(&file);
-    svg.setSize(logical);
-    svg.setViewBox(QRect(QPoint(0, 0), logical));
+    svg.setSize(whole);
+    svg.setViewBox(QRect(QPoint(0, 0), whole));
     svg.setTitle(tr("MoE Growth Lab dashboard"));
     svg.setDescription(
         tr("Accuracy, expert utilisation or task gradient, loss terms, router "
@@ -144,8 +189,9 @@ bool ChartPanel::export_svg(const QString& path, QString* error) {
       file.cancelWriting();
       return false;
     }
-    painter.fillRect(QRect(QPoint(0, 0), logical), ChartStyle::background());
-    grid_->render(&painter);
+    painter.fillRect(QRect(QPoint(0, 0), whole), ChartStyle::background());
+    paint_caption(painter, whole.width());
+    grid_->render(&painter, QPoint(0, caption));
     painter.end();
   }
   if (!file.commit()) {

@@ -15,6 +15,7 @@
 #include <cmath>
 #include <limits>
 
+#include "charts/axis_ticks.h"
 #include "charts/chart_style.h"
 
 namespace moelab::ui {
@@ -22,8 +23,13 @@ namespace moelab::ui {
 namespace {
 
 std::array<double, ComparisonCharts::MetricCount> values_of(const EpochMetrics& m) {
-  return {m.val_accuracy * 100.0, static_cast<double>(m.experts),
-          static_cast<double>(m.dormant.size()), m.usage_entropy};
+  return {m.val_accuracy * 100.0,
+          static_cast<double>(m.experts),
+          static_cast<double>(m.dormant.size()),
+          m.usage_entropy,
+          m.effective_experts,
+          m.load_violation,
+          m.expert_similarity};
 }
 
 }  // namespace
@@ -54,6 +60,12 @@ QString ComparisonCharts::metric_title(Metric metric) {
       return tr("Dormant experts");
     case Entropy:
       return tr("Router entropy");
+    case EffectiveExperts:
+      return tr("Effective experts");
+    case LoadViolation:
+      return tr("Load violation (max / mean - 1)");
+    case Similarity:
+      return tr("Expert similarity (mean cosine)");
     default:
       return {};
   }
@@ -150,12 +162,16 @@ void ComparisonCharts::rebuild() {
   int rows = 2;
   int columns = 2;
   if (layout_ == Layout::Overlay || names_.isEmpty()) {
+    // Three columns of charts, in the order of Metric.
+    constexpr int kColumns = 3;
     for (int m = 0; m < MetricCount; ++m) {
       auto* view = new QChartView(make_chart(metric_title(static_cast<Metric>(m))));
       view->setRenderHint(QPainter::Antialiasing);
-      grid_->addWidget(view, m / 2, m % 2);
+      grid_->addWidget(view, m / kColumns, m % kColumns);
       views_.push_back(view);
     }
+    rows = (MetricCount + kColumns - 1) / kColumns;
+    columns = kColumns;
   } else {
     const int n = static_cast<int>(names_.size());
     columns = n <= 2 ? n : (n <= 4 ? 2 : (n <= 6 ? 3 : 4));
@@ -193,11 +209,7 @@ QChart* ComparisonCharts::make_chart(const QString& title) {
   auto* y = new QValueAxis;
   ChartStyle::apply(x, tr("epoch"));
   ChartStyle::apply(y, QString());
-  x->setLabelFormat(QStringLiteral("%.0f"));
-  // The shared style's dynamic ticks suit 0..1 charts; these axes span whole epochs and
-  // percentages, so their tick counts are set per fill instead.
-  x->setTickType(QValueAxis::TicksFixed);
-  y->setTickType(QValueAxis::TicksFixed);
+  // Ticks: each fill() sets round intervals for the range it shows.
   chart->addAxis(x, Qt::AlignBottom);
   chart->addAxis(y, Qt::AlignLeft);
   return chart;
@@ -222,7 +234,8 @@ void ComparisonCharts::fill(QChart* chart, Metric metric, int only_arm) {
     lo = 0;
     hi = 1;
   }
-  if (metric == Experts || metric == Dormant) {
+  const bool counts = metric == Experts || metric == Dormant;
+  if (counts) {
     lo = 0;
     hi = std::max(1.0, std::ceil(hi + 0.5));
   } else {
@@ -231,6 +244,8 @@ void ComparisonCharts::fill(QChart* chart, Metric metric, int only_arm) {
     hi += pad;
     if (metric == Entropy) hi = std::min(hi, 1.02);
     if (metric == Accuracy) hi = std::min(hi, 100.5);
+    // Counts of experts and a ratio that starts even: from zero.
+    if (metric == EffectiveExperts || metric == LoadViolation) lo = 0;
   }
 
   auto attach = [&](QAbstractSeries* s) {
@@ -294,15 +309,18 @@ void ComparisonCharts::fill(QChart* chart, Metric metric, int only_arm) {
     }
   }
   x->setRange(1, std::max(2, last_epoch));
-  x->setTickCount(std::min(last_epoch, 8) < 2 ? 2 : std::min(last_epoch, 8));
   y->setRange(lo, hi);
-  if (metric == Experts || metric == Dormant) {
-    y->setLabelFormat(QStringLiteral("%.0f"));
-    y->applyNiceNumbers();  // whole-number ticks for counts
-  } else {
-    y->setLabelFormat(metric == Entropy ? QStringLiteral("%.2f") : QStringLiteral("%.0f"));
-    y->setTickCount(5);
-  }
+  // Round ticks: whole epochs (and whole counts) on round numbers, no "1.01" on a 0..1 axis.
+  const double x_step = axis_ticks::nice_interval(std::max(1, last_epoch - 1), 6, true);
+  x->setTickType(QValueAxis::TicksDynamic);
+  x->setTickAnchor(0);
+  x->setTickInterval(x_step);
+  x->setLabelFormat(QStringLiteral("%.0f"));
+  const double y_step = axis_ticks::nice_interval(hi - lo, 5, counts);
+  y->setTickType(QValueAxis::TicksDynamic);
+  y->setTickAnchor(0);
+  y->setTickInterval(y_step);
+  y->setLabelFormat(QStringLiteral("%.%1f").arg(axis_ticks::decimals_for(y_step)));
 }
 
 void ComparisonCharts::flush() {

@@ -1,8 +1,10 @@
 #pragma once
-// The comparison's charts: validation accuracy, experts, dormant experts and router entropy per
-// epoch for every arm. Each arm is one colour; its seeds are drawn as a band (mean line with
-// min-max shading), its splits as markers in the same colour. Two layouts: overlay (one chart per
-// metric, all arms on it) or small multiples (one chart per arm for a chosen metric, shared axes).
+// The comparison's charts: every per-epoch figure the run files hold that compares arms
+// (validation accuracy, experts, dormant experts, router entropy, effective experts, load
+// violation, expert similarity) for every arm. Each arm is one colour; its seeds are drawn as a
+// band (mean line with min-max shading), its splits as markers in the same colour. Two layouts:
+// overlay (one chart per metric, all arms on it) or small multiples (one chart per arm for a chosen
+// metric, shared axes).
 //
 // add_* only buffer; a single-shot timer coalesces redraws, as in the main dashboard.
 
@@ -31,7 +33,16 @@ class ComparisonCharts : public QWidget {
 
  public:
   enum class Layout { Overlay, SmallMultiples };
-  enum Metric { Accuracy, Experts, Dormant, Entropy, MetricCount };
+  enum Metric {
+    Accuracy,
+    Experts,
+    Dormant,
+    Entropy,
+    EffectiveExperts,
+    LoadViolation,
+    Similarity,
+    MetricCount
+  };
   static constexpr int kRedrawIntervalMs = 60;
 
   explicit ComparisonCharts(QWidget* parent = nullptr);

@@ -34,8 +34,8 @@ class ComparisonController : public QObject {
   ~ComparisonController() override;  // cancels and joins
 
   // Starts every arm x seed of `plan`; plan.jobs <= 0 means one run per CPU this process may use
-  // (usable_cpu_count(): affinity and cgroup quota), capped by max_jobs() when set. Returns false and sets `error`
-  // when the plan cannot run or a comparison is still going.
+  // (usable_cpu_count(): affinity and cgroup quota), capped by max_jobs() when set. Returns false
+  // and sets `error` when the plan cannot run or a comparison is still going.
   bool start(AblationPlan plan, QString* error = nullptr);
   // Returns at once; finished() follows when every run has wound down.
   void cancel();
@@ -74,7 +74,7 @@ class ComparisonController : public QObject {
   std::vector<ArmSeedResult> results_;
   std::unique_ptr<AblationRunner> runner_;
   std::thread thread_;
-  std::mutex observers_mutex_;                      // the factory runs on worker threads
+  std::mutex observers_mutex_;                       // the factory runs on worker threads
   std::deque<std::unique_ptr<Observer>> observers_;  // outlive their runs: freed with the runner
   // The runs' reports reach the GUI thread through it. Declared last: destroyed first, after the
   // destructor has joined the runner's thread, dropping what is still pending.

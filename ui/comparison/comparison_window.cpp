@@ -26,7 +26,7 @@
 #include <QVBoxLayout>
 #include <algorithm>
 
-#include "charts/expert_palette.h"
+#include "comparison/arm_palette.h"
 #include "comparison/comparison_charts.h"
 #include "comparison/comparison_controller.h"
 #include "comparison/summary_table_model.h"
@@ -99,9 +99,8 @@ ComparisonWindow::ComparisonWindow(QWidget* parent) : QMainWindow(parent) {
     refresh_table();
     update_status();
   });
-  connect(controller_, &ComparisonController::failed, this, [this](const QString& message) {
-    status_->setText(message);
-  });
+  connect(controller_, &ComparisonController::failed, this,
+          [this](const QString& message) { status_->setText(message); });
   connect(controller_, &ComparisonController::finished, this, [this](bool cancelled) {
     comparison_.results = controller_->results();
     refresh_table();
@@ -132,8 +131,9 @@ QWidget* ComparisonWindow::build_setup() {
 
   auto* arms_box = new QGroupBox(tr("Arms"));
   auto* arms = new QVBoxLayout(arms_box);
-  arms->addWidget(note(tr("Runs differ in the fixes: Projection fix, Cooldown, Load balancing. "
-                          "Upper case = on.")));
+  arms->addWidget(
+      note(tr("Runs differ in the fixes: Projection fix, Cooldown, Load balancing. "
+              "Upper case = on.")));
   auto* quick = new QHBoxLayout;
   auto* ab = new QPushButton(tr("A/B: none vs all"));
   ab->setToolTip(tr("Compare all fixes off with all fixes on."));
@@ -148,10 +148,10 @@ QWidget* ComparisonWindow::build_setup() {
   arms->addLayout(quick);
   for (int i = kGridArms - 1; i >= 0; --i) {
     const Arm arm = grid_arm(i, {});
-    auto* box = new QCheckBox(QStringLiteral("%1  %2").arg(arm_code_of(i),
-                                                           QString::fromStdString(arm.name)));
+    auto* box = new QCheckBox(
+        QStringLiteral("%1  %2").arg(arm_code_of(i), QString::fromStdString(arm.name)));
     QPixmap swatch(12, 12);
-    swatch.fill(ExpertPalette::color(i));
+    swatch.fill(ArmPalette::color(i));
     box->setIcon(QIcon(swatch));
     box->setObjectName(QStringLiteral("arm_") + arm_code_of(i));
     arm_boxes_[static_cast<std::size_t>(i)] = box;
@@ -166,8 +166,9 @@ QWidget* ComparisonWindow::build_setup() {
   seeds_ = new QSpinBox;
   seeds_->setRange(1, 20);
   seeds_->setValue(3);
-  seeds_->setToolTip(tr("Each arm runs once per seed. A seed gives every arm the same data split "
-                        "and the same initial weights, so the arms are paired."));
+  seeds_->setToolTip(
+      tr("Each arm runs once per seed. A seed gives every arm the same data split "
+         "and the same initial weights, so the arms are paired."));
   form->addRow(tr("Seeds per arm"), seeds_);
   form->addRow(note(tr("Runs train at once, up to %1 (one per usable CPU); the rest queue.")
                         .arg(usable_cpu_count())));
@@ -200,9 +201,8 @@ QWidget* ComparisonWindow::build_setup() {
   }
   metric_->setEnabled(false);
   connect(multiples_, &QRadioButton::toggled, this, &ComparisonWindow::set_layout_mode);
-  connect(metric_, &QComboBox::currentIndexChanged, this, [this](int m) {
-    charts_->set_metric(static_cast<ComparisonCharts::Metric>(m));
-  });
+  connect(metric_, &QComboBox::currentIndexChanged, this,
+          [this](int m) { charts_->set_metric(static_cast<ComparisonCharts::Metric>(m)); });
   view->addWidget(overlay_);
   view->addWidget(multiples_);
   view->addWidget(metric_);
@@ -216,8 +216,10 @@ QWidget* ComparisonWindow::build_setup() {
 
 void ComparisonWindow::build_menus() {
   QMenu* file = menuBar()->addMenu(tr("&Comparison"));
-  file->addAction(tr("&Open comparison..."), QKeySequence::Open, this, &ComparisonWindow::choose_open);
-  file->addAction(tr("&Save comparison..."), QKeySequence::Save, this, &ComparisonWindow::choose_save);
+  file->addAction(tr("&Open comparison..."), QKeySequence::Open, this,
+                  &ComparisonWindow::choose_open);
+  file->addAction(tr("&Save comparison..."), QKeySequence::Save, this,
+                  &ComparisonWindow::choose_save);
   file->addSeparator();
   file->addAction(tr("Export table as &CSV..."), this, [this] { choose_export(false); });
   file->addAction(tr("Export table as &Markdown..."), this, [this] { choose_export(true); });
@@ -241,7 +243,8 @@ void ComparisonWindow::set_base_config(const RunConfig& config) {
 }
 
 void ComparisonWindow::choose_ab() {
-  for (int i = 0; i < kGridArms; ++i) arm_boxes_[static_cast<std::size_t>(i)]->setChecked(i == 0 || i == 7);
+  for (int i = 0; i < kGridArms; ++i)
+    arm_boxes_[static_cast<std::size_t>(i)]->setChecked(i == 0 || i == 7);
 }
 
 void ComparisonWindow::set_layout_mode(bool small_multiples) {
@@ -255,7 +258,7 @@ void ComparisonWindow::set_layout_mode(bool small_multiples) {
 
 std::vector<QColor> ComparisonWindow::arm_colors() const {
   std::vector<QColor> colors;
-  for (int c : color_index_) colors.push_back(ExpertPalette::color(c));
+  for (int c : color_index_) colors.push_back(ArmPalette::color(c));
   return colors;
 }
 
@@ -297,7 +300,8 @@ bool ComparisonWindow::start(QString* error) {
 
 void ComparisonWindow::cancel() {
   controller_->cancel();
-  if (controller_->running()) status_->setText(tr("Cancelling: the running runs stop at their next step..."));
+  if (controller_->running())
+    status_->setText(tr("Cancelling: the running runs stop at their next step..."));
 }
 
 void ComparisonWindow::show_comparison(const Comparison& c) {
@@ -307,7 +311,8 @@ void ComparisonWindow::show_comparison(const Comparison& c) {
   const bool swept = std::any_of(c.arms.begin(), c.arms.end(),
                                  [](const Arm& arm) { return !arm.settings.empty(); });
   for (const auto& arm : c.arms) {
-    color_index_.push_back(swept ? static_cast<int>(color_index_.size()) : grid_index_of(arm.fixes));
+    color_index_.push_back(swept ? static_cast<int>(color_index_.size())
+                                 : grid_index_of(arm.fixes));
     names << QStringLiteral("%1 %2").arg(QString::fromStdString(arm_code(arm.fixes)),
                                          QString::fromStdString(arm.name));
   }
@@ -334,10 +339,10 @@ void ComparisonWindow::update_status() {
                          .arg(planned)
                          .arg(controller_->plan().jobs));
   } else if (planned > 0) {
-    status_->setText(done == planned ? tr("All %1 runs finished.").arg(planned)
-                                     : tr("%1 of %2 runs finished (the rest were cancelled).")
-                                           .arg(done)
-                                           .arg(planned));
+    status_->setText(
+        done == planned
+            ? tr("All %1 runs finished.").arg(planned)
+            : tr("%1 of %2 runs finished (the rest were cancelled).").arg(done).arg(planned));
   }
 }
 
@@ -379,7 +384,8 @@ bool ComparisonWindow::open_comparison(const QString& path, QString* error) {
   set_base_config(c.base);
   // Show the file's arms and seeds in the setup, so that Start replays the same comparison.
   for (auto* box : arm_boxes_) box->setChecked(false);
-  for (const auto& arm : c.arms) arm_boxes_[static_cast<std::size_t>(grid_index_of(arm.fixes))]->setChecked(true);
+  for (const auto& arm : c.arms)
+    arm_boxes_[static_cast<std::size_t>(grid_index_of(arm.fixes))]->setChecked(true);
   sweep_->show_sweep(c.arms);
   if (!c.seeds.empty()) seeds_->setValue(static_cast<int>(c.seeds.size()));
   show_comparison(c);
@@ -400,7 +406,8 @@ bool ComparisonWindow::save_screenshot(const QString& path, QString* error) {
   QSaveFile file(path);
   if (image.isNull() || !file.open(QIODevice::WriteOnly) || !image.save(&file, "PNG") ||
       !file.commit()) {
-    if (error) *error = tr("Could not write the screenshot %1.").arg(QDir::toNativeSeparators(path));
+    if (error)
+      *error = tr("Could not write the screenshot %1.").arg(QDir::toNativeSeparators(path));
     return false;
   }
   return true;
@@ -431,10 +438,11 @@ void ComparisonWindow::choose_open() {
 }
 
 void ComparisonWindow::choose_export(bool markdown) {
-  const QString name = markdown ? QStringLiteral("comparison.md") : QStringLiteral("comparison.csv");
-  const QString path = QFileDialog::getSaveFileName(
-      this, tr("Export table"), QDir(last_dir_).filePath(name),
-      markdown ? tr("Markdown (*.md)") : tr("CSV (*.csv)"));
+  const QString name =
+      markdown ? QStringLiteral("comparison.md") : QStringLiteral("comparison.csv");
+  const QString path =
+      QFileDialog::getSaveFileName(this, tr("Export table"), QDir(last_dir_).filePath(name),
+                                   markdown ? tr("Markdown (*.md)") : tr("CSV (*.csv)"));
   if (path.isEmpty()) return;
   QString error;
   const bool ok = markdown ? export_markdown(path, &error) : export_csv(path, &error);

@@ -53,7 +53,8 @@ class ComparisonWindow : public QMainWindow {
 
   // Checks only "no fixes" and "all fixes".
   void choose_ab();
-  // Starts the checked arms (crossed with the swept setting's values) over the chosen seeds. False (with `error`) when it cannot start.
+  // Starts the checked arms (crossed with the swept setting's values) over the chosen seeds. False
+  // (with `error`) when it cannot start.
   bool start(QString* error = nullptr);
   void cancel();
 

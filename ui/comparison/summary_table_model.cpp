@@ -9,15 +9,24 @@ namespace {
 // The run report's key (report_scalars()) each figure column shows.
 const char* metric_key(int column) {
   switch (column) {
-    case SummaryTableModel::TestAccuracy: return "test_accuracy";
-    case SummaryTableModel::SeedTestAccuracy: return "seed_test_accuracy";
-    case SummaryTableModel::Experts: return "experts";
-    case SummaryTableModel::Dormant: return "dormant";
-    case SummaryTableModel::Splits: return "split_count";
-    case SummaryTableModel::EffectiveExperts: return "effective_experts";
-    case SummaryTableModel::Entropy: return "usage_entropy";
-    case SummaryTableModel::GoShare: return "go";
-    default: return nullptr;
+    case SummaryTableModel::TestAccuracy:
+      return "test_accuracy";
+    case SummaryTableModel::SeedTestAccuracy:
+      return "seed_test_accuracy";
+    case SummaryTableModel::Experts:
+      return "experts";
+    case SummaryTableModel::Dormant:
+      return "dormant";
+    case SummaryTableModel::Splits:
+      return "split_count";
+    case SummaryTableModel::EffectiveExperts:
+      return "effective_experts";
+    case SummaryTableModel::Entropy:
+      return "usage_entropy";
+    case SummaryTableModel::GoShare:
+      return "go";
+    default:
+      return nullptr;
   }
 }
 
@@ -82,7 +91,8 @@ QVariant SummaryTableModel::data(const QModelIndex& index, int role) const {
                                  : QString::number(s.runs);
       }
       if (empty) return QStringLiteral("–");
-      if (column == GoShare && spread) return QStringLiteral("%1 %").arg(spread->mean * 100.0, 0, 'f', 0);
+      if (column == GoShare && spread)
+        return QStringLiteral("%1 %").arg(spread->mean * 100.0, 0, 'f', 0);
       if (spread) {
         if (is_accuracy(column)) {
           return QStringLiteral("%1 ± %2 %")
@@ -105,11 +115,10 @@ QVariant SummaryTableModel::data(const QModelIndex& index, int role) const {
     case Qt::ToolTipRole:
       if (spread && !empty) {
         const double k = is_accuracy(column) ? 100.0 : 1.0;
-        const QString interval =
-            spread->ci95.defined() ? tr("95% CI %1 to %2")
-                                         .arg(spread->ci95.low * k, 0, 'f', 3)
-                                         .arg(spread->ci95.high * k, 0, 'f', 3)
-                                   : tr("no interval with one seed");
+        const QString interval = spread->ci95.defined() ? tr("95% CI %1 to %2")
+                                                              .arg(spread->ci95.low * k, 0, 'f', 3)
+                                                              .arg(spread->ci95.high * k, 0, 'f', 3)
+                                                        : tr("no interval with one seed");
         return tr("mean %1, sample sd %2 (%3), min %4, max %5 over %6 seeds")
             .arg(spread->mean * k, 0, 'f', 3)
             .arg(spread->sd * k, 0, 'f', 3)
@@ -141,29 +150,48 @@ QVariant SummaryTableModel::headerData(int section, Qt::Orientation orientation,
   if (orientation != Qt::Horizontal) return {};
   if (role == Qt::DisplayRole) {
     switch (section) {
-      case Name: return tr("Arm");
-      case Code: return tr("Code");
-      case Runs: return tr("Runs");
-      case TestAccuracy: return tr("Test accuracy");
-      case SeedTestAccuracy: return tr("Seed test acc.");
-      case Experts: return tr("Experts");
-      case Dormant: return tr("Dormant");
-      case Splits: return tr("Splits");
-      case EffectiveExperts: return tr("Effective experts");
-      case Entropy: return tr("Router entropy");
-      case GoShare: return tr("GO");
-      default: return {};
+      case Name:
+        return tr("Arm");
+      case Code:
+        return tr("Code");
+      case Runs:
+        return tr("Runs");
+      case TestAccuracy:
+        return tr("Test accuracy");
+      case SeedTestAccuracy:
+        return tr("Seed test acc.");
+      case Experts:
+        return tr("Experts");
+      case Dormant:
+        return tr("Dormant");
+      case Splits:
+        return tr("Splits");
+      case EffectiveExperts:
+        return tr("Effective experts");
+      case Entropy:
+        return tr("Router entropy");
+      case GoShare:
+        return tr("GO");
+      default:
+        return {};
     }
   }
   if (role == Qt::ToolTipRole) {
     switch (section) {
-      case TestAccuracy: return tr("Held-out test accuracy of the final model, mean ± sample sd over seeds");
-      case SeedTestAccuracy: return tr("Held-out test accuracy of the seed model (before growth)");
-      case EffectiveExperts: return tr("exp of the routing-share entropy: how many experts the routing really uses");
-      case Dormant: return tr("Experts under the dormant threshold at the end");
-      case Entropy: return tr("Normalised entropy of the mean routing at the last epoch (1 = even)");
-      case GoShare: return tr("Share of seeds whose report reads GO");
-      default: return {};
+      case TestAccuracy:
+        return tr("Held-out test accuracy of the final model, mean ± sample sd over seeds");
+      case SeedTestAccuracy:
+        return tr("Held-out test accuracy of the seed model (before growth)");
+      case EffectiveExperts:
+        return tr("exp of the routing-share entropy: how many experts the routing really uses");
+      case Dormant:
+        return tr("Experts under the dormant threshold at the end");
+      case Entropy:
+        return tr("Normalised entropy of the mean routing at the last epoch (1 = even)");
+      case GoShare:
+        return tr("Share of seeds whose report reads GO");
+      default:
+        return {};
     }
   }
   return {};

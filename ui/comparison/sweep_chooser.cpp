@@ -16,9 +16,10 @@ SweepChooser::SweepChooser(QWidget* parent) : QGroupBox(tr("Vary a setting"), pa
   for (const auto& s : setting_catalog()) {
     if (unsweepable_reason(s.key) != nullptr) continue;
     key_->addItem(QString::fromStdString(s.label), QString::fromStdString(s.key));
-    key_->setItemData(key_->count() - 1,
-                      QString::fromStdString(s.key + ": " + s.help + " (" + describe_range(s) + ")"),
-                      Qt::ToolTipRole);
+    key_->setItemData(
+        key_->count() - 1,
+        QString::fromStdString(s.key + ": " + s.help + " (" + describe_range(s) + ")"),
+        Qt::ToolTipRole);
   }
   values_ = new QLineEdit;
   values_->setObjectName(QStringLiteral("sweep_values"));
