@@ -14,6 +14,7 @@
 #include <QElapsedTimer>
 #include <QEvent>
 #include <QEventLoop>
+#include <QSettings>
 #include <QString>
 #include <QThread>
 #include <QTimer>
@@ -28,6 +29,7 @@
 
 #include "charts/chart_panel.h"
 #include "control_panel.h"
+#include "discard_question.h"
 #include "main_window.h"
 #include "run_controller.h"
 #include "run_controls.h"
@@ -175,6 +177,8 @@ int main(int argc, char** argv) {
   }
   TimingApplication app(argc, argv);
   QApplication::setOrganizationName(QStringLiteral("MoE Growth Lab Bench"));
+  // Runs back to back replace a finished run hundreds of times: as after "Don't ask again".
+  QSettings().setValue(QLatin1String(moelab::ui::DiscardQuestion::kSettingsKey), false);
   const int seconds = argc > 1 ? std::max(1, std::atoi(argv[1])) : 10;
 
   moelab::ui::MainWindow window;

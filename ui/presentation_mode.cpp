@@ -3,6 +3,7 @@
 #include <QAction>
 #include <QKeySequence>
 #include <QMainWindow>
+#include <QScreen>
 #include <QSignalBlocker>
 
 #include "charts/chart_panel.h"
@@ -53,6 +54,9 @@ void PresentationMode::enter() {
   controls_->set_compact(true);
   charts_->set_presentation(true);
   TextScale::instance()->hold_presentation();
+  // The screen's whole area first: full screen is the window manager's to grant, and without one
+  // (a bare X server, a kiosk) a window sized for a larger screen would keep its size.
+  if (const QScreen* screen = window_->screen()) window_->setGeometry(screen->geometry());
   window_->showFullScreen();
 }
 

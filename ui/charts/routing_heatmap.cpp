@@ -71,10 +71,9 @@ void RoutingHeatmap::set_top_k(int k) {
 }
 
 QString RoutingHeatmap::caption() const {
-  if (top_k_ == 1) return tr("cell: % of the class's samples routed to the expert");
-  return tr("cell: % of the class's top-%1 slots (at most %2%)")
-      .arg(top_k_)
-      .arg(std::lround(scale_max_ * 100.0));
+  if (top_k_ == 1) return tr("cell: % of the class's samples");
+  // The colour bar's top says the most a cell can hold (1/k).
+  return tr("cell: % of the class's top-%1 slots").arg(top_k_);
 }
 
 QString RoutingHeatmap::class_name(int class_index) const {
