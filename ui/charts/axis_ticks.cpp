@@ -1,9 +1,22 @@
 #include "charts/axis_ticks.h"
 
+#include <QCoreApplication>
 #include <algorithm>
 #include <cmath>
 
 namespace moelab::ui::axis_ticks {
+
+QString title(XAxis axis) {
+  switch (axis) {
+    case XAxis::Step:
+      return QCoreApplication::translate("XAxis", "step");
+    case XAxis::Epoch:
+      return QCoreApplication::translate("XAxis", "epoch");
+    case XAxis::WallTime:
+      return QCoreApplication::translate("XAxis", "wall time (s)");
+  }
+  return {};
+}
 
 double nice_interval(double span, int ticks, bool integer_steps) {
   if (!(span > 0) || ticks < 1) return 1.0;
@@ -11,7 +24,7 @@ double nice_interval(double span, int ticks, bool integer_steps) {
   const double magnitude = std::pow(10.0, std::floor(std::log10(raw)));
   double nice = 10.0 * magnitude;
   for (double m : {1.0, 2.0, 2.5, 5.0}) {
-    // Whole steps never take 2.5 (ticks at 2.5, 5, 7.5 epochs).
+    // Whole steps never take 2.5 (ticks at 2.5, 5, 7.5 steps, or epochs in a comparison).
     if (integer_steps && m * magnitude < 10 && m == 2.5) continue;
     if (raw <= m * magnitude) {
       nice = m * magnitude;

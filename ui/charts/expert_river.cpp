@@ -12,14 +12,6 @@ namespace moelab::ui {
 
 namespace {
 
-XStamp stamp_of(const moelab::EpochMetrics& m) {
-  XStamp s;
-  s.step = static_cast<double>(m.step);
-  s.wall = m.wall_seconds;
-  s.epoch = m.epoch;
-  return s;
-}
-
 QString percent(double share) { return QStringLiteral("%1%").arg(share * 100.0, 0, 'f', 1); }
 
 template <typename T>
@@ -32,11 +24,7 @@ T at_or(const std::vector<T>& values, int index, T fallback) {
 }  // namespace
 
 ExpertRiver::ExpertRiver(std::shared_ptr<const XClock> clock, QWidget* parent)
-    : QWidget(parent), clock_(std::move(clock)) {
-  if (!clock_) {
-    own_clock_ = std::make_shared<XClock>();
-    clock_ = own_clock_;
-  }
+    : QWidget(parent), x_view_(std::move(clock)) {
   setAttribute(Qt::WA_OpaquePaintEvent);
   setSizePolicy(QSizePolicy::Expanding, QSizePolicy::Expanding);
   setMinimumSize(kMinimumWidth, kMinimumHeight);
@@ -45,18 +33,15 @@ ExpertRiver::ExpertRiver(std::shared_ptr<const XClock> clock, QWidget* parent)
 // --- data ---
 
 void ExpertRiver::add_epoch(const moelab::EpochMetrics& m) {
-  if (own_clock_) own_clock_->add_epoch_end(m.epoch, m.step, m.wall_seconds);
-  const XStamp end = stamp_of(m);
+  const XStamp start = x_view_.last_end();
+  const XStamp end = x_view_.add_epoch(m);
   double total = 0;
   for (float u : m.utilization) total += u;
   // Top-k routing always fills k slots; an epoch without them has nothing to stack.
-  if (!(total > 0) || !std::isfinite(total)) {
-    last_end_ = end;
-    return;
-  }
+  if (!(total > 0) || !std::isfinite(total)) return;
   Point point;
   point.epoch = m.epoch;
-  point.start = last_end_;
+  point.start = start;
   point.end = end;
   for (std::size_t e = 0; e < m.utilization.size(); ++e) {
     const auto band = static_cast<std::size_t>(ensure_band(static_cast<int>(e)));
@@ -65,8 +50,8 @@ void ExpertRiver::add_epoch(const moelab::EpochMetrics& m) {
     point.dormant.resize(bands_.size(), 0);
     point.share[band] = m.utilization[e] / total;
     point.exists[band] = 1;
-    point.dormant[band] = std::find(m.dormant.begin(), m.dormant.end(), static_cast<int>(e)) !=
-                          m.dormant.end();
+    point.dormant[band] =
+        std::find(m.dormant.begin(), m.dormant.end(), static_cast<int>(e)) != m.dormant.end();
   }
   // A fork's window replays its parent's past, and may be handed an epoch again.
   const auto same = std::find_if(points_.begin(), points_.end(),
@@ -77,7 +62,6 @@ void ExpertRiver::add_epoch(const moelab::EpochMetrics& m) {
   } else {
     points_.push_back(std::move(point));
   }
-  last_end_ = end;
   dirty_ = true;
 }
 
@@ -97,7 +81,7 @@ void ExpertRiver::add_split(const moelab::SplitEvent& split) {
   // Right above its parent: the child's band opens at the parent's upper edge.
   const auto at = std::find(order_.begin(), order_.end(), parent);
   order_.insert(at + 1, band);
-  splits_.push_back({split.epoch, clock_->event_stamp(split.epoch, split.step)});
+  splits_.push_back({split.epoch, x_view_.event_stamp(split.epoch, split.step)});
   dirty_ = true;
 }
 
@@ -116,14 +100,12 @@ void ExpertRiver::add_prune(int epoch, int expert) {
 }
 
 void ExpertRiver::clear() {
-  if (own_clock_) own_clock_->clear();
+  x_view_.clear();
   bands_.clear();
   band_of_expert_.clear();
   order_.clear();
   points_.clear();
   splits_.clear();
-  last_end_ = XStamp();
-  view_set_ = false;
   dirty_ = true;
 }
 
@@ -149,32 +131,19 @@ int ExpertRiver::ensure_band(int expert) {
 // --- alignment ---
 
 void ExpertRiver::set_x_axis(XAxis axis) {
-  if (axis == axis_) return;
-  axis_ = axis;
-  dirty_ = true;
+  if (x_view_.set_axis(axis)) dirty_ = true;
 }
 
 void ExpertRiver::set_x_range(double min, double max) {
-  const bool set = max > min;
-  if (set == view_set_ && (!set || (min == view_min_ && max == view_max_))) return;
-  view_min_ = min;
-  view_max_ = max;
-  view_set_ = set;
-  dirty_ = true;
-}
-
-double ExpertRiver::x_of(const XStamp& stamp) const { return clock_->x(stamp, axis_); }
-
-std::pair<double, double> ExpertRiver::view_range() const {
-  if (view_set_) return {view_min_, view_max_};
-  // Alone: the whole run so far, from its start.
-  const double hi = x_of(last_end_);
-  return {0.0, hi > 0.0 ? hi : 1.0};
+  if (x_view_.set_range(min, max)) dirty_ = true;
 }
 
 double ExpertRiver::x_to_pixel(double x, const QRectF& plot) const {
-  const auto [lo, hi] = view_range();
-  return plot.left() + (x - lo) / (hi - lo) * plot.width();
+  return x_view_.to_pixel(x, plot.left(), plot.width());
+}
+
+double ExpertRiver::pixel_of(const XStamp& stamp, const QRectF& plot) const {
+  return x_to_pixel(x_view_.x(stamp), plot);
 }
 
 // --- read-back ---
@@ -232,8 +201,9 @@ double ExpertRiver::share_below(int band, int point) const {
 
 QString ExpertRiver::empty_text() const {
   if (!points_.empty()) return {};
-  return tr("The expert river appears after the first epoch: each expert's share of the routed "
-            "top-k slots, stacked to 100%.");
+  return tr(
+      "The expert river appears after the first epoch: each expert's share of the routed "
+      "top-k slots, stacked to 100%.");
 }
 
 QString ExpertRiver::tooltip_text(int band, int point) const {
@@ -266,7 +236,8 @@ ExpertRiver::Layout ExpertRiver::layout() const {
   const QFontMetricsF band_label(band_label_font());
   Layout l;
   l.title = QRectF(6, 2, std::max(1.0, width() - 12.0), title.height() + 2);
-  const double left = 4 + axis_title.height() + 4 + label.horizontalAdvance(QStringLiteral("100%")) + 6;
+  const double left =
+      4 + axis_title.height() + 4 + label.horizontalAdvance(QStringLiteral("100%")) + 6;
   const double gutter = band_label.horizontalAdvance(QStringLiteral("e00")) + 12;
   const double top = l.title.bottom() + 6;
   const double bottom = height() - (label.height() + axis_title.height() + 6);
@@ -287,9 +258,7 @@ QRectF ExpertRiver::plot_rect() const { return layout().plot; }
 
 double ExpertRiver::point_x(int point) const { return point_x(point, plot_rect()); }
 
-double ExpertRiver::stretch_start_x(int point) const {
-  return stretch_start_x(point, plot_rect());
-}
+double ExpertRiver::stretch_start_x(int point) const { return stretch_start_x(point, plot_rect()); }
 
 ExpertRiver::Edges ExpertRiver::edges(int band, int point) const {
   return edges(band, point, plot_rect());
@@ -301,12 +270,12 @@ ExpertRiver::Edges ExpertRiver::edges_at(int band, int point, double x) const {
 
 double ExpertRiver::point_x(int point, const QRectF& plot) const {
   if (point < 0 || point >= point_count()) return 0.0;
-  return x_to_pixel(x_of(points_[static_cast<std::size_t>(point)].end), plot);
+  return pixel_of(points_[static_cast<std::size_t>(point)].end, plot);
 }
 
 double ExpertRiver::stretch_start_x(int point, const QRectF& plot) const {
   if (point < 0 || point >= point_count()) return 0.0;
-  return x_to_pixel(x_of(points_[static_cast<std::size_t>(point)].start), plot);
+  return pixel_of(points_[static_cast<std::size_t>(point)].start, plot);
 }
 
 ExpertRiver::Edges ExpertRiver::edges(int band, int point, const QRectF& plot) const {

@@ -19,6 +19,7 @@
 #include <memory>
 #include <vector>
 
+#include "charts/epoch_x_view.h"
 #include "charts/x_clock.h"
 #include "training/run_metrics.h"
 
@@ -50,7 +51,7 @@ class ExpertRiver : public QWidget {
   // The visible x range, in the current axis's unit; min >= max: the whole run.
   void set_x_range(double min, double max);
   // The range shown (the whole run's when none was set).
-  std::pair<double, double> x_range() const { return view_range(); }
+  std::pair<double, double> x_range() const { return x_view_.range(); }
 
   // --- read-back, for the panel and tests ---
   int band_count() const { return static_cast<int>(bands_.size()); }
@@ -60,7 +61,7 @@ class ExpertRiver : public QWidget {
   int band_expert(int band) const;
   // "e3": the index now, or the one it had when pruned.
   QString band_label(int band) const;
-  int band_parent(int band) const;  // -1 for the experts the run started with
+  int band_parent(int band) const;       // -1 for the experts the run started with
   int band_birth_epoch(int band) const;  // the epoch after which it split off; 0 from the start
   // The bands from the bottom of the river to the top.
   const std::vector<int>& stack_order() const { return order_; }
@@ -101,12 +102,12 @@ class ExpertRiver : public QWidget {
     int expert = -1;        // index now; -1 once pruned
     int pruned_index = -1;  // the index it had when pruned
     int pruned_epoch = 0;
-    int parent = -1;        // band
+    int parent = -1;  // band
     int birth_epoch = 0;
   };
   struct Point {
     int epoch = 0;
-    XStamp start;               // the end of the epoch before
+    XStamp start;  // the end of the epoch before
     XStamp end;
     std::vector<double> share;  // by band; 0 where the expert did not exist
     std::vector<char> exists;
@@ -123,9 +124,9 @@ class ExpertRiver : public QWidget {
   };
   Layout layout() const;
   static QFont band_label_font();
-  double x_of(const XStamp& stamp) const;
+  // x in pixels across the plot: of a value on the axis, of a stamp.
   double x_to_pixel(double x, const QRectF& plot) const;
-  std::pair<double, double> view_range() const;
+  double pixel_of(const XStamp& stamp, const QRectF& plot) const;
   int ensure_band(int expert);
   // The geometry's read-back against a given plot area: painting lays out once per paint.
   double point_x(int point, const QRectF& plot) const;
@@ -143,18 +144,12 @@ class ExpertRiver : public QWidget {
   void paint_labels(QPainter& p, const Layout& l);
   QPolygonF stretch_polygon(int band, int first, int last, const QRectF& plot) const;
 
-  std::shared_ptr<const XClock> clock_;
-  std::shared_ptr<XClock> own_clock_;  // when none was given
+  EpochXView x_view_;
   std::vector<Band> bands_;
   std::vector<int> band_of_expert_;  // index now -> band
   std::vector<int> order_;           // bottom to top
   std::vector<Point> points_;
   std::vector<Split> splits_;
-  XStamp last_end_;
-  XAxis axis_ = XAxis::Step;
-  double view_min_ = 0;
-  double view_max_ = 0;
-  bool view_set_ = false;
   bool dirty_ = false;
 };
 

@@ -94,9 +94,9 @@ void ExpertRiver::paint_frame(QPainter& p, const Layout& l) {
   p.restore();
 
   // x: the dashboard's axis, ticked like the time charts.
-  const auto [lo, hi] = view_range();
+  const auto [lo, hi] = x_view_.range();
   const int ticks = l.plot.width() >= 240 ? 5 : 3;
-  const double interval = axis_ticks::nice_interval(hi - lo, ticks, axis_ == XAxis::Step);
+  const double interval = axis_ticks::nice_interval(hi - lo, ticks, x_view_.axis() == XAxis::Step);
   const int decimals = axis_ticks::decimals_for(interval);
   p.setFont(label_font);
   for (double x = std::ceil(lo / interval - 1e-9) * interval; x <= hi + 1e-9 * interval;
@@ -108,13 +108,11 @@ void ExpertRiver::paint_frame(QPainter& p, const Layout& l) {
     p.drawText(QRectF(px - 60, l.plot.bottom() + 2, 120, label.height()), Qt::AlignCenter,
                QString::number(x, 'f', decimals));
   }
-  const QString x_title = axis_ == XAxis::Step    ? tr("step")
-                          : axis_ == XAxis::Epoch ? tr("epoch")
-                                                  : tr("wall time (s)");
+  const QString x_title = axis_ticks::title(x_view_.axis());
   p.setFont(axis_font);
-  p.drawText(QRectF(l.plot.left(), l.plot.bottom() + 2 + label.height(), l.plot.width(),
-                    axis.height()),
-             Qt::AlignCenter, x_title);
+  p.drawText(
+      QRectF(l.plot.left(), l.plot.bottom() + 2 + label.height(), l.plot.width(), axis.height()),
+      Qt::AlignCenter, x_title);
 }
 
 QPolygonF ExpertRiver::stretch_polygon(int band, int first, int last, const QRectF& plot) const {
@@ -149,8 +147,7 @@ void ExpertRiver::paint_bands(QPainter& p, const Layout& l) {
       }
       const bool asleep = drawn_dormant(band, point);
       int last = point;
-      while (last + 1 < point_count() &&
-             (exists(band, last + 1) || exists(band, last)) &&
+      while (last + 1 < point_count() && (exists(band, last + 1) || exists(band, last)) &&
              drawn_dormant(band, last + 1) == asleep) {
         ++last;
       }
@@ -189,7 +186,7 @@ void ExpertRiver::paint_splits(QPainter& p, const Layout& l) {
   p.setRenderHint(QPainter::Antialiasing, false);
   p.setPen(QPen(ChartStyle::split_marker(), 1.0, Qt::DashLine));
   for (const Split& s : splits_) {
-    const double x = x_to_pixel(x_of(s.at), l.plot);
+    const double x = pixel_of(s.at, l.plot);
     p.drawLine(QPointF(x, l.plot.top()), QPointF(x, l.plot.bottom()));
   }
 }

@@ -21,24 +21,12 @@ constexpr double kNaN = std::numeric_limits<double>::quiet_NaN();
 constexpr double kSwatchWidth = 4.0;
 constexpr double kColorBarWidth = 90.0;
 
-XStamp stamp_of(const moelab::EpochMetrics& m) {
-  XStamp s;
-  s.step = static_cast<double>(m.step);
-  s.wall = m.wall_seconds;
-  s.epoch = m.epoch;
-  return s;
-}
-
 QString number(double v) { return QString::number(v, 'f', 2); }
 
 }  // namespace
 
 FieldHeatmap::FieldHeatmap(std::shared_ptr<const XClock> clock, QWidget* parent)
-    : QWidget(parent), clock_(std::move(clock)) {
-  if (!clock_) {
-    own_clock_ = std::make_shared<XClock>();
-    clock_ = own_clock_;
-  }
+    : QWidget(parent), x_view_(std::move(clock)) {
   setAttribute(Qt::WA_OpaquePaintEvent);
   setSizePolicy(QSizePolicy::Expanding, QSizePolicy::Expanding);
 }
@@ -46,12 +34,12 @@ FieldHeatmap::FieldHeatmap(std::shared_ptr<const XClock> clock, QWidget* parent)
 // --- data ---
 
 void FieldHeatmap::add_epoch(const moelab::EpochMetrics& m) {
-  if (own_clock_) own_clock_->add_epoch_end(m.epoch, m.step, m.wall_seconds);
-  const XStamp end = stamp_of(m);
+  const XStamp start = x_view_.last_end();
+  const XStamp end = x_view_.add_epoch(m);
   if (!m.field_u.empty()) {
     Column column;
     column.epoch = m.epoch;
-    column.start = last_end_;
+    column.start = start;
     column.end = end;
     for (std::size_t e = 0; e < m.field_u.size(); ++e) {
       const auto row = static_cast<std::size_t>(ensure_row(static_cast<int>(e)));
@@ -68,7 +56,6 @@ void FieldHeatmap::add_epoch(const moelab::EpochMetrics& m) {
     }
     dirty_ = true;
   }
-  last_end_ = end;
 }
 
 void FieldHeatmap::add_split(const moelab::SplitEvent& split) {
@@ -93,14 +80,12 @@ void FieldHeatmap::add_prune(int /*epoch*/, int expert) {
 }
 
 void FieldHeatmap::clear() {
-  if (own_clock_) own_clock_->clear();
+  x_view_.clear();
   rows_.clear();
   row_of_expert_.clear();
   columns_.clear();
   splits_.clear();
-  last_end_ = XStamp();
   threshold_ = 0;
-  view_set_ = false;
   dirty_ = true;
 }
 
@@ -131,17 +116,11 @@ int FieldHeatmap::column_of_epoch(int epoch) const {
 // --- alignment ---
 
 void FieldHeatmap::set_x_axis(XAxis axis) {
-  if (axis == axis_) return;
-  axis_ = axis;
-  dirty_ = true;
+  if (x_view_.set_axis(axis)) dirty_ = true;
 }
 
 void FieldHeatmap::set_x_range(double min, double max) {
-  if (view_set_ && min == view_min_ && max == view_max_) return;
-  view_min_ = min;
-  view_max_ = max;
-  view_set_ = max > min;
-  dirty_ = true;
+  if (x_view_.set_range(min, max)) dirty_ = true;
 }
 
 void FieldHeatmap::set_plot_span(double left, double right) {
@@ -151,18 +130,8 @@ void FieldHeatmap::set_plot_span(double left, double right) {
   dirty_ = true;
 }
 
-double FieldHeatmap::x_of(const XStamp& stamp) const { return clock_->x(stamp, axis_); }
-
-std::pair<double, double> FieldHeatmap::view_range() const {
-  if (view_set_) return {view_min_, view_max_};
-  // Alone: the whole run so far, from its start.
-  const double hi = x_of(last_end_);
-  return {0.0, hi > 0.0 ? hi : 1.0};
-}
-
-double FieldHeatmap::x_to_pixel(double x, const QRectF& grid) const {
-  const auto [lo, hi] = view_range();
-  return grid.left() + (x - lo) / (hi - lo) * grid.width();
+double FieldHeatmap::pixel_of(const XStamp& stamp, const QRectF& grid) const {
+  return x_view_.to_pixel(x_view_.x(stamp), grid.left(), grid.width());
 }
 
 // --- read-back ---
@@ -277,8 +246,8 @@ QRectF FieldHeatmap::cell_rect(int row, int column) const {
   if (row < 0 || row >= row_count() || column < 0 || column >= column_count()) return {};
   const Layout l = layout();
   const Column& c = columns_[static_cast<std::size_t>(column)];
-  const double x0 = std::max(l.grid.left(), x_to_pixel(x_of(c.start), l.grid));
-  const double x1 = std::min(l.grid.right(), x_to_pixel(x_of(c.end), l.grid));
+  const double x0 = std::max(l.grid.left(), pixel_of(c.start, l.grid));
+  const double x1 = std::min(l.grid.right(), pixel_of(c.end, l.grid));
   if (x1 <= x0) return {};
   return QRectF(x0, l.grid.top() + row * l.row_h, x1 - x0, l.row_h);
 }
@@ -370,7 +339,7 @@ void FieldHeatmap::paintEvent(QPaintEvent*) {
   }
 
   // Before the first column: the seed phase, which has no field.
-  const double first_x = x_to_pixel(x_of(columns_.front().start), l.grid);
+  const double first_x = pixel_of(columns_.front().start, l.grid);
   const QFont small_font = ChartStyle::small_font();
   const QFontMetricsF small(small_font);
   const QString seed_text = tr("seed phase: no field");

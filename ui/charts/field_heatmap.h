@@ -16,6 +16,7 @@
 #include <memory>
 #include <vector>
 
+#include "charts/epoch_x_view.h"
 #include "charts/x_clock.h"
 #include "training/run_metrics.h"
 
@@ -106,25 +107,18 @@ class FieldHeatmap : public QWidget {
   };
   Layout layout() const;
   double label_width() const;
-  double x_of(const XStamp& stamp) const;
-  double x_to_pixel(double x, const QRectF& grid) const;
-  std::pair<double, double> view_range() const;
+  // x of `stamp` in pixels across the grid.
+  double pixel_of(const XStamp& stamp, const QRectF& grid) const;
   int ensure_row(int expert);
   int column_of_epoch(int epoch) const;
   void paint_header(QPainter& p, const Layout& l);
 
-  std::shared_ptr<const XClock> clock_;
-  std::shared_ptr<XClock> own_clock_;  // when none was given
+  EpochXView x_view_;
   std::vector<Row> rows_;
   std::vector<int> row_of_expert_;  // index now -> row
   std::vector<Column> columns_;
   std::vector<Split> splits_;
-  XStamp last_end_;
   double threshold_ = 0;
-  XAxis axis_ = XAxis::Step;
-  double view_min_ = 0;
-  double view_max_ = 0;
-  bool view_set_ = false;
   double span_left_ = 0;
   double span_right_ = 0;
   bool dirty_ = false;

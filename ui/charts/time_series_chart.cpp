@@ -585,17 +585,7 @@ void TimeSeriesChart::set_axis_range(QValueAxis* axis, double min, double max, i
   if (axis->labelFormat() != format) axis->setLabelFormat(format);
 }
 
-QString TimeSeriesChart::x_title() const {
-  switch (axis_) {
-    case XAxis::Step:
-      return tr("step");
-    case XAxis::Epoch:
-      return tr("epoch");
-    case XAxis::WallTime:
-      return tr("wall time (s)");
-  }
-  return QString();
-}
+QString TimeSeriesChart::x_title() const { return axis_ticks::title(axis_); }
 
 void TimeSeriesChart::set_legend_auto_placement(bool automatic) {
   legend_auto_ = automatic;
