@@ -73,12 +73,17 @@ class TestUiTheme : public QObject {
     }
     QVERIFY(is_dark(corner_of(w.chart_panel()->expert_river())));
     QVERIFY(is_dark(corner_of(w.chart_panel()->routing_heatmap())));
+    // The neutral curves (the total loss) turn light: a dark ink would vanish on the dark plot.
+    auto* loss = w.chart_panel()->loss_chart();
+    const int total = loss->find_line(QStringLiteral("total"));
+    QVERIFY(!is_dark(loss->line_color(total)));
     QCOMPARE(QSettings().value(QLatin1String(Theme::kSettingsKey)).toString(),
              QStringLiteral("dark"));
 
     Theme::instance()->set_choice(Theme::Choice::Light);
     QCoreApplication::processEvents();
     QVERIFY(!is_dark(accuracy->chart()->backgroundBrush().color()));
+    QVERIFY(is_dark(loss->line_color(total)));
     QVERIFY(!is_dark(corner_of(w.chart_panel()->expert_river())));
     QVERIFY(!is_dark(QApplication::palette().color(QPalette::Window)));
     QVERIFY(!dark->isChecked());

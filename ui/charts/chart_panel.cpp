@@ -40,7 +40,6 @@ const QColor kBlue(0x25, 0x63, 0xeb);
 const QColor kGreen(0x05, 0x96, 0x69);
 const QColor kOrange(0xea, 0x58, 0x0c);
 const QColor kPurple(0x7c, 0x3a, 0xed);
-const QColor kInk(0x11, 0x18, 0x27);
 const QColor kSky(0x7d, 0xb4, 0xf5);
 const QColor kTeal(0x0d, 0x94, 0x88);
 const QColor kRose(0xe1, 0x1d, 0x48);
@@ -233,7 +232,7 @@ void ChartPanel::build_charts() {
   accuracy_->set_y_range(TimeSeriesChart::YRange::Auto);
 
   loss_total_line_ = loss_->add_line(QStringLiteral("total"), tr("total"),
-                                     Style{kInk, true, false, Qt::SolidLine, width});
+                                     Style{ChartStyle::ink(), true, false, Qt::SolidLine, width});
   // One line per term of the core's catalog, keyed by the term's name: a new term needs no
   // change here.
   const auto& catalog = moelab::loss_term_catalog();
@@ -318,6 +317,13 @@ void ChartPanel::changeEvent(QEvent* event) {
   if (event->type() == QEvent::FontChange) {
     fit_expert_tabs_font();
     fit_view_button();
+  }
+  // The theme changed: the neutral curves take its ink (the rest are experts' and runs' colours).
+  // (A palette can arrive while the panel is still being built.)
+  if (event->type() == QEvent::PaletteChange && loss_ && task_grad_) {
+    loss_->set_line_color(loss_total_line_, ChartStyle::ink());
+    task_grad_->set_line_color(task_grad_->find_line(kTaskNormKey), ChartStyle::ink());
+    schedule_redraw();
   }
   QWidget::changeEvent(event);
 }
@@ -525,9 +531,9 @@ int ChartPanel::ensure_expert_line(TimeSeriesChart* chart, int expert) {
 
 void ChartPanel::add_task_norm_line() {
   // The whole router's gradient: every row's part, and the ceiling of each expert's line.
-  task_grad_->add_line(
-      kTaskNormKey, tr("all rows"),
-      TimeSeriesChart::LineStyle{kInk, false, false, Qt::DashLine, ChartStyle::line_width()});
+  task_grad_->add_line(kTaskNormKey, tr("all rows"),
+                       TimeSeriesChart::LineStyle{ChartStyle::ink(), false, false, Qt::DashLine,
+                                                  ChartStyle::line_width()});
 }
 
 // --- view ---
@@ -611,6 +617,7 @@ bool ChartPanel::offers_focus() const {
 }
 
 void ChartPanel::fit_view_button() {
+  if (!view_button_) return;
   // As wide as its longer text needs, so that the bar does not change width with it.
   const QFontMetrics fm(view_button_->font());
   const int padding = view_button_->sizeHint().width() - fm.horizontalAdvance(view_button_->text());

@@ -62,6 +62,7 @@ QColor ChartStyle::axis_line() { return pick(0x9ca3af, 0x6e7681); }
 QColor ChartStyle::split_marker() { return pick(0x6d28d9, 0xb197fc); }
 QColor ChartStyle::switch_marker() { return pick(0xc2410c, 0xfb923c); }
 QColor ChartStyle::reference_line() { return pick(0x4b5563, 0xa3acb9); }
+QColor ChartStyle::ink() { return pick(0x111827, 0xe6edf3); }
 
 qreal ChartStyle::line_width() { return 2.0; }
 

@@ -37,6 +37,8 @@ class ChartStyle {
   static QColor split_marker();
   static QColor switch_marker();
   static QColor reference_line();
+  // A neutral curve that is no expert's and no arm's (the total loss, the whole router's norm).
+  static QColor ink();
 
   static qreal line_width();
 

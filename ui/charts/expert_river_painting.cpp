@@ -14,8 +14,8 @@ namespace moelab::ui {
 
 namespace {
 
-// A dormant stretch: light grey, hatched in the expert's own colour so that it is still known.
-QColor dormant_fill() { return QColor(0xe5, 0xe7, 0xeb); }
+// A dormant stretch: the grid's grey, hatched in the expert's own colour so that it is still known.
+QColor dormant_fill() { return ChartStyle::grid(); }
 
 // A band thinner than this at both ends of a dormant stretch is drawn as a grey thread as well:
 // a collapsed expert is still there, and the room should see it.

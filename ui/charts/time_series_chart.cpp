@@ -113,6 +113,15 @@ void TimeSeriesChart::set_line_name(int index, const QString& name) {
   line.series->setName(name);
 }
 
+void TimeSeriesChart::set_line_color(int index, const QColor& color) {
+  if (index < 0 || index >= line_count()) return;
+  Line& line = lines_[static_cast<std::size_t>(index)];
+  if (line.style.color == color) return;
+  line.style.color = color;
+  apply_pen(line);
+  dirty_ = true;
+}
+
 void TimeSeriesChart::set_line_dormant(int index, bool dormant) {
   if (index < 0 || index >= line_count()) return;
   Line& line = lines_[static_cast<std::size_t>(index)];

@@ -79,6 +79,7 @@ class TimeSeriesChart : public QChartView {
   int find_line(const QString& key) const;
   void append(int line, const XStamp& at, double y);
   void set_line_name(int line, const QString& name);
+  void set_line_color(int line, const QColor& color);
   // Whether the line's expert is dormant now (its name says so; nothing else changes).
   void set_line_dormant(int line, bool dormant);
   // The line's last point was measured while its expert was dormant: that point is a hollow dot

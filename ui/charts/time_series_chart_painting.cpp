@@ -251,7 +251,9 @@ void TimeSeriesChart::draw_references(QPainter* painter, const QRectF& plot) {
     // At the left end: curves start low (accuracy) or early (utilisation), so that end is free
     // more often than the newest one.
     const QRectF box(plot.left() + 4, top, w + 6, fm.height());
-    painter->fillRect(box, QColor(255, 255, 255, 210));
+    QColor under = ChartStyle::background();
+    under.setAlpha(210);
+    painter->fillRect(box, under);
     painter->setPen(ChartStyle::reference_line());
     painter->drawText(box, Qt::AlignCenter, r.label);
   }
