@@ -53,6 +53,9 @@ int main(int argc, char** argv) {
 
   const bool quit_at_end = parser.isSet(parser.quit);
   moelab::ui::MainWindow window;
+  // A figure made in one command leaves the next interactive start as it was: not its
+  // experiment, not its window size.
+  if (quit_at_end) window.set_remembers_settings(false);
   QString config_error;
   QStringList run_errors;
   parser.show_window(window, &config_error, &run_errors);
@@ -83,10 +86,9 @@ int main(int argc, char** argv) {
   };
   if (parser.isSet(parser.autostart)) {
     // Without a display nobody reads the window's report: the reason goes to stderr as well.
-    QObject::connect(window.controller(), &moelab::ui::RunController::failed, &window,
-                     [](const QString& message) {
-                       complain(QStringLiteral("the run failed: ") + message);
-                     });
+    QObject::connect(
+        window.controller(), &moelab::ui::RunController::failed, &window,
+        [](const QString& message) { complain(QStringLiteral("the run failed: ") + message); });
     QObject::connect(&window, &moelab::ui::MainWindow::runEnded, &window, [&](bool completed) {
       QTimer::singleShot(kChartSettleMs, &window, [&, completed] { finish(completed); });
     });

@@ -8,6 +8,7 @@
 #include <QAction>
 #include <QApplication>
 #include <QComboBox>
+#include <QDirIterator>
 #include <QElapsedTimer>
 #include <QGroupBox>
 #include <QImage>
@@ -630,6 +631,17 @@ class TestUiWindow : public QObject {
       for (int x = 0; x < image.width(); x += 7) colours.insert(image.pixel(x, y));
     }
     QVERIFY2(colours.size() > 30, "the screenshot looks blank");
+    // The figure run left the next interactive start's settings alone: no experiment, no
+    // window size was written.
+    QDirIterator files(temp_.filePath(QStringLiteral("xdg")), QDir::Files,
+                       QDirIterator::Subdirectories);
+    while (files.hasNext()) {
+      QFile file(files.next());
+      QVERIFY(file.open(QIODevice::ReadOnly));
+      const QByteArray text = file.readAll();
+      QVERIFY2(!text.contains("experiment") && !text.contains("geometry"),
+               qPrintable(file.fileName()));
+    }
   }
 
   void badConfigOptionExits_data() {

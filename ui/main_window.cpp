@@ -629,7 +629,7 @@ void MainWindow::showEvent(QShowEvent* event) {
 void MainWindow::closeEvent(QCloseEvent* event) {
   // The next start opens as the window was before it presented.
   presentation_->set_active(false);
-  save_settings();
+  if (remembers_settings_) save_settings();
   if (comparison_) comparison_->close();
   controller_->shutdown();
   event->accept();

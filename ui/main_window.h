@@ -81,6 +81,9 @@ class MainWindow : public QMainWindow {
   // the lab folder, whose runs the run list shows.
   QString runs_folder() const { return controller_->runs_folder(); }
   void set_runs_folder(const QString& folder);
+  // Whether closing the window keeps its settings (size, docks, experiment, speed) for the next
+  // start; a figure made from the command line (--quit) does not.
+  void set_remembers_settings(bool remember) { remembers_settings_ = remember; }
 
   // --- the run list (main_window_runs.cpp) ---
   RunList* run_list() const { return runs_; }
@@ -169,6 +172,7 @@ class MainWindow : public QMainWindow {
   QLabel* fork_label_ = nullptr;
   LessonControls* lesson_controls_ = nullptr;
   std::vector<StepMetrics> steps_;  // the run's step reports, for the CSV export
+  bool remembers_settings_ = true;
   BreakpointBanner* breakpoint_banner_ = nullptr;
   QString fork_parent_;
   int fork_epoch_ = -1;
