@@ -264,8 +264,10 @@ class TimeSeriesChart : public QChartView {
   void draw_title(QPainter* painter) const;
   void update_top_margin();
   QRectF lane_rect(const QRectF& plot) const;
-  // The markers in view as lane events, and `marker_of` their indices in markers_.
-  std::vector<EventLane::Event> lane_events(const QRectF& plot, std::vector<int>* marker_of) const;
+  // The markers in view as lane events, and their labels laid out in the lane.
+  std::vector<EventLane::Event> lane_events(const QRectF& plot) const;
+  std::vector<EventLane::Label> lane_labels(const QRectF& plot,
+                                            const std::vector<EventLane::Event>& events) const;
   void draw_markers(QPainter* painter, const QRectF& plot);
   void draw_references(QPainter* painter, const QRectF& plot);
   void navigate_to(double min, double max);

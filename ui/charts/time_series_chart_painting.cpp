@@ -259,40 +259,41 @@ void TimeSeriesChart::draw_references(QPainter* painter, const QRectF& plot) {
   }
 }
 
-std::vector<EventLane::Event> TimeSeriesChart::lane_events(const QRectF& plot,
-                                                           std::vector<int>* marker_of) const {
+std::vector<EventLane::Event> TimeSeriesChart::lane_events(const QRectF& plot) const {
   std::vector<EventLane::Event> events;
-  for (int i = 0; i < marker_count(); ++i) {
-    const Marker& m = markers_[static_cast<std::size_t>(i)];
+  for (const Marker& m : markers_) {
     const double px = x_to_pixel(clock_->x(m.at, axis_), plot);
     if (px < plot.left() - 1 || px > plot.right() + 1) continue;
     events.push_back(
         {px, m.label,
          m.kind == MarkerKind::Split ? EventLane::Kind::Split : EventLane::Kind::Switch});
-    if (marker_of) marker_of->push_back(i);
   }
   return events;
 }
 
+std::vector<EventLane::Label> TimeSeriesChart::lane_labels(
+    const QRectF& plot, const std::vector<EventLane::Event>& events) const {
+  QRectF lane = lane_rect(plot);
+  lane.setBottom(lane.bottom() - kTickLength);  // the ticks' room
+  return EventLane::layout(events, lane, QFontMetricsF(ChartStyle::small_font()));
+}
+
 std::vector<EventLane::Label> TimeSeriesChart::event_lane_labels() const {
   const QRectF plot = plot_rect();
-  QRectF lane = lane_rect(plot);
-  lane.setBottom(lane.bottom() - kTickLength);
-  return EventLane::layout(lane_events(plot, nullptr), lane,
-                           QFontMetricsF(ChartStyle::small_font()));
+  return lane_labels(plot, lane_events(plot));
 }
 
 QString TimeSeriesChart::event_lane_tooltip(const QPointF& pos) const {
   const QRectF plot = plot_rect();
-  const std::vector<EventLane::Event> events = lane_events(plot, nullptr);
-  for (const EventLane::Label& label : event_lane_labels()) {
+  const std::vector<EventLane::Event> events = lane_events(plot);
+  for (const EventLane::Label& label : lane_labels(plot, events)) {
     if (label.box.contains(pos)) return EventLane::tooltip(events, label);
   }
   return {};
 }
 
 void TimeSeriesChart::draw_markers(QPainter* painter, const QRectF& plot) {
-  const std::vector<EventLane::Event> events = lane_events(plot, nullptr);
+  const std::vector<EventLane::Event> events = lane_events(plot);
   if (events.empty()) return;
   const auto colour = [](EventLane::Kind kind) {
     return kind == EventLane::Kind::Split ? ChartStyle::split_marker()
@@ -312,7 +313,7 @@ void TimeSeriesChart::draw_markers(QPainter* painter, const QRectF& plot) {
   // The labels, one per event or cluster; a cluster of one kind takes that kind's colour.
   const QFont font = ChartStyle::small_font();
   painter->setFont(font);
-  for (const EventLane::Label& label : event_lane_labels()) {
+  for (const EventLane::Label& label : lane_labels(plot, events)) {
     const EventLane::Kind kind = events[static_cast<std::size_t>(label.members.front())].kind;
     const bool one_kind = std::all_of(label.members.begin(), label.members.end(), [&](int m) {
       return events[static_cast<std::size_t>(m)].kind == kind;
