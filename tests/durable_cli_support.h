@@ -22,8 +22,8 @@ namespace durable_test {
 using namespace moelab;
 
 // A run of 12 epochs with splits, single-threaded: the same bytes every time.
-inline const QStringList kRun{"--seed-epochs", "4", "--growth-epochs", "8", "--cooldown", "2", "--seed", "3",
-                       "--threads", "1", "--quiet"};
+inline const QStringList kRun{"--seed-epochs", "4", "--growth-epochs", "8", "--cooldown", "2",
+                              "--seed",        "3", "--threads",       "1", "--quiet"};
 inline const char* kComparedFiles[] = {"metrics.csv", "events.csv", "report.json", "report.md"};
 
 struct Finished {
@@ -33,7 +33,8 @@ struct Finished {
 
 inline QProcessEnvironment environment(int rename_delay_ms = 0) {
   auto env = QProcessEnvironment::systemEnvironment();
-  if (rename_delay_ms > 0) env.insert("MOELAB_TEST_RENAME_DELAY_MS", QString::number(rename_delay_ms));
+  if (rename_delay_ms > 0)
+    env.insert("MOELAB_TEST_RENAME_DELAY_MS", QString::number(rename_delay_ms));
   return env;
 }
 
@@ -41,13 +42,19 @@ inline Finished run_cli(const QStringList& args, int rename_delay_ms = 0) {
   QProcess p;
   p.setProcessEnvironment(environment(rename_delay_ms));
   p.start(MOELAB_CLI_PATH, args);
-  if (!p.waitForFinished(180000)) {
+  const bool finished = p.waitForFinished(180000);
+  if (!finished) {
     p.kill();
     p.waitForFinished();
-    return {};
   }
-  return {p.exitStatus() == QProcess::NormalExit ? p.exitCode() : -1,
-          QString::fromUtf8(p.readAllStandardError())};
+  const auto err = QString::fromUtf8(p.readAllStandardError());
+  if (!finished || p.exitStatus() != QProcess::NormalExit) {
+    // The test's comparison shows only -1: say what happened and what the program said.
+    qWarning("moelab-cli %s %s; its error output:\n%s", qPrintable(args.join(' ')),
+             finished ? "crashed" : "did not finish in 180 s", qPrintable(err));
+    return {-1, err};
+  }
+  return {p.exitCode(), err};
 }
 
 inline QByteArray read(const QString& path) {
@@ -55,9 +62,13 @@ inline QByteArray read(const QString& path) {
   return f.open(QIODevice::ReadOnly) ? f.readAll() : QByteArray();
 }
 
-inline QJsonObject json(const QString& path) { return QJsonDocument::fromJson(read(path)).object(); }
+inline QJsonObject json(const QString& path) {
+  return QJsonDocument::fromJson(read(path)).object();
+}
 
-inline QString status_state(const QString& dir) { return json(dir + "/status.json")["state"].toString(); }
+inline QString status_state(const QString& dir) {
+  return json(dir + "/status.json")["state"].toString();
+}
 
 inline int metrics_rows(const QString& dir) {
   return static_cast<int>(RunFolder::rows(dir.toStdString(), "metrics.csv").size());
@@ -86,7 +97,8 @@ inline QStringList temporary_files(const QString& dir) {
 
 // What a folder must look like after its process died at any instant: whole rows only, in epoch
 // order; status, config and checkpoints readable; nothing claims more than the rows hold.
-inline void check_killed_folder(const QString& dir, const QByteArray& reference_config, int total_epochs) {
+inline void check_killed_folder(const QString& dir, const QByteArray& reference_config,
+                                int total_epochs) {
   for (const char* file : {"metrics.csv", "events.csv", "timing.csv"}) {
     const auto bytes = read(dir + "/" + file);
     if (bytes.isEmpty()) continue;
@@ -98,7 +110,8 @@ inline void check_killed_folder(const QString& dir, const QByteArray& reference_
     }
   }
   const auto metrics = RunFolder::rows(dir.toStdString(), "metrics.csv");
-  for (std::size_t i = 0; i < metrics.size(); ++i) QCOMPARE(metrics[i].first, static_cast<int>(i) + 1);
+  for (std::size_t i = 0; i < metrics.size(); ++i)
+    QCOMPARE(metrics[i].first, static_cast<int>(i) + 1);
   const int rows = static_cast<int>(metrics.size());
   const auto timing = RunFolder::rows(dir.toStdString(), "timing.csv");
   QVERIFY(static_cast<int>(timing.size()) == rows || static_cast<int>(timing.size()) == rows + 1);
@@ -133,7 +146,6 @@ inline void compare_with_reference(const QString& dir, const QString& reference)
     QVERIFY2(read(dir + "/" + file) == expected, qPrintable(dir + "/" + file + " differs"));
   }
 }
-
 
 // A temporary folder holding the finished reference run kRun trains: the fixture of the suites
 // that kill, resume and fork runs.
