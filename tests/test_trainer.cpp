@@ -264,6 +264,18 @@ class TestTrainer : public QObject {
     QCOMPARE(QString::fromStdString(
                  describe_switch_event({25, 425, kReviveEvent, "3", "copy of 1"})),
              QString("Revived dormant e3 as a copy of e1"));
+    // Splits and experts are named by the same core, for every reader (charts, logs, reports).
+    SplitEvent split;
+    split.parent = 2;
+    split.child = 7;
+    QCOMPARE(QString::fromStdString(describe_split_event(split)), QString("split e2 -> e7"));
+    QCOMPARE(QString::fromStdString(expert_name(11)), QString("e11"));
+    // The expert a prune removed, read from the event, and nothing for any other event.
+    QVERIFY(pruned_expert({25, 425, kPruneEvent, "3", "removed"}) == 3);
+    QVERIFY(!pruned_expert({25, 425, kReviveEvent, "3", "copy of 1"}));
+    QVERIFY(!pruned_expert({25, 425, kPruneEvent, "3x", "removed"}));
+    QVERIFY(!pruned_expert({25, 425, kPruneEvent, "", "removed"}));
+    QVERIFY(!pruned_expert({25, 425, kPruneEvent, "-1", "removed"}));
   }
 
   void observerSeesEveryEpochStepAndSplit() {

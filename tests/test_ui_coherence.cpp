@@ -38,6 +38,7 @@
 #include "run_status_bar.h"
 #include "switch_button.h"
 #include "training/switch_events.h"
+#include "support/message_box_answerer.h"
 #include "support/ui_test_setup.h"
 
 using moelab::RunConfig;
@@ -47,42 +48,6 @@ using State = moelab::ui::RunController::State;
 namespace {
 
 constexpr int kRunTimeoutMs = 30000;
-
-// Answers every modal message box that opens while it lives: clicks the button of `role`,
-// ticking "Don't ask again" first when asked to; counts the questions and keeps the last text.
-class Answerer : public QObject {
- public:
-  Answerer(QMessageBox::ButtonRole role, bool never_again = false)
-      : role_(role), never_again_(never_again) {
-    timer_.setInterval(10);
-    connect(&timer_, &QTimer::timeout, this, [this] { answer(); });
-    timer_.start();
-  }
-  int asked() const { return asked_; }
-  const QString& text() const { return text_; }
-
- private:
-  void answer() {
-    auto* box = qobject_cast<QMessageBox*>(QApplication::activeModalWidget());
-    if (box == nullptr) return;
-    ++asked_;
-    text_ = box->text();
-    if (never_again_ && box->checkBox()) box->checkBox()->setChecked(true);
-    for (QAbstractButton* button : box->buttons()) {
-      if (box->buttonRole(button) == role_) {
-        button->click();
-        return;
-      }
-    }
-    box->reject();
-  }
-
-  QTimer timer_;
-  QMessageBox::ButtonRole role_;
-  bool never_again_;
-  int asked_ = 0;
-  QString text_;
-};
 
 std::unique_ptr<MainWindow> finished_window() {
   auto w = std::make_unique<MainWindow>();
@@ -170,7 +135,7 @@ class TestUiCoherence : public QObject {
     QVERIFY(w->report_view()->report().has_value());
     const int collapse = preset_index("collapse");
     {
-      Answerer no(QMessageBox::RejectRole);
+      MessageBoxAnswerer no(QMessageBox::RejectRole);
       w->apply_preset(collapse);
       QCOMPARE(no.asked(), 1);
       QVERIFY(no.text().contains(QStringLiteral("clears the last run's charts")));
@@ -183,7 +148,7 @@ class TestUiCoherence : public QObject {
     QCOMPARE(w->control_panel()->preset_box()->currentIndex(), 0);
     QVERIFY(w->control_panel()->entropy_switch()->isChecked());
     {
-      Answerer yes(QMessageBox::AcceptRole);
+      MessageBoxAnswerer yes(QMessageBox::AcceptRole);
       w->apply_preset(collapse);
       QCOMPARE(yes.asked(), 1);
     }
@@ -197,7 +162,7 @@ class TestUiCoherence : public QObject {
     QVERIFY(!w->control_panel()->entropy_switch()->isChecked());
 
     // With nothing finished to lose, a preset asks nothing.
-    Answerer watch(QMessageBox::RejectRole);
+    MessageBoxAnswerer watch(QMessageBox::RejectRole);
     w->apply_preset(preset_index("all-fixes"));
     QCOMPARE(watch.asked(), 0);
   }
@@ -209,7 +174,7 @@ class TestUiCoherence : public QObject {
     QSignalSpy started(c, &moelab::ui::RunController::started);
     const int points = w->chart_panel()->series_point_count();
     {
-      Answerer no(QMessageBox::RejectRole);
+      MessageBoxAnswerer no(QMessageBox::RejectRole);
       w->run_controls()->reset_action()->trigger();
       QCOMPARE(no.asked(), 1);
       QVERIFY(no.text().startsWith(QStringLiteral("Reset")));
@@ -223,7 +188,7 @@ class TestUiCoherence : public QObject {
     w->chart_panel()->flush();
     QCOMPARE(w->chart_panel()->series_point_count(), points);
     {
-      Answerer yes(QMessageBox::AcceptRole, /*never_again=*/true);
+      MessageBoxAnswerer yes(QMessageBox::AcceptRole, /*never_again=*/true);
       w->run_controls()->start_action()->trigger();
       QCOMPARE(yes.asked(), 1);
     }
@@ -234,7 +199,7 @@ class TestUiCoherence : public QObject {
     QSignalSpy finished(c, &moelab::ui::RunController::finished);
     QTRY_COMPARE_WITH_TIMEOUT(finished.count(), 1, kRunTimeoutMs);
     // Not asked again.
-    Answerer watch(QMessageBox::RejectRole);
+    MessageBoxAnswerer watch(QMessageBox::RejectRole);
     w->run_controls()->reset_action()->trigger();
     QCOMPARE(watch.asked(), 0);
     QCOMPARE(c->state(), State::Idle);
@@ -249,13 +214,13 @@ class TestUiCoherence : public QObject {
     QTRY_VERIFY_WITH_TIMEOUT(epochs.count() >= 1, kRunTimeoutMs);
     {
       // While the run goes, Reset drops it at once: nothing has finished.
-      Answerer watch(QMessageBox::RejectRole);
+      MessageBoxAnswerer watch(QMessageBox::RejectRole);
       w.run_controls()->stop_action()->trigger();
       QTRY_COMPARE_WITH_TIMEOUT(finished.count(), 1, kRunTimeoutMs);
       QCOMPARE(watch.asked(), 0);
     }
     QCOMPARE(w.controller()->state(), State::Stopped);
-    Answerer yes(QMessageBox::AcceptRole);
+    MessageBoxAnswerer yes(QMessageBox::AcceptRole);
     w.run_controls()->reset_action()->trigger();
     QCOMPARE(yes.asked(), 1);
     QCOMPARE(w.controller()->state(), State::Idle);

@@ -39,6 +39,7 @@
 #include "comparison/sweep_chooser.h"
 #include "control_panel.h"
 #include "main_window.h"
+#include "support/message_box_answerer.h"
 #include "switch_button.h"
 #include "training/loss_term_catalog.h"
 
@@ -460,7 +461,9 @@ class TestUiComparison : public QObject {
     QTRY_VERIFY_WITH_TIMEOUT(epochs.count() >= 1, kRunTimeoutMs);
     QElapsedTimer t;
     t.start();
-    w->close();
+    MessageBoxAnswerer discard(QMessageBox::DestructiveRole);  // "runs still training"
+    QVERIFY(w->close());
+    QCOMPARE(discard.asked(), 1);
     w.reset();  // joins every worker
     QVERIFY(t.elapsed() < 20000);
   }

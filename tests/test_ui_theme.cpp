@@ -89,6 +89,43 @@ class TestUiTheme : public QObject {
     QVERIFY(!dark->isChecked());
   }
 
+  void bannersTakeTheTheme() {
+    // The preset's banner, a fork's origin and a breakpoint's caption name their colours in a
+    // style sheet, which the palette does not reach: each must turn dark with the theme and back.
+    MainWindow w;
+    w.resize(1400, 900);
+    w.show();
+    QVERIFY(QTest::qWaitForWindowExposed(&w));
+    const QList<QWidget*> banners = {w.findChild<QWidget*>(QStringLiteral("presetLabel")),
+                                     w.findChild<QWidget*>(QStringLiteral("forkLabel")),
+                                     w.findChild<QWidget*>(QStringLiteral("breakpointBanner"))};
+    for (QWidget* banner : banners) {
+      QVERIFY(banner);
+      banner->show();
+    }
+    QCoreApplication::processEvents();
+    // Inside the border, left of the text: the banner's own background.
+    auto background = [](QWidget* banner) {
+      return banner->grab().toImage().pixelColor(5, banner->height() / 2);
+    };
+    for (QWidget* banner : banners) {
+      QVERIFY2(!is_dark(background(banner)), qPrintable(banner->objectName()));
+    }
+    Theme::instance()->set_choice(Theme::Choice::Dark);
+    QCoreApplication::processEvents();
+    for (QWidget* banner : banners) {
+      QVERIFY2(is_dark(background(banner)), qPrintable(banner->objectName()));
+      QVERIFY2(banner->styleSheet().contains(QStringLiteral("#e5e7eb")),
+               qPrintable(banner->styleSheet()));  // light text on it
+    }
+    Theme::instance()->set_choice(Theme::Choice::Light);
+    QCoreApplication::processEvents();
+    for (QWidget* banner : banners) {
+      QVERIFY2(!is_dark(background(banner)), qPrintable(banner->objectName()));
+    }
+    Theme::instance()->set_choice(Theme::Choice::Desktop);
+  }
+
   void aChoiceIsKeptForTheNextStart() {
     Theme::instance()->set_choice(Theme::Choice::Dark);
     Theme next;  // what the next start reads

@@ -22,6 +22,7 @@
 #include <stdexcept>
 
 #include "ablation/preset.h"
+#include "banner_style.h"
 #include "charts/chart_panel.h"
 #include "comparison/comparison_window.h"
 #include "config/config_json.h"
@@ -110,9 +111,7 @@ void MainWindow::build_layout() {
   fork_label_ = new QLabel;
   fork_label_->setObjectName(QStringLiteral("forkLabel"));
   fork_label_->setWordWrap(true);
-  fork_label_->setStyleSheet(QStringLiteral(
-      "QLabel#forkLabel { background: #eef2fb; border: 1px solid #3b5bdb; border-radius: 4px;"
-      " padding: 6px 10px; color: #1f2937; }"));
+  new BannerStyle(fork_label_, QStringLiteral("QLabel#forkLabel"), BannerStyle::Tone::Fork);
   fork_label_->hide();
   auto* centre = new QWidget;
   auto* centre_layout = new QVBoxLayout(centre);
@@ -628,9 +627,13 @@ void MainWindow::showEvent(QShowEvent* event) {
 
 void MainWindow::closeEvent(QCloseEvent* event) {
   // The next start opens as the window was before it presented.
+  // A comparison with finished runs nobody saved asks first; "Cancel" keeps both windows open.
+  if (comparison_ && comparison_->isVisible() && !comparison_->close()) {
+    event->ignore();
+    return;
+  }
   presentation_->set_active(false);
   if (remembers_settings_) save_settings();
-  if (comparison_) comparison_->close();
   controller_->shutdown();
   event->accept();
 }

@@ -3,6 +3,7 @@
 #include <QStringList>
 
 #include "ablation/preset.h"
+#include "banner_style.h"
 #include "training/switch_events.h"
 
 namespace moelab::ui {
@@ -14,20 +15,13 @@ QString html(const std::string& text) {
                                                               QStringLiteral("<br>"));
 }
 
-QString banner_style(bool modified) {
-  return modified ? QStringLiteral("QLabel { background: #fff8e1; border: 1px solid #b26a00;"
-                                   " border-radius: 4px; padding: 6px 10px; color: #1f2937; }")
-                  : QStringLiteral("QLabel { background: #eef6ee; border: 1px solid #2e7d32;"
-                                   " border-radius: 4px; padding: 6px 10px; color: #1f2937; }");
-}
-
 }  // namespace
 
 PresetBanner::PresetBanner(QWidget* parent) : QLabel(parent) {
   setObjectName(QStringLiteral("presetLabel"));
   setWordWrap(true);
   setTextFormat(Qt::RichText);
-  setStyleSheet(banner_style(false));
+  style_ = new BannerStyle(this, QStringLiteral("QLabel#presetLabel"), BannerStyle::Tone::Settled);
   hide();
 }
 
@@ -49,7 +43,7 @@ void PresetBanner::show_state(int index, const FixSwitches& fixes) {
     title += tr(" &mdash; <i>modified: %1</i>").arg(changes.join(QStringLiteral(", ")));
   }
   setText(QStringLiteral("%1<br>%2").arg(title, html(preset.explanation)));
-  setStyleSheet(banner_style(modified_));
+  style_->set_tone(modified_ ? BannerStyle::Tone::Attention : BannerStyle::Tone::Settled);
   show();
 }
 

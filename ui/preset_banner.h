@@ -10,6 +10,8 @@
 
 namespace moelab::ui {
 
+class BannerStyle;
+
 class PresetBanner : public QLabel {
   Q_OBJECT
 
@@ -22,6 +24,7 @@ class PresetBanner : public QLabel {
 
  private:
   bool modified_ = false;
+  BannerStyle* style_;
 };
 
 }  // namespace moelab::ui

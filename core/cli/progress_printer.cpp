@@ -1,5 +1,6 @@
 #include "cli/progress_printer.h"
 
+#include "training/switch_events.h"
 #include "util/format.h"
 
 namespace moelab {
@@ -15,7 +16,7 @@ void ProgressPrinter::on_epoch(const EpochMetrics& m) {
 
 void ProgressPrinter::on_split(const SplitEvent& s) {
   if (quiet_) return;
-  out_ << "  split e" << s.parent << " -> e" << s.child << " at epoch " << s.epoch << "\n";
+  out_ << "  " << describe_split_event(s) << " at epoch " << s.epoch << "\n";
 }
 
 }  // namespace moelab

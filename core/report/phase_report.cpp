@@ -10,6 +10,7 @@
 #include <utility>
 
 #include "stats/statistics.h"
+#include "training/switch_events.h"
 #include "util/format.h"
 
 namespace moelab {
@@ -229,7 +230,7 @@ void markdown_experts(std::ostringstream& md, const PhaseReport& r) {
   for (std::size_t e = 0; e < r.utilization.size(); ++e) {
     const bool dormant = std::find(r.dormant.begin(), r.dormant.end(), static_cast<int>(e)) !=
                          r.dormant.end();
-    md << "| e" << e << " | " << percent(r.utilization[e]) << " | "
+    md << "| " << expert_name(static_cast<int>(e)) << " | " << percent(r.utilization[e]) << " | "
        << (dormant ? "dormant" : "active") << " |\n";
   }
 }
@@ -241,7 +242,8 @@ void markdown_splits(std::ostringstream& md, const PhaseReport& r) {
   md << "\n| Epoch | Step | Split | Val. acc. before | Val. acc. after | Changed predictions |\n";
   md << "|---|---|---|---|---|---|\n";
   for (const auto& s : r.splits) {
-    md << "| " << s.epoch << " | " << s.step << " | e" << s.parent << " -> e" << s.child << " | "
+    md << "| " << s.epoch << " | " << s.step << " | " << expert_name(s.parent) << " -> "
+       << expert_name(s.child) << " | "
        << percent(s.val_accuracy_before) << " | " << percent(s.val_accuracy_after) << " | "
        << percent(s.changed_predictions) << " |\n";
   }

@@ -15,7 +15,7 @@ std::string expert_list(const std::vector<int>& experts) {
   std::string text;
   for (std::size_t i = 0; i < experts.size(); ++i) {
     if (i > 0) text += i + 1 == experts.size() ? " and " : ", ";
-    text += fmt::format("e{}", experts[i]);
+    text += expert_name(experts[i]);
   }
   return text;
 }
@@ -89,11 +89,11 @@ std::optional<BreakpointHit> Breakpoints::on_split(const SplitEvent& split,
   if (!first || !s.enabled(BreakpointKind::FirstSplit)) return std::nullopt;
   return BreakpointHit{
       BreakpointKind::FirstSplit, split.epoch,
-      fmt::format("Epoch {}: the first split. Expert e{} was copied into a new expert, e{}; the "
+      fmt::format("Epoch {}: the first split. Expert {} was copied into a new expert, {}; the "
                   "two start alike, and the router has to learn to tell them apart. Validation "
                   "accuracy {:.1f}% before the split, {:.1f}% after.",
-                  split.epoch, split.parent, split.child, split.val_accuracy_before * 100.0,
-                  split.val_accuracy_after * 100.0)};
+                  split.epoch, expert_name(split.parent), expert_name(split.child),
+                  split.val_accuracy_before * 100.0, split.val_accuracy_after * 100.0)};
 }
 
 std::optional<BreakpointHit> Breakpoints::on_switch(const SwitchEvent& change,

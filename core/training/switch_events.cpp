@@ -10,6 +10,9 @@ namespace moelab {
 
 namespace {
 
+// An expert's name from its index as events.csv writes it.
+std::string expert_named(const std::string& index) { return "e" + index; }
+
 struct SwitchField {
   const char* name;
   const char* key;  // the setting in the catalog
@@ -22,16 +25,22 @@ bool is_on(const std::string& text) { return text == "on"; }
 
 const std::vector<SwitchField>& switch_fields() {
   static const std::vector<SwitchField> fields = {
-      {"projection_fix", "fixes.projection_fix", [](const FixSwitches& f) { return on_off(f.projection_fix); },
+      {"projection_fix", "fixes.projection_fix",
+       [](const FixSwitches& f) { return on_off(f.projection_fix); },
        [](FixSwitches& f, const std::string& v) { f.projection_fix = is_on(v); }},
       {"cooldown", "fixes.cooldown", [](const FixSwitches& f) { return on_off(f.cooldown); },
        [](FixSwitches& f, const std::string& v) { f.cooldown = is_on(v); }},
-      {"cooldown_epochs", "fixes.cooldown_epochs", [](const FixSwitches& f) { return std::to_string(f.cooldown_epochs); },
+      {"cooldown_epochs", "fixes.cooldown_epochs",
+       [](const FixSwitches& f) { return std::to_string(f.cooldown_epochs); },
        [](FixSwitches& f, const std::string& v) { f.cooldown_epochs = std::atoi(v.c_str()); }},
-      {"entropy_loss", "fixes.entropy_loss", [](const FixSwitches& f) { return on_off(f.entropy_loss); },
+      {"entropy_loss", "fixes.entropy_loss",
+       [](const FixSwitches& f) { return on_off(f.entropy_loss); },
        [](FixSwitches& f, const std::string& v) { f.entropy_loss = is_on(v); }},
-      {"entropy_weight", "fixes.entropy_weight", [](const FixSwitches& f) { return format_number(f.entropy_weight, 4); },
-       [](FixSwitches& f, const std::string& v) { f.entropy_weight = std::strtod(v.c_str(), nullptr); }},
+      {"entropy_weight", "fixes.entropy_weight",
+       [](const FixSwitches& f) { return format_number(f.entropy_weight, 4); },
+       [](FixSwitches& f, const std::string& v) {
+         f.entropy_weight = std::strtod(v.c_str(), nullptr);
+       }},
   };
   return fields;
 }
@@ -76,18 +85,32 @@ FixSwitches apply_switch_event(FixSwitches fixes, const SwitchEvent& event) {
 
 std::string describe_switch_event(const SwitchEvent& event) {
   // events.csv writes a prune as `from` the expert, `to` "removed"; a revival `to` "copy of N".
-  if (event.name == kPruneEvent) return "Pruned dormant e" + event.from;
+  if (event.name == kPruneEvent) return "Pruned dormant " + expert_named(event.from);
   if (event.name == kReviveEvent) {
     const std::string copy_of = "copy of ";
     const bool names_source = event.to.rfind(copy_of, 0) == 0;
-    return "Revived dormant e" + event.from +
-           (names_source ? " as a copy of e" + event.to.substr(copy_of.size()) : "");
+    return "Revived dormant " + expert_named(event.from) +
+           (names_source ? " as a copy of " + expert_named(event.to.substr(copy_of.size())) : "");
   }
   const Setting* s = setting_of(event.name);
   if (s == nullptr) return event.name + " " + event.from + " -> " + event.to;
   // A switch is on or off: its new state says it all.
   if (s->type == SettingType::Boolean) return s->label + " " + event.to;
   return s->label + " " + readable(event.from) + " -> " + readable(event.to);
+}
+
+std::optional<int> pruned_expert(const SwitchEvent& event) {
+  if (event.name != kPruneEvent) return std::nullopt;
+  char* end = nullptr;
+  const long index = std::strtol(event.from.c_str(), &end, 10);
+  if (event.from.empty() || *end != '\0' || index < 0 || index > 1 << 20) return std::nullopt;
+  return static_cast<int>(index);
+}
+
+std::string expert_name(int expert) { return expert_named(std::to_string(expert)); }
+
+std::string describe_split_event(const SplitEvent& split) {
+  return "split " + expert_name(split.parent) + " -> " + expert_name(split.child);
 }
 
 }  // namespace moelab

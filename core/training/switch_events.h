@@ -1,8 +1,10 @@
 #pragma once
 // The switches as events: each field of FixSwitches described once (its name in events.csv, how
 // its value is written, and its setting in the catalog, whose label names it to a reader), so that
-// the trainer's events, the window's reading of them and what the charts say all agree.
+// the trainer's events, the window's reading of them and what the charts say all agree. Experts
+// and splits are named here too, for the same readers.
 
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -25,5 +27,14 @@ FixSwitches apply_switch_event(FixSwitches fixes, const SwitchEvent& event);
 // "Cooldown epochs 5 -> 2", "Learning rate 0.01 -> 0.003". An event the catalog does not know
 // keeps its own name: "name from -> to".
 std::string describe_switch_event(const SwitchEvent& event);
+
+// The expert a prune event removed (events.csv writes its index as `from`); none for any other
+// event or an index that does not read as one.
+std::optional<int> pruned_expert(const SwitchEvent& event);
+
+// An expert as every reader sees it: "e3".
+std::string expert_name(int expert);
+// A split as a reader says it: "split e2 -> e7".
+std::string describe_split_event(const SplitEvent& split);
 
 }  // namespace moelab

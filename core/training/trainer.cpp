@@ -479,9 +479,9 @@ void Trainer::grow_after_epoch(const EpochMetrics& metrics, const torch::Tensor&
       (after == data_.validation.labels).to(torch::kDouble).mean().item<double>();
   event.changed_predictions = (after != predictions).to(torch::kDouble).mean().item<double>();
   result_.splits.push_back(event);
-  logger()->info("split e{} -> e{} at epoch {} ({} experts): validation {:.4f} -> {:.4f}, {:.2f}% "
+  logger()->info("{} at epoch {} ({} experts): validation {:.4f} -> {:.4f}, {:.2f}% "
                  "of predictions changed",
-                 event.parent, event.child, event.epoch, model_->num_experts(),
+                 describe_split_event(event), event.epoch, model_->num_experts(),
                  event.val_accuracy_before, event.val_accuracy_after,
                  100.0 * event.changed_predictions);
   if (observer_) observer_->on_split(event);

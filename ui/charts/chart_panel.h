@@ -3,18 +3,19 @@
 // river of each expert's share of the routed slots, utilisation or the task's gradient on its
 // router row, and for a run that grows by the field the field's u per expert in a strip
 // underneath, its epochs under the chart's; accuracy; loss terms; router balance), the current
-// utilisation per expert and the class x expert routing heat map, under a small toolbar (smoothing,
-// x axis, follow, reset zoom, focus on the growth phase). The cells are arranged for the room there
-// is by a ChartGrid, which scrolls when even its narrowest arrangement does not fit.
+// utilisation per expert and the class x expert routing heat map, under a ChartToolbar (smoothing,
+// x axis, follow, the growth focus). The cells are arranged for the room there is by a ChartGrid,
+// which scrolls when even its narrowest arrangement does not fit.
 //
-// The add_* calls only buffer: a training run reports far faster than a screen can usefully
-// redraw, so a single-shot timer coalesces everything that arrived into one redraw, at most about
-// 30 per second and none while nothing changes.
+// The panel routes a run's reports: to the time charts' lines through MetricLines, to the river,
+// the field's strip, the bars and the map itself. It owns the view (x axis, smoothing, following,
+// zoom, the growth focus) and keeps every chart on it. The add_* calls only buffer; a
+// StaggeredRedraw draws what arrived, at most about 30 rounds per second and none while nothing
+// changes.
 
 #include <QColor>
 #include <QImage>
 #include <QStringList>
-#include <QTimer>
 #include <QWidget>
 #include <memory>
 #include <optional>
@@ -25,12 +26,8 @@
 #include "training/run_metrics.h"
 
 QT_BEGIN_NAMESPACE
-class QCheckBox;
-class QComboBox;
-class QLabel;
 class QPainter;
 class QPushButton;
-class QSlider;
 class QStackedWidget;
 class QTabBar;
 QT_END_NAMESPACE
@@ -39,10 +36,13 @@ namespace moelab::ui {
 
 class ChartCellControls;
 class ChartGrid;
+class ChartToolbar;
 class ExpertRiver;
 class FieldHeatmap;
+class MetricLines;
 class PanelScrollArea;
 class RoutingHeatmap;
+class StaggeredRedraw;
 class TimeSeriesChart;
 class UtilizationBarChart;
 
@@ -119,15 +119,15 @@ class ChartPanel : public QWidget {
   // more than kFocusSeedEpochs seed epochs).
   bool focusing_growth() const { return growth_focus_ && growth_start_.has_value(); }
   static constexpr int kFocusSeedEpochs = 2;
-  QPushButton* view_button() const { return view_button_; }
+  QPushButton* view_button() const;
   void set_expert_view(ExpertView view);
   ExpertView expert_view() const { return expert_view_; }
 
   // Redraws now whatever is pending (the timer does this on its own).
   void flush();
   // Coalesced redraws that changed something, since construction.
-  int redraw_count() const { return redraw_count_; }
-  bool redraw_pending() const { return redraw_timer_.isActive(); }
+  int redraw_count() const;
+  bool redraw_pending() const;
   // Points currently handed to the drawn series of all time charts.
   int series_point_count() const;
   // Three columns when wide, two (time charts, then "now" underneath) when not.
@@ -178,7 +178,6 @@ class ChartPanel : public QWidget {
   void changeEvent(QEvent* event) override;
 
  private:
-  void refresh_next_chart();
   // Puts the field's columns under the per-expert chart shown: its plot area's left and right
   // edges, its x axis and range.
   void align_field();
@@ -190,31 +189,19 @@ class ChartPanel : public QWidget {
   bool refresh_epoch_widgets();
   void build_toolbar();
   void build_charts();
+  void build_expert_cell();
+  void add_cell_controls();
   void fit_expert_tabs_font();
   void schedule_redraw();
-  // Expert `expert`'s line in `chart` (utilisation or task gradient), added on first use.
-  static int ensure_expert_line(TimeSeriesChart* chart, int expert);
-  void add_task_norm_line();
   void on_chart_navigated(TimeSeriesChart* source, double min, double max);
-  void sync_follow_box();
+  void on_view_offer_taken();
   // The run has entered its growth phase: where the focus starts.
   void note_growth_started();
   void apply_growth_focus();
   // The view button offers "Focus growth": the whole run is shown, and there is growth to focus.
   bool offers_focus() const;
-  void update_view_button();
-  void fit_view_button();
+  void show_view_state();
   void draw_parent_run();
-  // The curves another run is drawn by, epoch by epoch: the parent's faint, an overlay's in its
-  // colour. `own_line` is this run's curve of the same figure.
-  struct EpochCurve {
-    TimeSeriesChart* chart;
-    int own_line;
-    const char* key;
-    QString name;
-    double (*value)(const moelab::EpochMetrics&);
-  };
-  std::vector<EpochCurve> epoch_curves() const;
   struct OverlayRun {
     QString key;
     QString name;
@@ -229,10 +216,7 @@ class ChartPanel : public QWidget {
   void paint_caption(QPainter& painter, double width) const;
 
   std::shared_ptr<XClock> clock_;
-  QTimer redraw_timer_;
-  int redraw_count_ = 0;
-  int stagger_cursor_ = 0;  // next slot of the staggered round (time charts, then epoch widgets)
-  bool round_changed_ = false;  // the current round redrew something
+  StaggeredRedraw* redraw_ = nullptr;
 
   XAxis axis_ = XAxis::Step;
   double smoothing_ = kDefaultSmoothing;
@@ -240,13 +224,8 @@ class ChartPanel : public QWidget {
   double dormant_threshold_ = 0.05;
   std::optional<moelab::EpochMetrics> pending_epoch_;  // latest epoch not yet shown in bars/map
 
-  QWidget* toolbar_ = nullptr;
-  QSlider* smoothing_slider_ = nullptr;
-  QLabel* smoothing_label_ = nullptr;
-  QComboBox* axis_box_ = nullptr;
+  ChartToolbar* toolbar_ = nullptr;
   ExpertView expert_view_ = ExpertView::River;
-  QCheckBox* follow_box_ = nullptr;
-  QPushButton* view_button_ = nullptr;
   bool growth_focus_ = true;
   bool growth_started_ = false;
   std::vector<XStamp> seed_epoch_ends_;
@@ -258,7 +237,7 @@ class ChartPanel : public QWidget {
   QString export_title_;
   QString export_details_;
   TimeSeriesChart* accuracy_ = nullptr;
-  QWidget* expert_cell_ = nullptr;  // one grid cell: the tabs over the two per-expert charts
+  QWidget* expert_cell_ = nullptr;  // one grid cell: the tabs over the per-expert charts
   QTabBar* expert_tabs_ = nullptr;
   QStackedWidget* expert_stack_ = nullptr;
   ExpertRiver* river_ = nullptr;
@@ -269,16 +248,8 @@ class ChartPanel : public QWidget {
   UtilizationBarChart* bars_ = nullptr;
   RoutingHeatmap* heatmap_ = nullptr;
   FieldHeatmap* field_ = nullptr;
+  std::unique_ptr<MetricLines> lines_;  // the time charts' lines
 
-  int usage_entropy_line_ = -1;
-  int sample_entropy_line_ = -1;
-  int effective_experts_line_ = -1;
-  int load_violation_line_ = -1;
-  int loss_total_line_ = -1;
-  std::vector<int> loss_term_lines_;  // in loss_term_catalog() order
-  int train_step_line_ = -1;
-  int train_epoch_line_ = -1;
-  int val_line_ = -1;
   std::vector<moelab::EpochMetrics> parent_epochs_;
   std::vector<OverlayRun> overlays_;
 };

@@ -1,7 +1,7 @@
 // ChartPanel's part in forks: the parent run drawn faint behind the fork, and "Fork from here".
 #include "charts/chart_panel.h"
-
 #include "charts/chart_style.h"
+#include "charts/metric_lines.h"
 #include "charts/time_series_chart.h"
 
 namespace moelab::ui {
@@ -26,11 +26,12 @@ void ChartPanel::set_parent_run(const std::vector<moelab::EpochMetrics>& epochs)
 
 void ChartPanel::draw_parent_run() {
   if (parent_epochs_.empty()) return;
-  for (const EpochCurve& curve : epoch_curves()) {
-    const int line = curve.chart->add_line(
-        QStringLiteral("parent_") + QString::fromLatin1(curve.key), tr("parent: %1").arg(curve.name),
-        parent_style(curve.chart->line_color(curve.own_line),
-                     curve.chart->line_on_right_axis(curve.own_line)));
+  for (const MetricLines::EpochCurve& curve : lines_->epoch_curves()) {
+    const int line =
+        curve.chart->add_line(QStringLiteral("parent_") + QString::fromLatin1(curve.key),
+                              tr("parent: %1").arg(curve.name),
+                              parent_style(curve.chart->line_color(curve.own_line),
+                                           curve.chart->line_on_right_axis(curve.own_line)));
     for (const auto& m : parent_epochs_) {
       XStamp at;
       at.step = static_cast<double>(m.step);

@@ -5,6 +5,7 @@
 
 #include "charts/chart_panel.h"
 #include "charts/chart_style.h"
+#include "charts/metric_lines.h"
 #include "charts/time_series_chart.h"
 
 namespace moelab::ui {
@@ -16,17 +17,6 @@ QString overlay_line_key(const QString& run_key, const char* curve_key) {
 }
 
 }  // namespace
-
-std::vector<ChartPanel::EpochCurve> ChartPanel::epoch_curves() const {
-  return {
-      {accuracy_, val_line_, "validation", tr("validation"),
-       [](const moelab::EpochMetrics& m) { return m.val_accuracy; }},
-      {loss_, loss_total_line_, "total", tr("total"),
-       [](const moelab::EpochMetrics& m) { return m.loss_total; }},
-      {entropy_, effective_experts_line_, "effective_experts", tr("effective experts"),
-       [](const moelab::EpochMetrics& m) { return m.effective_experts; }},
-  };
-}
 
 void ChartPanel::set_overlay_run(const QString& key, const QString& name, const QColor& color,
                                  const std::vector<moelab::EpochMetrics>& epochs) {
@@ -41,7 +31,7 @@ void ChartPanel::remove_overlay_run(const QString& key) {
                                   [&](const OverlayRun& run) { return run.key == key; });
   if (found == overlays_.end()) return;
   overlays_.erase(found);
-  for (const EpochCurve& curve : epoch_curves()) {
+  for (const MetricLines::EpochCurve& curve : lines_->epoch_curves()) {
     curve.chart->remove_line(curve.chart->find_line(overlay_line_key(key, curve.key)));
   }
   schedule_redraw();
@@ -58,7 +48,7 @@ void ChartPanel::draw_overlay_runs() {
 }
 
 void ChartPanel::draw_overlay_run(const OverlayRun& run) {
-  for (const EpochCurve& curve : epoch_curves()) {
+  for (const MetricLines::EpochCurve& curve : lines_->epoch_curves()) {
     // Thinner than this run's lines and without its dots: the run on top stays the one read.
     TimeSeriesChart::LineStyle style{run.color, false, false, Qt::SolidLine,
                                      std::max<qreal>(1.0, ChartStyle::line_width() * 0.6)};

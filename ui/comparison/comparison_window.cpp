@@ -293,6 +293,7 @@ bool ComparisonWindow::start(QString* error) {
   c.arms = plan.arms;
   c.seeds = plan.seeds;
   show_comparison(c);
+  saved_runs_ = 0;
   set_running(true);
   update_status();
   return true;
@@ -353,8 +354,12 @@ void ComparisonWindow::set_running(bool running) {
   seeds_->setEnabled(!running);
 }
 
-bool ComparisonWindow::save_comparison(const QString& path, QString* error) const {
-  return save_file(path, QByteArray::fromStdString(comparison_to_json(comparison_)), error);
+bool ComparisonWindow::save_comparison(const QString& path, QString* error) {
+  if (!save_file(path, QByteArray::fromStdString(comparison_to_json(comparison_)), error)) {
+    return false;
+  }
+  saved_runs_ = comparison_.results.size();
+  return true;
 }
 
 bool ComparisonWindow::open_comparison(const QString& path, QString* error) {
@@ -389,6 +394,7 @@ bool ComparisonWindow::open_comparison(const QString& path, QString* error) {
   sweep_->show_sweep(c.arms);
   if (!c.seeds.empty()) seeds_->setValue(static_cast<int>(c.seeds.size()));
   show_comparison(c);
+  saved_runs_ = c.results.size();
   update_status();
   return true;
 }
@@ -413,17 +419,18 @@ bool ComparisonWindow::save_screenshot(const QString& path, QString* error) {
   return true;
 }
 
-void ComparisonWindow::choose_save() {
+bool ComparisonWindow::choose_save() {
   const QString path = QFileDialog::getSaveFileName(
       this, tr("Save comparison"), QDir(last_dir_).filePath(QStringLiteral("comparison.json")),
       tr("Comparison (*.json)"));
-  if (path.isEmpty()) return;
+  if (path.isEmpty()) return false;
   QString error;
-  if (save_comparison(path, &error)) {
-    last_dir_ = QFileInfo(path).absolutePath();
-  } else {
+  if (!save_comparison(path, &error)) {
     QMessageBox::warning(this, tr("Save comparison"), error);
+    return false;
   }
+  last_dir_ = QFileInfo(path).absolutePath();
+  return true;
 }
 
 void ComparisonWindow::choose_open() {
@@ -449,7 +456,38 @@ void ComparisonWindow::choose_export(bool markdown) {
   if (!ok) QMessageBox::warning(this, tr("Export table"), error);
 }
 
+bool ComparisonWindow::unsaved() const { return comparison_.results.size() > saved_runs_; }
+
+bool ComparisonWindow::may_close() {
+  const bool running = controller_->running();
+  if (!unsaved() && !running) return true;
+  const int planned = static_cast<int>(comparison_.arms.size() * comparison_.seeds.size());
+  const int done = static_cast<int>(comparison_.results.size());
+  QMessageBox box(this);
+  box.setIcon(QMessageBox::Question);
+  box.setWindowTitle(tr("Close the comparison"));
+  box.setText(
+      running
+          ? tr("%1 of %2 runs have finished; the rest are still training.").arg(done).arg(planned)
+          : tr("%n finished run(s) of this comparison are not saved.", nullptr, done));
+  box.setInformativeText(
+      tr("They live in this window only. Save the comparison to open it again later (Comparison "
+         "> Open), or close without it."));
+  QPushButton* save = box.addButton(tr("Save..."), QMessageBox::AcceptRole);
+  QPushButton* discard = box.addButton(tr("Close without saving"), QMessageBox::DestructiveRole);
+  box.addButton(QMessageBox::Cancel);
+  box.setDefaultButton(save);
+  box.exec();
+  if (box.clickedButton() == discard) return true;
+  // Saving while runs still train keeps the finished ones; the rest stop with the window.
+  return box.clickedButton() == save && choose_save();
+}
+
 void ComparisonWindow::closeEvent(QCloseEvent* event) {
+  if (!may_close()) {
+    event->ignore();
+    return;
+  }
   // Runs stop at their next step; joining them takes no longer than one step each.
   controller_->shutdown();
   set_running(false);

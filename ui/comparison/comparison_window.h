@@ -69,7 +69,9 @@ class ComparisonWindow : public QMainWindow {
   const Comparison& comparison() const { return comparison_; }
 
   // Files; each returns false with one sentence in `error` and changes nothing on failure.
-  bool save_comparison(const QString& path, QString* error) const;
+  bool save_comparison(const QString& path, QString* error);
+  // Finished runs that are in no file yet (saved or opened): closing the window asks first.
+  bool unsaved() const;
   bool open_comparison(const QString& path, QString* error);
   bool export_csv(const QString& path, QString* error) const;
   bool export_markdown(const QString& path, QString* error) const;
@@ -90,7 +92,10 @@ class ComparisonWindow : public QMainWindow {
   void update_status();
   void set_running(bool running);
   std::vector<QColor> arm_colors() const;
-  void choose_save();
+  // False when nothing was saved (the dialog cancelled, or the write failed and said so).
+  bool choose_save();
+  // Asks before closing throws finished runs away or stops running ones; true: close.
+  bool may_close();
   void choose_open();
   void choose_export(bool markdown);
 
@@ -100,6 +105,7 @@ class ComparisonWindow : public QMainWindow {
   // comparison when arms also differ in a swept setting.
   std::vector<int> color_index_;
   QString last_dir_;
+  std::size_t saved_runs_ = 0;  // finished runs in the file last saved or opened
 
   ComparisonController* controller_ = nullptr;
   ComparisonCharts* charts_ = nullptr;

@@ -5,14 +5,13 @@
 #include <QPushButton>
 #include <QVBoxLayout>
 
+#include "banner_style.h"
+
 namespace moelab::ui {
 
 BreakpointBanner::BreakpointBanner(QWidget* parent) : QFrame(parent) {
   setObjectName(QStringLiteral("breakpointBanner"));
-  setStyleSheet(
-      QStringLiteral("QFrame#breakpointBanner { background: #fff7e6; border: 1px solid #d97706;"
-                     " border-radius: 4px; }"
-                     "QFrame#breakpointBanner QLabel { color: #1f2937; }"));
+  new BannerStyle(this, QStringLiteral("QFrame#breakpointBanner"), BannerStyle::Tone::Attention);
   auto* layout = new QHBoxLayout(this);
   layout->setContentsMargins(10, 6, 10, 6);
   auto* text = new QVBoxLayout;
