@@ -25,13 +25,6 @@ namespace {
 
 constexpr int kRunTimeoutMs = 120000;
 
-RunConfig tiny_config() {
-  RunConfig c;  // embedded digits
-  c.training.seed_epochs = 2;
-  c.training.growth_epochs = 2;
-  return c;
-}
-
 // A/B (all fixes off, all on) over two seeds, set up in `w`, run to its end.
 bool run_to_the_end(ComparisonWindow& w, const RunConfig& config) {
   w.set_base_config(config);

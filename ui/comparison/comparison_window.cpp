@@ -469,7 +469,8 @@ bool ComparisonWindow::may_close() {
   box.setText(
       running
           ? tr("%1 of %2 runs have finished; the rest are still training.").arg(done).arg(planned)
-          : tr("%n finished run(s) of this comparison are not saved.", nullptr, done));
+          : (done == 1 ? tr("The finished run of this comparison is not saved.")
+                       : tr("%1 finished runs of this comparison are not saved.").arg(done)));
   box.setInformativeText(
       tr("They live in this window only. Save the comparison to open it again later (Comparison "
          "> Open), or close without it."));
