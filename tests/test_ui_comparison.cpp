@@ -6,8 +6,10 @@
 // and the criteria's intervals, and still reads files written before them; a swept setting crosses
 // the checked arms, is refused with the reason when its values do not fit, and comes back from
 // the file.
-// MOELAB_COMPARE_SCREENSHOT=path additionally runs 8 arms x 2 seeds and saves the window there.
+// MOELAB_COMPARE_SCREENSHOT=path additionally runs 8 arms x 2 seeds and saves the window there,
+// with the accuracy chart hovered (its guide and read-out).
 
+#include <QApplication>
 #include <QCheckBox>
 #include <QComboBox>
 #include <QElapsedTimer>
@@ -16,6 +18,7 @@
 #include <QJsonObject>
 #include <QLabel>
 #include <QLineEdit>
+#include <QMouseEvent>
 #include <QPushButton>
 #include <QSignalSpy>
 #include <QSortFilterProxyModel>
@@ -32,6 +35,7 @@
 #include "ablation/comparison_file.h"
 #include "ablation/preset.h"
 #include "comparison/arm_palette.h"
+#include "comparison/comparison_chart_view.h"
 #include "comparison/comparison_charts.h"
 #include "comparison/comparison_controller.h"
 #include "comparison/comparison_window.h"
@@ -522,6 +526,15 @@ class TestUiComparison : public QObject {
     QTRY_COMPARE_WITH_TIMEOUT(ended.count(), 1, 600000);
     w.table_view()->sortByColumn(SummaryTableModel::TestAccuracy, Qt::DescendingOrder);
     QTest::qWait(200);
+    // Hovering the accuracy chart late in the run: its guide and read-out are in the picture.
+    auto* accuracy = w.charts()->view(ComparisonCharts::Accuracy);
+    const QRectF plot = accuracy->plot_rect();
+    const QPoint at =
+        accuracy->mapFromScene(QPointF(plot.left() + 0.7 * plot.width(), plot.center().y()));
+    QMouseEvent hover(QEvent::MouseMove, at, accuracy->viewport()->mapToGlobal(at), Qt::NoButton,
+                      Qt::NoButton, Qt::NoModifier);
+    QApplication::sendEvent(accuracy->viewport(), &hover);
+    QVERIFY(accuracy->hover_epoch() > 0);
     QString error;
     QVERIFY2(w.save_screenshot(QString::fromLocal8Bit(path), &error), qPrintable(error));
     QVERIFY(w.save_comparison(QString::fromLocal8Bit(path) + QStringLiteral(".json"), &error));

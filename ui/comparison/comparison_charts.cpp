@@ -6,7 +6,6 @@
 #include <QVBoxLayout>
 #include <QtCharts/QAreaSeries>
 #include <QtCharts/QChart>
-#include <QtCharts/QChartView>
 #include <QtCharts/QLegend>
 #include <QtCharts/QLineSeries>
 #include <QtCharts/QScatterSeries>
@@ -17,6 +16,7 @@
 
 #include "charts/axis_ticks.h"
 #include "charts/chart_style.h"
+#include "comparison/comparison_chart_view.h"
 
 namespace moelab::ui {
 
@@ -30,6 +30,96 @@ std::array<double, ComparisonCharts::MetricCount> values_of(const EpochMetrics& 
           m.effective_experts,
           m.load_violation,
           m.expert_similarity};
+}
+
+void attach(QChart* chart, QAbstractSeries* series) {
+  chart->addSeries(series);
+  for (QAbstractAxis* axis : chart->axes()) series->attachAxis(axis);
+}
+
+// The y range of a metric's charts: every arm's min-max with some room, counts from zero.
+std::pair<double, double> y_limits(ComparisonCharts::Metric metric,
+                                   const std::vector<ArmBand>& arms) {
+  double lo = std::numeric_limits<double>::max(), hi = std::numeric_limits<double>::lowest();
+  for (const ArmBand& arm : arms) {
+    for (const BandPoint& p : arm.points) {
+      lo = std::min(lo, p.min);
+      hi = std::max(hi, p.max);
+    }
+  }
+  if (lo > hi) {
+    lo = 0;
+    hi = 1;
+  }
+  if (metric == ComparisonCharts::Experts || metric == ComparisonCharts::Dormant) {
+    return {0.0, std::max(1.0, std::ceil(hi + 0.5))};
+  }
+  const double pad = std::max(0.02 * (hi - lo), metric == ComparisonCharts::Accuracy ? 0.5 : 0.01);
+  lo -= pad;
+  hi += pad;
+  if (metric == ComparisonCharts::Entropy) hi = std::min(hi, 1.02);
+  if (metric == ComparisonCharts::Accuracy) hi = std::min(hi, 100.5);
+  // Counts of experts and a ratio that starts even: from zero.
+  if (metric == ComparisonCharts::EffectiveExperts || metric == ComparisonCharts::LoadViolation) {
+    lo = 0;
+  }
+  return {lo, hi};
+}
+
+// Where growth starts: a dashed line between the seed phase's last epoch and the next.
+void add_seed_mark(QChart* chart, int seed_epochs, double lo, double hi) {
+  auto* mark = new QLineSeries;
+  const double at = seed_epochs + 0.5;
+  mark->append(at, lo);
+  mark->append(at, hi);
+  mark->setPen(QPen(ChartStyle::reference_line(), 1.0, Qt::DashLine));
+  attach(chart, mark);
+}
+
+// An arm's min-max shading with its mean line over it.
+void add_band(QChart* chart, const ArmBand& arm, double shade_alpha) {
+  QList<QPointF> mean, upper_points, lower_points;
+  for (const BandPoint& p : arm.points) {
+    mean.append({double(p.epoch), p.mean});
+    upper_points.append({double(p.epoch), p.max});
+    lower_points.append({double(p.epoch), p.min});
+  }
+  auto* upper = new QLineSeries(chart);
+  auto* lower = new QLineSeries(chart);
+  upper->replace(upper_points);
+  lower->replace(lower_points);
+  auto* area = new QAreaSeries(upper, lower);
+  QColor shade = arm.color;
+  shade.setAlphaF(shade_alpha);
+  area->setBrush(shade);
+  area->setPen(Qt::NoPen);
+  attach(chart, area);
+  auto* line = new QLineSeries;
+  line->setName(arm.name);
+  line->replace(mean);
+  line->setPen(QPen(arm.color, ChartStyle::line_width()));
+  attach(chart, line);
+}
+
+void add_splits(QChart* chart, const QColor& color, const QList<QPointF>& marks) {
+  if (marks.isEmpty()) return;
+  auto* scatter = new QScatterSeries;
+  scatter->setMarkerShape(QScatterSeries::MarkerShapeTriangle);
+  scatter->setMarkerSize(9);
+  scatter->setColor(color);
+  scatter->setBorderColor(Qt::white);
+  scatter->replace(marks);
+  attach(chart, scatter);
+}
+
+// Round ticks: whole counts on round numbers, no "1.01" on a 0..1 axis.
+void set_y_range(QValueAxis* y, double lo, double hi, bool counts) {
+  y->setRange(lo, hi);
+  const double step = axis_ticks::nice_interval(hi - lo, 5, counts);
+  y->setTickType(QValueAxis::TicksDynamic);
+  y->setTickAnchor(0);
+  y->setTickInterval(step);
+  y->setLabelFormat(QStringLiteral("%.%1f").arg(axis_ticks::decimals_for(step)));
 }
 
 }  // namespace
@@ -87,9 +177,11 @@ void ComparisonCharts::reset(const QStringList& arm_names, const std::vector<QCo
   if (!names_.isEmpty()) {
     html +=
         tr("<span style='color:#4b5563'>(line: mean over seeds, shading: min–max, "
-           "&#9650;: a split)</span>");
+           "&#9650;: a split; wheel: zoom, drag: pan, double-click: whole run, right-click: "
+           "export)</span>");
   }
   legend_->setText(html);
+  x_range_.reset();
   structure_dirty_ = true;
   schedule();
 }
@@ -148,6 +240,7 @@ std::vector<ComparisonCharts::BandPoint> ComparisonCharts::band(int arm, Metric 
     p.max = *std::max_element(values.begin(), values.end());
     for (double v : values) p.mean += v;
     p.mean /= static_cast<double>(values.size());
+    p.seeds = static_cast<int>(values.size());
     out.push_back(p);
   }
   return out;
@@ -165,8 +258,7 @@ void ComparisonCharts::rebuild() {
     // Three columns of charts, in the order of Metric.
     constexpr int kColumns = 3;
     for (int m = 0; m < MetricCount; ++m) {
-      auto* view = new QChartView(make_chart(metric_title(static_cast<Metric>(m))));
-      view->setRenderHint(QPainter::Antialiasing);
+      auto* view = make_view(metric_title(static_cast<Metric>(m)));
       grid_->addWidget(view, m / kColumns, m % kColumns);
       views_.push_back(view);
     }
@@ -177,9 +269,8 @@ void ComparisonCharts::rebuild() {
     columns = n <= 2 ? n : (n <= 4 ? 2 : (n <= 6 ? 3 : 4));
     rows = (n + columns - 1) / columns;
     for (int a = 0; a < n; ++a) {
-      auto* view = new QChartView(make_chart(names_[a]));
+      auto* view = make_view(names_[a]);
       view->chart()->setTitleBrush(colors_[static_cast<std::size_t>(a)].darker(120));
-      view->setRenderHint(QPainter::Antialiasing);
       grid_->addWidget(view, a / columns, a % columns);
       views_.push_back(view);
     }
@@ -200,7 +291,7 @@ void ComparisonCharts::changeEvent(QEvent* event) {
   QWidget::changeEvent(event);
 }
 
-QChart* ComparisonCharts::make_chart(const QString& title) {
+ComparisonChartView* ComparisonCharts::make_view(const QString& title) {
   auto* chart = new QChart;
   ChartStyle::apply(chart);
   chart->setTitle(title);
@@ -209,118 +300,81 @@ QChart* ComparisonCharts::make_chart(const QString& title) {
   auto* y = new QValueAxis;
   ChartStyle::apply(x, tr("epoch"));
   ChartStyle::apply(y, QString());
-  // Ticks: each fill() sets round intervals for the range it shows.
+  // Ticks: round intervals for the range shown, set by fill() (y) and the view (x).
   chart->addAxis(x, Qt::AlignBottom);
   chart->addAxis(y, Qt::AlignLeft);
-  return chart;
+  auto* view = new ComparisonChartView(chart);
+  connect(view, &ComparisonChartView::x_range_navigated, this,
+          [this, view] { follow_x_range(view); });
+  connect(view, &ComparisonChartView::reset_zoom_requested, this, &ComparisonCharts::reset_x_range);
+  return view;
 }
 
-void ComparisonCharts::fill(QChart* chart, Metric metric, int only_arm) {
-  chart->removeAllSeries();
-  auto* x = qobject_cast<QValueAxis*>(chart->axes(Qt::Horizontal).value(0));
-  auto* y = qobject_cast<QValueAxis*>(chart->axes(Qt::Vertical).value(0));
-  if (!x || !y) return;
-  // Shared ranges over every arm, so that small multiples compare at a glance.
-  double lo = std::numeric_limits<double>::max(), hi = std::numeric_limits<double>::lowest();
-  int last_epoch = 1;
-  for (int a = 0; a < names_.size(); ++a) {
-    for (const auto& p : band(a, metric)) {
-      lo = std::min(lo, p.min);
-      hi = std::max(hi, p.max);
-      last_epoch = std::max(last_epoch, p.epoch);
-    }
-  }
-  if (lo > hi) {
-    lo = 0;
-    hi = 1;
-  }
-  const bool counts = metric == Experts || metric == Dormant;
-  if (counts) {
-    lo = 0;
-    hi = std::max(1.0, std::ceil(hi + 0.5));
+void ComparisonCharts::follow_x_range(const ComparisonChartView* source) {
+  if (source->zoomed()) {
+    x_range_ = std::make_pair(source->x_min(), source->x_max());
   } else {
-    const double pad = std::max(0.02 * (hi - lo), metric == Accuracy ? 0.5 : 0.01);
-    lo -= pad;
-    hi += pad;
-    if (metric == Entropy) hi = std::min(hi, 1.02);
-    if (metric == Accuracy) hi = std::min(hi, 100.5);
-    // Counts of experts and a ratio that starts even: from zero.
-    if (metric == EffectiveExperts || metric == LoadViolation) lo = 0;
+    x_range_.reset();  // zoomed all the way out: new epochs widen the range again
   }
+  for (auto* view : views_) {
+    if (view != source) view->set_x_range(source->x_min(), source->x_max());
+  }
+}
 
-  auto attach = [&](QAbstractSeries* s) {
-    chart->addSeries(s);
-    s->attachAxis(x);
-    s->attachAxis(y);
-  };
-  if (seed_epochs_ > 0 && seed_epochs_ < last_epoch) {
-    auto* mark = new QLineSeries;
-    const double at = seed_epochs_ + 0.5;
-    mark->append(at, lo);
-    mark->append(at, hi);
-    QPen pen(ChartStyle::reference_line(), 1.0, Qt::DashLine);
-    mark->setPen(pen);
-    attach(mark);
-  }
+void ComparisonCharts::reset_x_range() {
+  x_range_.reset();
+  for (auto* view : views_) view->reset_zoom();
+}
+
+std::vector<ArmBand> ComparisonCharts::bands(Metric metric) const {
+  std::vector<ArmBand> out;
   for (int a = 0; a < names_.size(); ++a) {
-    if (only_arm >= 0 && a != only_arm) continue;
-    const QColor color = colors_[static_cast<std::size_t>(a)];
-    const auto points = band(a, metric);
-    if (points.empty()) continue;
-    QList<QPointF> mean, upper_points, lower_points;
-    for (const auto& p : points) {
-      mean.append({double(p.epoch), p.mean});
-      upper_points.append({double(p.epoch), p.max});
-      lower_points.append({double(p.epoch), p.min});
-    }
-    auto* upper = new QLineSeries(chart);
-    auto* lower = new QLineSeries(chart);
-    upper->replace(upper_points);
-    lower->replace(lower_points);
-    auto* area = new QAreaSeries(upper, lower);
-    QColor fill = color;
-    fill.setAlphaF(only_arm >= 0 ? 0.28 : 0.16);
-    area->setBrush(fill);
-    area->setPen(Qt::NoPen);
-    attach(area);
-    auto* line = new QLineSeries;
-    line->setName(names_[a]);
-    line->replace(mean);
-    line->setPen(QPen(color, ChartStyle::line_width()));
-    attach(line);
-    // Splits: one marker per seed's split, on that seed's own curve.
-    QList<QPointF> marks;
-    for (const auto& [key, trace] : traces_) {
-      if (key.first != a) continue;
-      for (int e : trace.split_epochs) {
-        bool found = false;
-        const double v = value_at(trace, e, metric, &found);
-        if (found) marks.append({double(e), v});
-      }
-    }
-    if (!marks.isEmpty()) {
-      auto* scatter = new QScatterSeries;
-      scatter->setMarkerShape(QScatterSeries::MarkerShapeTriangle);
-      scatter->setMarkerSize(9);
-      scatter->setColor(color);
-      scatter->setBorderColor(Qt::white);
-      scatter->replace(marks);
-      attach(scatter);
+    out.push_back({names_[a], colors_[static_cast<std::size_t>(a)], band(a, metric)});
+  }
+  return out;
+}
+
+QList<QPointF> ComparisonCharts::split_marks(int arm, Metric metric) const {
+  // One marker per seed's split, on that seed's own curve.
+  QList<QPointF> marks;
+  for (const auto& [key, trace] : traces_) {
+    if (key.first != arm) continue;
+    for (int e : trace.split_epochs) {
+      bool found = false;
+      const double v = value_at(trace, e, metric, &found);
+      if (found) marks.append({double(e), v});
     }
   }
-  x->setRange(1, std::max(2, last_epoch));
-  y->setRange(lo, hi);
-  // Round ticks: whole epochs (and whole counts) on round numbers, no "1.01" on a 0..1 axis.
-  const double x_step = axis_ticks::nice_interval(std::max(1, last_epoch - 1), 6, true);
-  x->setTickType(QValueAxis::TicksDynamic);
-  x->setTickAnchor(0);
-  x->setTickInterval(x_step);
-  x->setLabelFormat(QStringLiteral("%.0f"));
-  const double y_step = axis_ticks::nice_interval(hi - lo, 5, counts);
-  y->setTickType(QValueAxis::TicksDynamic);
-  y->setTickAnchor(0);
-  y->setTickInterval(y_step);
-  y->setLabelFormat(QStringLiteral("%.%1f").arg(axis_ticks::decimals_for(y_step)));
+  return marks;
+}
+
+void ComparisonCharts::fill(ComparisonChartView* view, Metric metric, int only_arm) {
+  QChart* chart = view->chart();
+  chart->removeAllSeries();
+  auto* y = qobject_cast<QValueAxis*>(chart->axes(Qt::Vertical).value(0));
+  if (!y || chart->axes(Qt::Horizontal).isEmpty()) return;
+  // Shared ranges over every arm, so that small multiples compare at a glance.
+  std::vector<ArmBand> all = bands(metric);
+  int last_epoch = 1;
+  for (const ArmBand& arm : all) {
+    if (!arm.points.empty()) last_epoch = std::max(last_epoch, arm.points.back().epoch);
+  }
+  const auto [lo, hi] = y_limits(metric, all);
+  if (seed_epochs_ > 0 && seed_epochs_ < last_epoch) add_seed_mark(chart, seed_epochs_, lo, hi);
+  std::vector<ArmBand> shown;
+  for (int a = 0; a < static_cast<int>(all.size()); ++a) {
+    if (only_arm >= 0 && a != only_arm) continue;
+    ArmBand& arm = all[static_cast<std::size_t>(a)];
+    if (!arm.points.empty()) {
+      add_band(chart, arm, only_arm >= 0 ? 0.28 : 0.16);
+      add_splits(chart, arm.color, split_marks(a, metric));
+    }
+    shown.push_back(std::move(arm));
+  }
+  set_y_range(y, lo, hi, metric == Experts || metric == Dormant);
+  // The view sets the x axis: the whole run, or the range the user zoomed to on any chart.
+  view->set_bands(std::move(shown), 1, std::max(2, last_epoch));
+  if (x_range_) view->set_x_range(x_range_->first, x_range_->second);
 }
 
 void ComparisonCharts::flush() {
@@ -328,13 +382,13 @@ void ComparisonCharts::flush() {
   if (structure_dirty_) rebuild();
   if (layout_ == Layout::Overlay || names_.isEmpty()) {
     for (int m = 0; m < static_cast<int>(views_.size()); ++m) {
-      fill(views_[static_cast<std::size_t>(m)]->chart(), static_cast<Metric>(m), -1);
+      fill(views_[static_cast<std::size_t>(m)], static_cast<Metric>(m), -1);
     }
   } else {
     for (int a = 0; a < static_cast<int>(views_.size()); ++a) {
-      auto* chart = views_[static_cast<std::size_t>(a)]->chart();
-      fill(chart, metric_, a);
-      chart->setTitle(QStringLiteral("%1 — %2").arg(names_[a], metric_title(metric_)));
+      auto* view = views_[static_cast<std::size_t>(a)];
+      fill(view, metric_, a);
+      view->chart()->setTitle(QStringLiteral("%1 — %2").arg(names_[a], metric_title(metric_)));
     }
   }
 }

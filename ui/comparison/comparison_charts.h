@@ -6,27 +6,37 @@
 // overlay (one chart per metric, all arms on it) or small multiples (one chart per arm for a chosen
 // metric, shared axes).
 //
+// Every chart is a ComparisonChartView: wheel zoom, drag pan, double-click reset, a hover
+// read-out of every arm at the nearest epoch, and a right-click export (PNG, SVG, CSV). The
+// charts share one x range, as the main dashboard's do: zooming one moves the others, and the
+// range stays through new data and a change of layout until a reset or a new comparison.
+//
 // add_* only buffer; a single-shot timer coalesces redraws, as in the main dashboard.
 
 #include <QColor>
+#include <QList>
+#include <QPointF>
 #include <QStringList>
 #include <QTimer>
 #include <QWidget>
 #include <array>
 #include <map>
+#include <optional>
 #include <utility>
 #include <vector>
 
+#include "comparison/arm_band.h"
 #include "training/run_metrics.h"
 
 QT_BEGIN_NAMESPACE
 class QChart;
-class QChartView;
 class QGridLayout;
 class QLabel;
 QT_END_NAMESPACE
 
 namespace moelab::ui {
+
+class ComparisonChartView;
 
 class ComparisonCharts : public QWidget {
   Q_OBJECT
@@ -62,12 +72,12 @@ class ComparisonCharts : public QWidget {
 
   void flush();
   int chart_count() const { return static_cast<int>(views_.size()); }
+  // The chart `index` of the current layout (metric order, or arm order in small multiples).
+  ComparisonChartView* view(int index) const { return views_.at(static_cast<std::size_t>(index)); }
 
-  // Band of one arm and metric: per epoch, (mean, min, max) over the seeds that reached it.
-  struct BandPoint {
-    int epoch = 0;
-    double mean = 0, min = 0, max = 0;
-  };
+  // Band of one arm and metric: per epoch, (mean, min, max) over the seeds that reached it and
+  // their number.
+  using BandPoint = moelab::ui::BandPoint;
   std::vector<BandPoint> band(int arm, Metric metric) const;
 
  protected:
@@ -81,8 +91,14 @@ class ComparisonCharts : public QWidget {
 
   void schedule();
   void rebuild();
-  QChart* make_chart(const QString& title);
-  void fill(QChart* chart, Metric metric, int only_arm);
+  ComparisonChartView* make_view(const QString& title);
+  // Every arm's band of `metric`, in the arms' order.
+  std::vector<ArmBand> bands(Metric metric) const;
+  QList<QPointF> split_marks(int arm, Metric metric) const;
+  void fill(ComparisonChartView* view, Metric metric, int only_arm);
+  // A chart was zoomed or panned, or asked for the whole run: every chart follows.
+  void follow_x_range(const ComparisonChartView* source);
+  void reset_x_range();
   double value_at(const Trace& trace, int epoch, Metric metric, bool* found) const;
 
   QStringList names_;
@@ -92,11 +108,13 @@ class ComparisonCharts : public QWidget {
   Layout layout_ = Layout::Overlay;
   Metric metric_ = Accuracy;
   bool structure_dirty_ = true;
+  // The x range the user chose, shared by every chart; none: the whole run.
+  std::optional<std::pair<double, double>> x_range_;
 
   QTimer timer_;
   QLabel* legend_ = nullptr;
   QGridLayout* grid_ = nullptr;
-  std::vector<QChartView*> views_;
+  std::vector<ComparisonChartView*> views_;
 };
 
 }  // namespace moelab::ui
