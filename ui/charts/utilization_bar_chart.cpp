@@ -131,7 +131,7 @@ void UtilizationBarChart::paintEvent(QPaintEvent*) {
   p.translate(12, l.plot.center().y());
   p.rotate(-90);
   p.drawText(QRectF(-l.plot.height() / 2, 0, l.plot.height(), label.height()), Qt::AlignCenter,
-             label.elidedText(tr("samples with it in top-k"), Qt::ElideRight, l.plot.height()));
+             label.elidedText(tr("of samples (top-k)"), Qt::ElideRight, l.plot.height()));
   p.restore();
 
   if (values_.empty()) {
