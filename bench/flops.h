@@ -6,7 +6,7 @@
 
 namespace moelab::bench {
 
-// Matrix-multiply FLOPs of one fused dense training step (core/training/fused_dense_step.cpp)
+// Matrix-multiply FLOPs of one fused dense training step (core/training/fused_step.cpp)
 // with `experts` experts: every product it runs, forward and backward. The projection needs no
 // gradient for its input, so its backward is one product, not two; element-wise work and the
 // probe's Gram matrix (a loop) are left out.

@@ -9,11 +9,16 @@ Prints one JSON object on stdout.
     /usr/bin/python3 bench/peer_pytorch.py --threads 1
     /usr/bin/python3 bench/peer_pytorch.py --threads 2 --dataset idx:/usr/share/datasets/fashion-mnist \
         --max-samples 10000 --seed-epochs 3 --growth-epochs 0
+    /usr/bin/python3 bench/peer_pytorch.py --dataset idx:/usr/share/datasets/fashion-mnist \
+        --initial-experts 64 --seed-epochs 1 --growth-epochs 0 --dispatch routed --probe-experts 12
 
 Same as the C++ core: input projection Linear(D,H)+relu, router H->E (softmax, top-k gates
-renormalised), E expert MLPs H->F->H in stacked tensors run with baddbmm (dense dispatch),
-classifier H->C; loss = cross entropy + 0.05 * mean pairwise cosine of all experts' outputs on a
-fixed probe batch of 128 (through the projection) - 0.1 * normalised entropy of the routed share.
+renormalised; at k = 1 the gate is the probability itself), E expert MLPs H->F->H in stacked
+tensors, classifier H->C. --dispatch dense runs every expert on every sample with baddbmm;
+--dispatch routed gathers each expert's routed samples and adds its gated output back with
+index_add_, expert by expert, as a user would write it. Then loss = cross entropy + 0.05 * mean pairwise cosine of all experts' outputs on a
+fixed probe batch of 128 (through the projection; on --probe-experts experts drawn at random
+each step when there are more, as the lab's training.probe_experts) - 0.1 * normalised entropy of the routed share.
 Adam lr 1e-3, batch 64, 80/20 stratified split. Growth is replayed, not decided: --split-after
 gives the epochs after which the C++ run split an expert (the bench passes the ones it saw), so
 both train the same number of experts in every epoch.
@@ -144,19 +149,36 @@ class MoE(nn.Module):
     def project(self, x):
         return F.relu(self.projection(x))
 
-    def all_expert_outputs(self, hidden):  # [E, B, H]
-        shared = hidden.unsqueeze(0).expand(self.experts, -1, -1)
-        inner = F.relu(torch.baddbmm(self.b_in, shared, self.w_in))
-        return torch.baddbmm(self.b_out, inner, self.w_out)
+    def all_expert_outputs(self, hidden, experts=None):  # [E, B, H], or [len(experts), B, H]
+        w_in, b_in, w_out, b_out = self.w_in, self.b_in, self.w_out, self.b_out
+        if experts is not None:
+            w_in, b_in, w_out, b_out = w_in[experts], b_in[experts], w_out[experts], b_out[experts]
+        shared = hidden.unsqueeze(0).expand(w_in.shape[0], -1, -1)
+        inner = F.relu(torch.baddbmm(b_in, shared, w_in))
+        return torch.baddbmm(b_out, inner, w_out)
 
-    def forward(self, x):
+    def expert(self, e, rows):
+        inner = F.relu(rows @ self.w_in[e] + self.b_in[e])
+        return inner @ self.w_out[e] + self.b_out[e]
+
+    def forward(self, x, routed=False):
         hidden = self.project(x)
         probs = torch.softmax(F.linear(hidden, self.router_weight, self.router_bias), dim=1)
         top_probs, top_idx = probs.topk(min(self.top_k, self.experts), dim=1)
-        gates = top_probs / top_probs.sum(1, keepdim=True)
+        gates = top_probs if top_idx.shape[1] == 1 else top_probs / top_probs.sum(1, keepdim=True)
         gate_matrix = torch.zeros_like(probs).scatter(1, top_idx, gates)
-        mixed = torch.bmm(gate_matrix.unsqueeze(1), self.all_expert_outputs(hidden).transpose(0, 1))
-        return self.classifier(mixed.squeeze(1)), probs, top_idx
+        if routed:
+            mixed = torch.zeros_like(hidden)
+            for e in range(self.experts):
+                rows = (top_idx == e).any(1).nonzero().squeeze(1)
+                if rows.numel() == 0:
+                    continue
+                gated = gate_matrix[rows, e].unsqueeze(1) * self.expert(e, hidden[rows])
+                mixed = mixed.index_add(0, rows, gated)
+        else:
+            outputs = self.all_expert_outputs(hidden).transpose(0, 1)
+            mixed = torch.bmm(gate_matrix.unsqueeze(1), outputs).squeeze(1)
+        return self.classifier(mixed), probs, top_idx
 
 
 def entropy_objective(probs, top_idx):
@@ -216,6 +238,9 @@ def main():
     p.add_argument("--batch-size", type=int, default=64)
     p.add_argument("--split-after", default="", help="comma-separated epochs after which to split")
     p.add_argument("--seed", type=int, default=1)
+    p.add_argument("--dispatch", choices=["dense", "routed"], default="dense")
+    p.add_argument("--probe-experts", type=int, default=0,
+                   help="experts on the diversity probe per step (0 = all, the seed's probe)")
     args = p.parse_args()
 
     torch.set_num_threads(args.threads)
@@ -241,9 +266,12 @@ def main():
             rows = order[begin:begin + args.batch_size]
             x, y = x_train[rows], y_train[rows]
             optimizer.zero_grad()
-            logits, probs, top_idx = model(x)
+            logits, probs, top_idx = model(x, routed=args.dispatch == "routed")
+            probed = None
+            if 0 < args.probe_experts < model.experts:
+                probed = torch.randperm(model.experts, generator=generator)[:args.probe_experts]
             loss = (F.cross_entropy(logits, y)
-                    + 0.05 * expert_similarity(model.all_expert_outputs(model.project(probe)))
+                    + 0.05 * expert_similarity(model.all_expert_outputs(model.project(probe), probed))
                     - 0.1 * entropy_objective(probs, top_idx))
             loss.backward()
             optimizer.step()
@@ -266,7 +294,7 @@ def main():
     total_samples = n * len(epochs)
     print(json.dumps({
         "peer": "pytorch", "torch": torch.__version__, "threads": torch.get_num_threads(),
-        "dataset": args.dataset, "train_samples": n, "epochs": len(epochs),
+        "dataset": args.dataset, "dispatch": args.dispatch, "train_samples": n, "epochs": len(epochs),
         "final_experts": model.experts,
         "samples_per_second": total_samples / train_seconds_total,
         "wall_samples_per_second": total_samples / wall,

@@ -8,7 +8,8 @@
 # Environment: MOELAB_BENCH_BUILD (default build-bench, configured without the GUI),
 # MOELAB_GUI_BUILD (where to look for moelab and the GUI benches; default build, then build-ui),
 # PEER_PYTHON (default /usr/bin/python3: Debian's python3-torch, not a pyenv python3).
-# TRAIN_BENCH_ARGS (extra train_bench flags, e.g. "--repeats 3" on a quiet machine).
+# TRAIN_BENCH_ARGS (extra train_bench flags, e.g. "--repeats 3" on a quiet machine);
+# DISPATCH_BENCH_ARGS (extra dispatch_bench flags, e.g. "--repeats 3 --max-experts 128").
 set -uo pipefail
 
 ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
@@ -26,8 +27,8 @@ if [[ ! -f "$BUILD/build.ninja" ]]; then
   log "configuring $BUILD"
   cmake -S "$ROOT" -B "$BUILD" -G Ninja -DMOELAB_BUILD_GUI=OFF >&2 || exit 1
 fi
-log "building train_bench and moelab-cli in $BUILD"
-cmake --build "$BUILD" -j2 --target train_bench moelab-cli >&2 || exit 1
+log "building train_bench, dispatch_bench, bare_libtorch and moelab-cli in $BUILD"
+cmake --build "$BUILD" -j2 --target train_bench dispatch_bench bare_libtorch moelab-cli >&2 || exit 1
 
 # The GUI binaries come from a GUI build if one exists; nothing here builds them.
 find_gui_binary() {  # $1 = path relative to a build folder
@@ -48,6 +49,48 @@ if ! "$BUILD/bench/train_bench" $QUICK ${TRAIN_BENCH_ARGS:-} --python "$PEER_PYT
   log "train_bench failed"
   exit 1
 fi
+
+# --- dispatch_bench (dense vs routed vs auto, 2-256 experts, k = 1 and 2) ---------------------
+log "running dispatch_bench (progress below; a few minutes)"
+if ! "$BUILD/bench/dispatch_bench" ${DISPATCH_BENCH_ARGS:-} >"$TMP/dispatch_bench.md"; then
+  log "dispatch_bench failed"
+  exit 1
+fi
+
+# --- moelab-cli start-up against LibTorch's own floor -----------------------------------------
+# A 1-epoch run and a bare LibTorch program (bench/bare_libtorch.cpp), alternated, wall time of
+# each process from launch to exit.
+cli_startup_section() {
+  echo
+  echo "### Start-up: a 1-epoch \`moelab-cli\` run against a bare LibTorch program"
+  echo
+  "$PEER_PYTHON" - "$BUILD" "$TMP" <<'EOF'
+import os, statistics, subprocess, sys, time
+build, tmp = sys.argv[1], sys.argv[2]
+cli = [os.path.join(build, "app", "moelab-cli"), "--seed-epochs", "1", "--growth-epochs", "0",
+       "--quiet", "--threads", "1"]
+bare = [os.path.join(build, "bench", "bare_libtorch")]
+times = {"cli": [], "bare": []}
+for i in range(7):
+    for name, argv in (("bare", bare), ("cli", cli + ["--out", os.path.join(tmp, f"startup-cli-{i}")])):
+        start = time.perf_counter()
+        code = subprocess.run(argv, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL).returncode
+        if code != 0:
+            print(f"`{' '.join(argv)}` failed with exit code {code}.")
+            sys.exit(0)
+        times[name].append(time.perf_counter() - start)
+ms = lambda s: f"{1000 * s:.0f}"
+print("7 launches each, alternated; wall time from launch to exit.\n")
+print("| program | median ms | min ms | max ms |\n|---|---:|---:|---:|")
+for name, label in (("bare", "bare LibTorch program (`bench/bare_libtorch`)"),
+                    ("cli", "`moelab-cli --seed-epochs 1 --growth-epochs 0 --quiet --threads 1`")):
+    t = times[name]
+    print(f"| {label} | {ms(statistics.median(t))} | {ms(min(t))} | {ms(max(t))} |")
+extra = statistics.median(times["cli"]) - statistics.median(times["bare"])
+print(f"\nThe lab adds {ms(extra)} ms (medians) to LibTorch's own start-up for its data, model, one "
+      "digits epoch, validation, test and the run's files.")
+EOF
+}
 
 # --- moelab start-up: launch -> first painted window ------------------------------------------
 # moelab has no "time to first paint" option. The simplest honest measurement it allows:
@@ -120,7 +163,8 @@ gui_benches_section() {
   done
 }
 
-log "measuring moelab start-up"
+log "measuring start-up"
+cli_startup_section >"$TMP/cli_startup.md"
 startup_section >"$TMP/startup.md"
 gui_benches_section >"$TMP/gui.md"
 
@@ -135,6 +179,9 @@ mkdir -p "$(dirname "$OUT")"
   echo "not absolute numbers across runs."
   echo
   cat "$TMP/train_bench.md"
+  echo
+  cat "$TMP/dispatch_bench.md"
+  cat "$TMP/cli_startup.md"
   cat "$TMP/startup.md"
   cat "$TMP/gui.md"
 } >"$OUT.tmp" && mv "$OUT.tmp" "$OUT"

@@ -1,6 +1,7 @@
-// train_bench: training throughput, fraction of the sgemm peak, dispatch scaling and memory of
+// train_bench: training throughput, fraction of the sgemm peak and memory of
 // the lab's own Trainer and MoeModel, with the PyTorch peer (bench/peer_pytorch.py) run side by
-// side in the same process tree. Prints Markdown tables on stdout, progress on stderr.
+// side in the same process tree. Prints Markdown tables on stdout, progress on stderr. The
+// scaling with the expert count is bench/dispatch_bench.cpp.
 //
 // A benchmark, not a test: it never fails because the machine was slow or busy; it reports what
 // it saw together with the machine and its load.
@@ -456,6 +457,33 @@ int main(int argc, char** argv) {
     }
   }
 
+  // (b2) Scale: Fashion-MNIST, 64 experts, the whole training set, 1 thread. The lab's auto
+  // dispatch is routed here and its probe a 12-expert subset; the peer runs the same algorithm
+  // (gathering each expert's samples, the same probe subset size).
+  md << "\n### Training throughput at 64 experts, Fashion-MNIST (784 inputs, all 70,000 samples "
+        "= 56,000 train, 1 epoch, k = 2, 1 thread, routed dispatch, probe on 12 experts a step)\n\n";
+  if (fashion_data) {
+    RunConfig config = fashion;
+    config.data.max_samples = o.quick ? 10000 : 0;
+    config.model.initial_experts = config.model.max_experts = 64;
+    config.training.seed_epochs = 1;
+    progress("Fashion-MNIST at 64 experts, C++");
+    const auto cpp = run_trainer(config, load(config));
+    progress("Fashion-MNIST at 64 experts, peer (routed)");
+    const auto peer = run_peer(
+        o, {"--threads", "1", "--dataset", std::string("idx:") + kFashionDir, "--max-samples",
+            std::to_string(config.data.max_samples), "--initial-experts", "64", "--seed-epochs",
+            "1", "--growth-epochs", "0", "--dispatch", "routed", "--probe-experts",
+            std::to_string(config.training.probe_experts)});
+    const bool ok = peer.error.empty();
+    md << "| C++ step samples/s | peer step samples/s | ratio (step) |\n|---:|---:|---:|\n| "
+       << fixed(cpp.step_samples_per_second, 0) << " | "
+       << (ok ? fixed(peer.step_samples_per_second, 0) : "n/a") << " | "
+       << (ok ? fixed(cpp.step_samples_per_second / peer.step_samples_per_second, 2) + "x" : "n/a")
+       << " |\n\nTarget: at least 3x the peer. " << cpp.train_size << " training samples.\n";
+    if (!ok) md << "\nPeer error: `" << peer.error << "`\n";
+  }
+
   // (c) Fraction of the sgemm peak.
   md << "\n### Achieved GFLOP/s against the sgemm peak\n\n";
   md << "Peak: best of 5 `torch::mm` of 2048x2048 float. Training step: matrix-multiply FLOPs "
@@ -506,63 +534,7 @@ int main(int argc, char** argv) {
        << "], the experts' first layer on probe and batch).\n";
   }
 
-  // (d) Scaling: fixed expert counts, dense versus routed, k = 1 and 2, one thread.
-  md << "\n### Scaling: training time per epoch (ms) at fixed expert counts, 1 thread, digits\n\n";
-  md << "initial = max experts = E, no growth, 2 epochs, the second timed (training steps "
-        "only). *Dense* is the fused step (every expert on every sample, one product per layer, "
-        "hand-derived gradients); *routed* gathers each expert's samples and scatters the "
-        "results back, under autograd. The diversity loss runs every expert on the 128-sample "
-        "probe in both.\n\n";
-  const std::vector<int> expert_counts = {2, 4, 8, 16, 32, 64};
-  md << "| E | k=1 dense | k=1 routed | k=2 dense | k=2 routed |\n|---:|---:|---:|---:|---:|\n";
-  std::map<std::pair<int, int>, std::pair<double, double>> scaling;  // (k,E) -> (dense, routed)
-  for (int experts : expert_counts) {
-    md << "| " << experts;
-    for (int k : {1, 2}) {
-      double ms[2] = {0, 0};
-      for (int routed = 0; routed < 2; ++routed) {
-        RunConfig config = defaults;
-        config.training.threads = 1;
-        config.model.initial_experts = experts;
-        config.model.max_experts = experts;
-        config.model.top_k = k;
-        config.training.seed_epochs = 2;
-        config.training.growth_epochs = 0;
-        config.training.dispatch = routed ? Dispatch::Routed : Dispatch::Dense;
-        progress("scaling E=" + std::to_string(experts) + " k=" + std::to_string(k) +
-                 (routed ? " routed" : " dense"));
-        const auto s = run_trainer(config, digits);
-        ms[routed] =
-            1000.0 * median({s.epoch_seconds.begin() + 1, s.epoch_seconds.end()});
-      }
-      scaling[{k, experts}] = {ms[0], ms[1]};
-      md << " | " << fixed(ms[0], 1) << " | " << fixed(ms[1], 1) << (ms[1] < ms[0] ? " *" : "");
-    }
-    md << " |\n";
-  }
-  md << "\n`*` = routed faster. Crossover (smallest E from which routed stays faster): ";
-  for (int k : {1, 2}) {
-    std::optional<int> crossover;
-    for (auto it = expert_counts.rbegin(); it != expert_counts.rend(); ++it) {
-      const auto [dense, routed] = scaling[{k, *it}];
-      if (routed < dense) crossover = *it;
-      else break;
-    }
-    md << "k=" << k << ": " << (crossover ? "E = " + std::to_string(*crossover) : "none up to 64")
-       << (k == 1 ? "; " : ".\n");
-  }
-  md << "Auto dispatch rule in core (`prefer_routed_dispatch`): ";
-  for (int k : {1, 2}) {
-    std::optional<int> first;
-    for (int e : expert_counts) {
-      if (prefer_routed_dispatch(e, k)) {
-        first = e;
-        break;
-      }
-    }
-    md << "k=" << k << ": " << (first ? "routed from E = " + std::to_string(*first) : "always dense")
-       << (k == 1 ? "; " : ".\n");
-  }
+  // (d) Scaling with the expert count: bench/dispatch_bench.cpp (run_all.sh runs it).
 
   // (e) Memory, in separate processes for clean peaks.
   md << "\n### Memory\n\n| run | peak RSS (MiB) | seconds |\n|---|---:|---:|\n";
@@ -577,9 +549,18 @@ int main(int argc, char** argv) {
                           std::string("idx:") + kFashionDir, "--max-samples", "10000",
                           "--initial-experts", "64", "--max-experts", "64", "--seed-epochs", "1",
                           "--growth-epochs", "0", "--out", "/tmp/moelab-bench-rss-b"});
-    md << "| 64 experts, Fashion-MNIST (all 70,000 loaded, 10,000-sample subset, 1 epoch) | "
+    md << "| 64 experts, Fashion-MNIST (10,000-sample subset, 1 epoch) | "
        << (b.status == 0 ? fixed(b.max_rss_kib / 1024.0, 1) : "failed (" + std::to_string(b.status) + ")")
        << " | " << fixed(b.seconds, 1) << " |\n";
+    progress("peak RSS: 64 experts, Fashion-MNIST, whole set (moelab-cli)");
+    const auto full = spawn({o.cli, "--threads", "1", "--quiet", "--dataset",
+                             std::string("idx:") + kFashionDir, "--initial-experts", "64",
+                             "--max-experts", "64", "--seed-epochs", "1", "--growth-epochs", "0",
+                             "--out", "/tmp/moelab-bench-rss-c"});
+    md << "| 64 experts, Fashion-MNIST (all 70,000 samples, 1 epoch) | "
+       << (full.status == 0 ? fixed(full.max_rss_kib / 1024.0, 1)
+                            : "failed (" + std::to_string(full.status) + ")")
+       << " | " << fixed(full.seconds, 1) << " |\n";
     progress("resident memory over a 100-epoch run (child process)");
     const auto c = spawn({self_exe(), "--child", "long-rss"});
     try {

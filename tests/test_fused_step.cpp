@@ -6,7 +6,7 @@
 #include "growth/expert_splitter.h"
 #include "model/moe_model.h"
 #include "training/adam_update.h"
-#include "training/fused_dense_step.h"
+#include "training/fused_step.h"
 #include "training/loss_term.h"
 #include "training/routing_losses.h"
 #include "util/sgemm.h"
@@ -33,7 +33,7 @@ const LossTerms& default_terms() {
 }
 
 // The default run's weights: cross_entropy, entropy, diversity; no switch loss, no z-loss.
-const StepSettings kAllFixes{{1.0, 0.1, 0.05, 0.0, 0.0}, true};
+const StepSettings kAllFixes{{1.0, 0.1, 0.05, 0.0, 0.0}, true, false, {}};
 
 }  // namespace
 
@@ -48,7 +48,7 @@ class TestFusedStep : public QObject {
     const auto probe = torch::randn({13, 20});
     const auto x = torch::randn({40, 20});
     const auto y = torch::randint(5, {40}, torch::kLong);
-    FusedDenseStep step(probe, default_terms());
+    FusedStep step(probe, default_terms());
     const auto losses = step.run(*model, x, y, kAllFixes);
 
     torch::NoGradGuard no_grad;
@@ -67,7 +67,7 @@ class TestFusedStep : public QObject {
 
   void labelOutsideTheClassesIsRefusedNotRead() {
     MoeModel model(20, 5, model_config(2, 2, 20));
-    FusedDenseStep step(torch::randn({13, 20}), default_terms());
+    FusedStep step(torch::randn({13, 20}), default_terms());
     const auto y = torch::tensor({0, 5, 1}, torch::kLong);
     QVERIFY_THROWS_EXCEPTION(c10::Error, step.run(*model, torch::randn({3, 20}), y, kAllFixes));
   }
@@ -78,7 +78,7 @@ class TestFusedStep : public QObject {
     const auto probe = torch::randn({13, 20});
     const auto x = torch::randn({17, 20});
     const auto y = torch::randint(5, {17}, torch::kLong);
-    FusedDenseStep step(probe, default_terms());
+    FusedStep step(probe, default_terms());
     step.run(*model, x, y, kAllFixes);
     adam_update(adam);
     split_expert(*model, adam, 0, 0.01, c10::nullopt);

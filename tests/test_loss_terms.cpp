@@ -1,20 +1,22 @@
 // Every loss term's fused half against its autograd reference (training/loss_term.h), evaluated
-// exactly (in double precision), term by term and combined, over the shapes a run reaches (1-12
-// experts, k 1-3, D == H, D > H, D < H with the projection bug), with a fresh workspace, a reused
-// one, after a split, a prune and a revival, and with the bias balancer's selection bias choosing
-// the top k. A term is checked
+// exactly (in double precision), term by term and combined, over the shapes a run reaches (1-24
+// experts, k 1-3, D == H, D > H, D < H with the projection bug; with more experts than slots, so
+// that some experts get no sample), with a fresh workspace, a reused one, after a split, a prune
+// and a revival, and with the bias balancer's selection bias choosing the top k; with the dense
+// and the routed mixture, and with the diversity probe on every expert or on a subset of them.
+// A term is checked
 // alone at weight 1, so its gradient is compared on its own scale: a small-weight term cannot hide
 // under the cross-entropy's gradient.
 #include <torch/torch.h>
+
+#include <QtTest>
 
 #include "growth/expert_pruner.h"
 #include "growth/expert_reviver.h"
 #include "growth/expert_splitter.h"
 #include "model/moe_model.h"
-#include "training/fused_dense_step.h"
+#include "training/fused_step.h"
 #include "training/loss_term.h"
-
-#include <QtTest>
 
 using namespace moelab;
 
@@ -53,6 +55,8 @@ const std::vector<Shape>& shapes() {
       {4, 2, 30, 20, 17, false, "projection bug D > H (cut)"},
       {4, 1, 12, 20, 17, false, "projection bug D < H (pad)"},
       {3, 2, 20, 20, 1, true, "single sample"},
+      {16, 2, 20, 20, 5, true, "16 experts k2, most without samples"},
+      {24, 1, 20, 20, 7, true, "24 experts k1, most without samples"},
   };
   return all;
 }
@@ -115,8 +119,7 @@ double largest_deviation(const std::vector<torch::Tensor>& got,
                          const std::vector<torch::Tensor>& exact) {
   double largest = 0.0;
   for (std::size_t i = 0; i < got.size(); ++i) {
-    largest = std::max(largest,
-                       (got[i].to(torch::kDouble) - exact[i]).abs().max().item<double>());
+    largest = std::max(largest, (got[i].to(torch::kDouble) - exact[i]).abs().max().item<double>());
   }
   return largest;
 }
@@ -134,7 +137,8 @@ class TestLossTerms : public QObject {
     QCOMPARE(catalog.size(), make_loss_terms({}).size());
     QCOMPARE(catalog.front().name, std::string("cross_entropy"));
     for (std::size_t a = 0; a < catalog.size(); ++a) {
-      for (std::size_t b = a + 1; b < catalog.size(); ++b) QVERIFY(catalog[a].name != catalog[b].name);
+      for (std::size_t b = a + 1; b < catalog.size(); ++b)
+        QVERIFY(catalog[a].name != catalog[b].name);
     }
   }
 
@@ -143,15 +147,17 @@ class TestLossTerms : public QObject {
     QTest::addColumn<QString>("weights");  // "term:<i>" alone at weight 1, or "combined", "heavy"
     QTest::addColumn<int>("diversityLoss");
     QTest::addColumn<int>("workspace");
+    QTest::addColumn<bool>("routed");
+    QTest::addColumn<bool>("probeSubset");  // the probe on every other expert, not all
     const auto terms = make_loss_terms({});
     std::vector<QString> cases = {"combined", "heavy"};
     for (std::size_t t = 0; t < terms.size(); ++t) cases.push_back(QString("term:%1").arg(t));
     for (int s = 0; s < static_cast<int>(shapes().size()); ++s) {
       for (const auto& weights : cases) {
         for (const auto loss : {DiversityLoss::SignedCosine, DiversityLoss::SquaredCosine}) {
-          for (const auto ws : {Workspace::Fresh, Workspace::Reused, Workspace::AfterSplit,
-                                Workspace::AfterPrune, Workspace::AfterRevive,
-                                Workspace::SelectionBias}) {
+          for (const auto ws :
+               {Workspace::Fresh, Workspace::Reused, Workspace::AfterSplit, Workspace::AfterPrune,
+                Workspace::AfterRevive, Workspace::SelectionBias}) {
             // Pruning and reviving need a second expert.
             if ((ws == Workspace::AfterPrune || ws == Workspace::AfterRevive) &&
                 shapes()[s].experts < 2) {
@@ -163,9 +169,20 @@ class TestLossTerms : public QObject {
                                   : ws == Workspace::AfterPrune  ? "after prune"
                                   : ws == Workspace::AfterRevive ? "after revive"
                                                                  : "selection bias";
-            QTest::addRow("%s, %s, %s, %s", shapes()[s].name, qPrintable(weights),
-                          to_string(loss), ws_name)
-                << s << weights << static_cast<int>(loss) << static_cast<int>(ws);
+            for (const bool routed : {false, true}) {
+              for (const bool subset : {false, true}) {
+                // A subset needs three experts (two of them on the probe) and a probe term on.
+                if (subset &&
+                    (shapes()[s].experts < 4 || (weights != "combined" && weights != "term:2"))) {
+                  continue;
+                }
+                QTest::addRow("%s, %s, %s, %s, %s%s", shapes()[s].name, qPrintable(weights),
+                              to_string(loss), ws_name, routed ? "routed" : "dense",
+                              subset ? ", probe subset" : "")
+                    << s << weights << static_cast<int>(loss) << static_cast<int>(ws) << routed
+                    << subset;
+              }
+            }
           }
         }
       }
@@ -177,12 +194,15 @@ class TestLossTerms : public QObject {
     QFETCH(QString, weights);
     QFETCH(int, diversityLoss);
     QFETCH(int, workspace);
+    QFETCH(bool, routed);
+    QFETCH(bool, probeSubset);
     const Shape& s = shapes()[shape];
     TrainingConfig training;
     training.diversity_loss = static_cast<DiversityLoss>(diversityLoss);
     const auto terms = make_loss_terms(training);
     StepSettings settings;
     settings.projection_fix = s.projection_fix;
+    settings.routed = routed;
     if (weights == "combined") {
       // cross_entropy, entropy, diversity, switch, z_loss: every term at a typical weight.
       settings.weights = {1.0, 0.1, 0.05, 0.01, 0.001};
@@ -199,7 +219,7 @@ class TestLossTerms : public QObject {
     const auto probe = torch::randn({13, s.inputs});
     const auto x = torch::randn({s.batch, s.inputs});
     const auto y = torch::randint(kClasses, {s.batch}, torch::kLong);
-    FusedDenseStep step(probe, terms);
+    FusedStep step(probe, terms);
     if (workspace != static_cast<int>(Workspace::Fresh)) {
       // A larger batch first: the measured call then runs in buffers made for another batch.
       step.run(*model, torch::randn({s.batch + 8, s.inputs}),
@@ -209,7 +229,9 @@ class TestLossTerms : public QObject {
       case Workspace::AfterSplit:
         split_expert(*model, adam, 0, 0.05, c10::nullopt, SplitMode::Seed);
         break;
-      case Workspace::AfterPrune: prune_expert(*model, adam, 0); break;
+      case Workspace::AfterPrune:
+        prune_expert(*model, adam, 0);
+        break;
       case Workspace::AfterRevive:
         revive_expert(*model, adam, 0, model->num_experts() - 1, 0.05, c10::nullopt);
         break;
@@ -218,7 +240,13 @@ class TestLossTerms : public QObject {
         model->selection_bias().copy_(torch::randn({model->num_experts()}) * 0.3);
         model->use_selection_bias(true);
         break;
-      default: break;
+      default:
+        break;
+    }
+    if (probeSubset) {
+      // Every other expert of those the measured step has (after a prune, three).
+      for (std::int64_t e = 0; e < model->num_experts(); e += 2)
+        settings.probe_experts.push_back(e);
     }
     clear_gradients(*model);
     const auto losses = step.run(*model, x, y, settings);
@@ -226,9 +254,9 @@ class TestLossTerms : public QObject {
     clear_gradients(*model);
 
     const auto out = model->forward(x, Dispatch::Dense);
-    const auto in = reference_inputs(*model, out, y, probe, s.projection_fix);
-    const auto reference =
-        weighted_references(terms, in, settings.weights, model->num_experts());
+    const auto in =
+        reference_inputs(*model, out, y, probe, s.projection_fix, settings.probe_experts);
+    const auto reference = weighted_references(terms, in, settings.weights, model->num_experts());
     torch::Tensor total = torch::zeros({});
     for (std::size_t t = 0; t < terms.size(); ++t) {
       const double expected = reference[t].item<double>();
@@ -254,8 +282,8 @@ class TestLossTerms : public QObject {
     model->to(torch::kDouble);
     const auto x64 = x.to(torch::kDouble);
     const auto out64 = model->forward(x64, Dispatch::Dense);
-    const auto in64 =
-        reference_inputs(*model, out64, y, probe.to(torch::kDouble), s.projection_fix);
+    const auto in64 = reference_inputs(*model, out64, y, probe.to(torch::kDouble), s.projection_fix,
+                                       settings.probe_experts);
     torch::Tensor total64 = torch::zeros({}, torch::kDouble);
     for (const auto& r : weighted_references(terms, in64, settings.weights, model->num_experts())) {
       total64 = total64 + r;
@@ -280,10 +308,10 @@ class TestLossTerms : public QObject {
     Shape s{4, 1, 20, 20, 33, true, "k1"};
     MoeModel model(s.inputs, kClasses, model_config(s));
     const auto terms = make_loss_terms({});
-    FusedDenseStep step(torch::randn({13, s.inputs}), terms);
+    FusedStep step(torch::randn({13, s.inputs}), terms);
     const auto losses = step.run(*model, torch::randn({s.batch, s.inputs}),
                                  torch::randint(kClasses, {s.batch}, torch::kLong),
-                                 {{1.0, 0.0, 0.0, 0.0, 0.0}, true});
+                                 {{1.0, 0.0, 0.0, 0.0, 0.0}, true, false, {}});
     QVERIFY(losses.scalars.router_task_grad_norm > 1e-4);
     QVERIFY(model->router_weight().grad().abs().max().item<double>() > 1e-5);
   }
@@ -295,8 +323,8 @@ class TestLossTerms : public QObject {
     const auto probe = torch::randn({13, s.inputs});
     const auto x = torch::randn({s.batch, s.inputs});
     const auto y = torch::randint(kClasses, {s.batch}, torch::kLong);
-    FusedDenseStep step(probe, terms);
-    const auto losses = step.run(*model, x, y, {{1.0, 0.1, 0.05, 0.0, 0.0}, true});
+    FusedStep step(probe, terms);
+    const auto losses = step.run(*model, x, y, {{1.0, 0.1, 0.05, 0.0, 0.0}, true, false, {}});
     const auto out = model->forward(x, Dispatch::Dense);
     const auto task = torch::nn::functional::cross_entropy(out.logits, y);
     const auto grad = torch::autograd::grad({task}, {model->router_weight()})[0];

@@ -429,15 +429,20 @@ class TestUiComparison : public QObject {
   }
 
   void cancelKeepsFinishedRuns() {
-    // One run at a time, cancelled as soon as the first has finished: the others are running or
-    // queued, never finished.
-    auto w = two_by_two(tiny_config());
+    // One run at a time, cancelled the moment the first has finished: the others are running or
+    // queued, never finished. The runs are long enough (30 epochs each) that the click lands
+    // before the next one ends; polling for the first run's end instead let a tiny run or two
+    // more finish between two polls.
+    auto config = tiny_config();
+    config.training.growth_epochs = 28;
+    auto w = two_by_two(config);
     w->controller()->set_max_jobs(1);
     QSignalSpy finished_runs(w->controller(), &moelab::ui::ComparisonController::runFinished);
     QSignalSpy ended(w.get(), &ComparisonWindow::comparisonEnded);
+    connect(w->controller(), &moelab::ui::ComparisonController::runFinished, w.get(),
+            [button = w->cancel_button()] { QTest::mouseClick(button, Qt::LeftButton); });
     QVERIFY(w->start());
     QTRY_VERIFY_WITH_TIMEOUT(finished_runs.count() >= 1, kRunTimeoutMs);
-    QTest::mouseClick(w->cancel_button(), Qt::LeftButton);
     QTRY_COMPARE_WITH_TIMEOUT(ended.count(), 1, 20000);
     QVERIFY(!w->controller()->running());
     const int kept = static_cast<int>(w->comparison().results.size());

@@ -3,11 +3,9 @@
 #include <algorithm>
 #include <optional>
 #include <stdexcept>
-
 #include <thread>
 
 #include "config/config_json.h"
-
 #include "data/dataset_loader.h"
 #include "io/durable_run.h"
 #include "io/run_folder_reader.h"
@@ -31,21 +29,29 @@ std::vector<ArmSeedResult> AblationRunner::run(const std::vector<RunKey>& jobs) 
   const auto threads = std::min<std::size_t>(static_cast<std::size_t>(plan_.jobs), jobs.size());
   for (const auto& job : jobs) ++unfinished_[job.seed];
   if (threads > 1) require_memory_for(jobs.front(), threads);
-  std::vector<std::thread> workers;
   std::exception_ptr failure;
   std::mutex failure_mutex;
-  for (std::size_t t = 0; t < threads; ++t) {
-    workers.emplace_back([&] {
-      try {
-        work(jobs, next, slots);
-      } catch (...) {
-        std::lock_guard lock(failure_mutex);
-        if (!failure) failure = std::current_exception();
-        cancel();
+  {
+    // jthreads join when they go: if starting a worker throws, the ones already running are
+    // cancelled and joined before the state they share goes away, instead of std::terminate.
+    std::vector<std::jthread> workers;
+    try {
+      for (std::size_t t = 0; t < threads; ++t) {
+        workers.emplace_back([&] {
+          try {
+            work(jobs, next, slots);
+          } catch (...) {
+            std::lock_guard lock(failure_mutex);
+            if (!failure) failure = std::current_exception();
+            cancel();
+          }
+        });
       }
-    });
+    } catch (...) {
+      cancel();
+      throw;
+    }
   }
-  for (auto& w : workers) w.join();
   if (failure) std::rethrow_exception(failure);
   std::vector<ArmSeedResult> results;
   for (auto& slot : slots) {
@@ -110,7 +116,8 @@ RunResult AblationRunner::run_job(const RunKey& job, const RunConfig& config,
   options.mode = unfinished ? FolderMode::Continue : FolderMode::Replace;
   DurableRun run(options, config);
   if (config_to_json(run.config()) != config_to_json(config)) {
-    throw std::invalid_argument(folder + " holds a run with other settings; --force trains the "
+    throw std::invalid_argument(folder +
+                                " holds a run with other settings; --force trains the "
                                 "grid again");
   }
   return run.run(*data_for(job.seed), observer, &control);

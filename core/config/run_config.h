@@ -94,6 +94,9 @@ struct TrainingConfig {
   double final_lr_fraction = 1.0;
   double diversity_weight = 0.05;
   int probe_size = 128;         // fixed probe batch for the diversity loss
+  // Experts on the probe per step: all of them up to this many, else a random subset of this size
+  // drawn each step (training/probe_subset.h). 12 = the default run's largest expert count.
+  int probe_experts = 12;
   double split_noise = 0.01;    // relative noise on the child's weights at a split
   double plateau_min_delta = 0.0;  // validation accuracy must beat its best by more than this
   int plateau_patience = 1;     // growth epochs without improvement before a plateau is declared

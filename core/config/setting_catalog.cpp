@@ -214,6 +214,11 @@ std::vector<Setting> build_catalog() {
       integer({"training.probe_size", "--probe-size", kTraining, "Probe size",
                "Samples in the fixed probe batch of the diversity loss."},
               1, 100'000, [](auto& c) -> auto& { return c.training.probe_size; }),
+      integer({"training.probe_experts", "--probe-experts", kTraining, "Probe experts",
+               "Experts the diversity probe runs on per step: every expert while there are at "
+               "most this many (the seed's probe), else this many drawn at random each step, an "
+               "unbiased estimate of the same loss whose cost does not grow with the experts."},
+              2, 1'000'000, [](auto& c) -> auto& { return c.training.probe_experts; }),
       real({"training.split_noise", "--split-noise", kTraining, "Split noise",
             "Relative noise on the child's weights at a split."},
            {0, 10}, [](auto& c) -> auto& { return c.training.split_noise; }),

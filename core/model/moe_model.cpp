@@ -1,5 +1,6 @@
 #include "model/moe_model.h"
 
+#include <algorithm>
 #include <cmath>
 #include <tuple>
 
@@ -119,8 +120,10 @@ std::vector<torch::Tensor> MoeModelImpl::expert_parameters() const {
   return {router_weight_, router_bias_, w_in_, b_in_, w_out_, b_out_};
 }
 
-bool prefer_routed_dispatch(std::int64_t /*experts*/, std::int64_t /*top_k*/) {
-  return false;
+bool prefer_routed_dispatch(std::int64_t experts, std::int64_t top_k) {
+  // Measured crossover (bench/dispatch_bench, docs/performance.md).
+  constexpr std::int64_t kRoutedFromExpertsPerSlot = 4;
+  return experts >= kRoutedFromExpertsPerSlot * std::max<std::int64_t>(top_k, 1);
 }
 
 }  // namespace moelab

@@ -88,12 +88,11 @@ class MoeModelImpl : public torch::nn::Module {
 };
 TORCH_MODULE(MoeModel);
 
-// Whether Dispatch::Auto gathers each expert's samples (routed, under autograd) instead of running
-// every expert on every sample (dense, the fused step). Routed does less arithmetic once most
-// experts are idle for most samples, but bench/ measured the fused dense step faster at almost
-// every size from 2 to 64 experts with k = 1 and 2; the one cell per run where routed won (32 or
-// 64 experts, a different one each run) it won by under 6% (docs/performance.md). So Auto is
-// dense; the routed dispatch stays available by name.
+// Whether Dispatch::Auto runs each expert on its routed samples only (routed) instead of every
+// expert on every sample (dense). Both are the fused step with hand-derived gradients
+// (training/fused_step.h); the rule is the crossover bench/dispatch_bench measured
+// (docs/performance.md): dense does E expert passes per sample in a few large products, routed
+// does k in one small product pair per expert, so routed wins once E is a few times k.
 bool prefer_routed_dispatch(std::int64_t experts, std::int64_t top_k);
 
 }  // namespace moelab

@@ -8,7 +8,8 @@ StepLosses autograd_losses(MoeModelImpl& model, const LossTerms& terms, const to
                            const torch::Tensor& x, const torch::Tensor& y,
                            const StepSettings& settings, Dispatch dispatch) {
   const auto out = model.forward(x, dispatch);
-  const auto in = reference_inputs(model, out, y, probe, settings.projection_fix);
+  const auto in =
+      reference_inputs(model, out, y, probe, settings.projection_fix, settings.probe_experts);
   const auto weighted = weighted_references(terms, in, settings.weights, model.num_experts());
   StepLosses losses;
   losses.total = torch::zeros({});
@@ -23,8 +24,8 @@ StepLosses autograd_losses(MoeModelImpl& model, const LossTerms& terms, const to
   // The statistics, read back at once.
   torch::NoGradGuard no_grad;
   const auto share = in.slot_share.detach();
-  const auto row_norms = task_grad.defined() ? task_grad.norm(2, {1})
-                                             : torch::zeros({model.num_experts()});
+  const auto row_norms =
+      task_grad.defined() ? task_grad.norm(2, {1}) : torch::zeros({model.num_experts()});
   auto& s = losses.scalars;
   for (const auto& w : weighted) s.terms.push_back(w.item<double>());
   s.total = losses.total.item<double>();

@@ -7,7 +7,7 @@
 
 #include "config/run_config.h"
 #include "model/moe_model.h"
-#include "training/fused_dense_step.h"
+#include "training/fused_step.h"
 #include "training/loss_term.h"
 
 namespace moelab {

@@ -97,7 +97,7 @@ MemoryEstimate estimate_training_memory(const RunConfig& config, const DataShape
   estimate.parts.push_back(
       {"the model with its gradients and Adam moments at " + std::to_string(e) + " experts",
        kFloat * model_floats, {"model.expert_hidden", "model.max_experts", "model.hidden"}});
-  // The fused step's buffers (training/fused_dense_step.cpp, Workspace::make), kept between steps.
+  // The fused step's buffers (training/fused_step.cpp, Workspace::make), kept between steps.
   const std::uint64_t step_floats = rows * d + 2 * rows * h + 2 * rows * e * f + 2 * batch * e * f +
                                     2 * h * e * f + 5 * batch * e + 2 * batch * h + 2 * batch * c +
                                     2 * e * probe * h + e * h + probe * d;

@@ -5,7 +5,7 @@
 #include <cstdint>
 #include <vector>
 
-#include "training/fused_dense_step.h"
+#include "training/fused_step.h"
 
 namespace moelab {
 

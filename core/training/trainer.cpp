@@ -14,6 +14,7 @@
 #include "training/adam_update.h"
 #include "training/learning_rate_schedule.h"
 #include "training/model_factory.h"
+#include "training/probe_subset.h"
 #include "training/run_resources.h"
 #include "training/selection_bias.h"
 #include "training/switch_events.h"
@@ -331,9 +332,11 @@ bool Trainer::train_epoch(int epoch, Phase phase, EpochMetrics& metrics) {
     const auto rows = p.order.narrow(0, p.position, std::min(batch, n - p.position));
     const auto x = train.features.index_select(0, rows);
     const auto y = train.labels.index_select(0, rows);
-    const auto settings = step_settings(terms_, config_.training, fixes_);
+    auto settings = step_settings(terms_, config_.training, fixes_);
+    settings.probe_experts = draw_probe_experts(terms_, settings.weights, model_->num_experts(),
+                                                config_.training.probe_experts, generator_);
     model_->use_selection_bias(selection_bias_on(config_.training, fixes_));
-    const auto losses = gradient_step_->run(*model_, *optimizer_, x, y, settings);
+    const auto losses = gradient_step_->run(*model_, x, y, settings);
     if (step_ == 0) initial_cross_entropy_ = losses.scalars.terms.front();
     result_.diverged = divergence(losses, epoch);
     if (!result_.diverged.empty()) break;  // no update from a non-finite gradient
