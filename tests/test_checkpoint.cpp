@@ -17,6 +17,7 @@
 #include "io/run_folder_reader.h"
 #include "io/run_status.h"
 #include "io/run_writer.h"
+#include "model/moe_model.h"
 #include "report/phase_report.h"
 #include "training/trainer.h"
 
@@ -64,7 +65,7 @@ class TestCheckpoint : public QObject {
     QTest::addColumn<int>("stop_step");
     QTest::addColumn<int>("split_mode");
     // 0 plain, 1 bias balancer, 2 pruning, 3 reviving, 4 growth by pattern, 5 growth by pattern
-    // with pruning
+    // with pruning, 6 routed dispatch with the probe on a subset of experts
     QTest::addColumn<int>("variant");
     // Inside the seed phase, at an epoch's last step, just after a split, late in growth; and a
     // preserving split caught while its child is being released.
@@ -85,6 +86,9 @@ class TestCheckpoint : public QObject {
     // child beside its parent on the ring, and after a prune took a cell out of it.
     QTest::newRow("schnakenberg") << 140 << 0 << 4;
     QTest::newRow("schnakenberg, pruned") << 140 << 0 << 5;
+    // Eight experts at k = 2 route, and a probe of 3 experts draws from the run's generator every
+    // step: the draws after the stop must be the ones the run left alone makes.
+    QTest::newRow("routed, probe subset") << 140 << 0 << 6;
   }
   void stoppedAndContinuedRunEndsAsTheRunLeftAlone() {
     QFETCH(int, stop_step);
@@ -94,13 +98,19 @@ class TestCheckpoint : public QObject {
     config.training.log_interval = 1;
     config.training.split_mode = split_mode ? SplitMode::Preserving : SplitMode::Seed;
     if (variant == 1) config.training.balancer = Balancer::Bias;
-    if (variant >= 2) {
+    const bool field = variant == 4 || variant == 5;
+    if (variant >= 2 && variant <= 5) {
       config.fixes.entropy_loss = false;
       config.model.initial_experts = 4;
     }
+    if (variant == 6) {
+      config.model.initial_experts = 8;
+      config.training.probe_experts = 3;
+      QVERIFY(prefer_routed_dispatch(config.model.initial_experts, config.model.top_k));
+    }
     config.training.prune_dormant = variant == 2 || variant == 5;
     config.training.revive_dormant = variant == 3;
-    if (variant >= 4) config.training.growth = Growth::Schnakenberg;
+    if (field) config.training.growth = Growth::Schnakenberg;
     const auto reference_run = Trainer(config, data_for(config)).run();
     const auto reference = files_of(reference_run);
     // The variant must have acted before the stop, or the row would test nothing new.
@@ -115,7 +125,7 @@ class TestCheckpoint : public QObject {
       QVERIFY2(acted_before_stop(name) > 0, name);
       QVERIFY(reference.events.find(std::string("\n") + name + ",") != std::string::npos);
     }
-    if (variant >= 4) {
+    if (field) {
       const auto split_before_stop =
           std::count_if(reference_run.splits.begin(), reference_run.splits.end(),
                         [&](const SplitEvent& e) { return e.step <= stop_step; });
@@ -136,7 +146,7 @@ class TestCheckpoint : public QObject {
       const auto state = first.state();
       QCOMPARE(state.step, static_cast<std::int64_t>(stop_step));
       if (variant == 1) QVERIFY(state.selection_bias.abs().max().item<double>() > 0);
-      if (variant >= 4) {
+      if (field) {
         // A child sits beside its parent, not at the end: the ring is not the experts in order.
         const auto& ring = state.growth.ring;
         QCOMPARE(ring.size(), static_cast<std::size_t>(state.selection_bias.numel()));

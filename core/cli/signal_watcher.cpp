@@ -1,12 +1,12 @@
 #include "cli/signal_watcher.h"
 
-#include <cerrno>
-#include <csignal>
-#include <cstdlib>
-
 #include <fcntl.h>
 #include <poll.h>
 #include <unistd.h>
+
+#include <cerrno>
+#include <csignal>
+#include <cstdlib>
 
 namespace moelab {
 
@@ -47,11 +47,21 @@ void SignalWatcher::install_handlers() {
   }
 }
 
-SignalWatcher::SignalWatcher() : thread_([this] { watch(); }) {}
+SignalWatcher::SignalWatcher() {
+  if (::pipe2(wake_pipe_, O_CLOEXEC | O_NONBLOCK) != 0) wake_pipe_[0] = wake_pipe_[1] = -1;
+  thread_ = std::thread([this] { watch(); });
+}
 
 SignalWatcher::~SignalWatcher() {
   quit_ = true;
+  if (wake_pipe_[1] >= 0) {
+    const unsigned char byte = 0;
+    [[maybe_unused]] const auto written = ::write(wake_pipe_[1], &byte, 1);
+  }
   thread_.join();
+  for (const int fd : wake_pipe_) {
+    if (fd >= 0) ::close(fd);
+  }
 }
 
 void SignalWatcher::on_first_signal(std::function<void()> handler) {
@@ -62,13 +72,16 @@ void SignalWatcher::on_first_signal(std::function<void()> handler) {
 
 void SignalWatcher::watch() {
   if (signal_pipe[0] < 0) return;  // install_handlers() was not called: nothing to watch
-  // Polls for the destructor's quit flag a few times a second; a signal wakes it at once. The
-  // thread lives until the destructor, also after the first signal: a second one ends the process
-  // with _exit() while this thread still runs, never with a finished thread left unjoined.
+  // Sleeps until a signal or the destructor's wake-up byte arrives (without a wake-up pipe, it
+  // checks the quit flag a few times a second). The thread lives until the destructor, also after
+  // the first signal: a second one ends the process with _exit() while this thread still runs,
+  // never with a finished thread left unjoined.
   constexpr int kQuitCheckMs = 200;
-  pollfd readable{signal_pipe[0], POLLIN, 0};
+  pollfd readable[2] = {{signal_pipe[0], POLLIN, 0}, {wake_pipe_[0], POLLIN, 0}};
+  const bool wakeable = wake_pipe_[0] >= 0;
   while (!quit_) {
-    if (::poll(&readable, 1, kQuitCheckMs) <= 0) continue;
+    if (::poll(readable, wakeable ? 2 : 1, wakeable ? -1 : kQuitCheckMs) <= 0) continue;
+    if ((readable[0].revents & POLLIN) == 0) continue;  // the wake-up: quit_ is set
     unsigned char byte = 0;
     if (::read(signal_pipe[0], &byte, 1) != 1 || received_ != 0) continue;
     received_ = byte;

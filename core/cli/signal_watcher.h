@@ -43,6 +43,9 @@ class SignalWatcher {
   std::atomic<bool> quit_ = false;
   std::mutex mutex_;
   std::function<void()> handler_;
+  // The destructor writes a byte here so that the watcher's poll ends at once: a program's exit
+  // does not wait for a poll timeout.
+  int wake_pipe_[2] = {-1, -1};
   std::thread thread_;
 };
 
