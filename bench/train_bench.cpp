@@ -16,6 +16,7 @@
 #include <chrono>
 #include <cmath>
 #include <cstdio>
+#include <filesystem>
 #include <fstream>
 #include <iostream>
 #include <map>
@@ -224,6 +225,12 @@ struct ChildResult {
   double seconds = 0;
   std::string stdout_text;
 };
+
+// A run folder path with nothing at it: moelab-cli refuses to write over an earlier run's folder.
+std::string fresh_folder(const std::string& path) {
+  std::filesystem::remove_all(path);
+  return path;
+}
 
 ChildResult spawn(const std::vector<std::string>& argv) {
   ChildResult r;
@@ -542,7 +549,7 @@ int main(int argc, char** argv) {
   md << "\n### Memory\n\n| run | peak RSS (MiB) | seconds |\n|---|---:|---:|\n";
   {
     progress("peak RSS: default run (moelab-cli)");
-    const auto a = spawn({o.cli, "--threads", "1", "--quiet", "--out", "/tmp/moelab-bench-rss-a"});
+    const auto a = spawn({o.cli, "--threads", "1", "--quiet", "--out", fresh_folder("/tmp/moelab-bench-rss-a")});
     md << "| default run (`moelab-cli --threads 1`) | "
        << (a.status == 0 ? fixed(a.max_rss_kib / 1024.0, 1) : "failed (" + std::to_string(a.status) + ")")
        << " | " << fixed(a.seconds, 1) << " |\n";
@@ -550,7 +557,7 @@ int main(int argc, char** argv) {
     const auto b = spawn({o.cli, "--threads", "1", "--quiet", "--dataset",
                           std::string("idx:") + kFashionDir, "--max-samples", "10000",
                           "--initial-experts", "64", "--max-experts", "64", "--seed-epochs", "1",
-                          "--growth-epochs", "0", "--out", "/tmp/moelab-bench-rss-b"});
+                          "--growth-epochs", "0", "--out", fresh_folder("/tmp/moelab-bench-rss-b")});
     md << "| 64 experts, Fashion-MNIST (10,000-sample subset, 1 epoch) | "
        << (b.status == 0 ? fixed(b.max_rss_kib / 1024.0, 1) : "failed (" + std::to_string(b.status) + ")")
        << " | " << fixed(b.seconds, 1) << " |\n";
@@ -558,7 +565,7 @@ int main(int argc, char** argv) {
     const auto full = spawn({o.cli, "--threads", "1", "--quiet", "--dataset",
                              std::string("idx:") + kFashionDir, "--initial-experts", "64",
                              "--max-experts", "64", "--seed-epochs", "1", "--growth-epochs", "0",
-                             "--out", "/tmp/moelab-bench-rss-c"});
+                             "--out", fresh_folder("/tmp/moelab-bench-rss-c")});
     md << "| 64 experts, Fashion-MNIST (all 70,000 samples, 1 epoch) | "
        << (full.status == 0 ? fixed(full.max_rss_kib / 1024.0, 1)
                             : "failed (" + std::to_string(full.status) + ")")
