@@ -22,11 +22,14 @@ void RoutedMixture::forward(const float* input, std::int64_t batch, std::int64_t
   std::vector<std::int64_t> next(begin_.begin(), begin_.end() - 1);
   slot_row_.resize(slots);
   for (std::int64_t s = 0; s < slots; ++s) slot_row_[next[top_index[s]]++] = s / k;
-  if (static_cast<std::int64_t>(input_rows_.size()) < slots * H) {
-    input_rows_.resize(slots * H), output_rows_.resize(slots * H);
-    d_output_rows_.resize(slots * H), d_input_rows_.resize(slots * H);
-    inner_rows_.resize(slots * F), d_inner_rows_.resize(slots * F);
+  // Buffers grow to the largest step so far and are kept.
+  const auto at_least = [](std::vector<float>& rows, std::int64_t size) {
+    if (static_cast<std::int64_t>(rows.size()) < size) rows.resize(size);
+  };
+  for (auto* rows : {&input_rows_, &output_rows_, &d_output_rows_, &d_input_rows_}) {
+    at_least(*rows, slots * H);
   }
+  for (auto* rows : {&inner_rows_, &d_inner_rows_}) at_least(*rows, slots * F);
   for (std::int64_t s = 0; s < slots; ++s) {
     const float* row = input + slot_row_[s] * H;
     std::copy(row, row + H, input_rows_.data() + s * H);
